@@ -1,0 +1,65 @@
+# Two commands from a fresh clone: `make book` and `make test`.
+# Everything else (lab, outputs, linkcheck, bench) is for authors and instructors.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BOOK   := jupyter-book build --all -W -n --keep-going .
+NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
+
+.PHONY: help book test unit notebooks browser lint lab outputs linkcheck bench clean
+
+help:
+	@echo "make book       build the site into _build/html"
+	@echo "make test       every test: unit, property, notebooks (strict nbval), browser, -W build"
+	@echo "make lab        open JupyterLab on the labs"
+	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
+	@echo "make linkcheck  check external links (needs the internet; not part of make test)"
+	@echo "make bench      print the benchmark figures"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/$(BOOK)
+	@echo "Built: $(CURDIR)/_build/html/index.html"
+
+# The build runs first so that the browser tests find a fresh site.
+test: $(STAMP)
+	$(BIN)/$(BOOK)
+	$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST_ARGS)
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest $(NBVAL) chapters labs workshop $(PYTEST_ARGS)
+
+browser: $(STAMP)
+	$(BIN)/$(BOOK)
+	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check ec2vslambda tests benchmarks tools labs
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab labs
+
+outputs: $(STAMP)
+	$(BIN)/python tools/refresh_outputs.py $(NOTEBOOKS)
+
+linkcheck: $(STAMP)
+	$(BIN)/jupyter-book build --builder linkcheck .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf _build test-artifacts

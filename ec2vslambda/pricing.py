@@ -1,0 +1,334 @@
+"""Monthly cost of a Lambda function and of an EC2 fleet, from the prices in ``data/``.
+
+Pure functions: no widgets, no printing, no network. Every rate comes from
+:mod:`ec2vslambda.data`; nothing here restates a price.
+
+Conventions
+-----------
+* A month is 730 hours (AWS's own convention for monthly estimates).
+* Lambda duration is rounded up to the billing granularity (1 ms) per invocation.
+* Volume tiers apply to the month's aggregate on-demand GB-seconds of one architecture.
+* The free tier (1M requests, 400,000 GB-s a month) is deducted from the lowest tier; it does not
+  apply to functions with Provisioned Concurrency enabled, as AWS's pricing page states.
+* Since 2025-08-01 the INIT phase of on-demand functions is billed: each cold start adds its
+  INIT duration to that invocation's billed duration.
+* EC2 instances are billed per second with a 60-second minimum (Linux On-Demand).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+from . import data as _data
+
+HOURS_PER_MONTH = 730.0
+SECONDS_PER_HOUR = 3600.0
+MB_PER_GB = 1024.0
+EC2_MINIMUM_BILLED_S = 60.0
+
+
+# --- validation -----------------------------------------------------------------------------
+
+def _number(name: str, value: object, *, low: float | None = 0.0, high: float | None = None,
+            what: str | None = None) -> float:
+    """Check that ``value`` is a finite number in [low, high]; return it as float."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name}={value!r} is not a number; allowed: {what or _range(low, high)}")
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(f"{name}={value!r} is not a finite number; allowed: "
+                         f"{what or _range(low, high)}")
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise ValueError(f"{name}={value!r} is out of range; allowed: {what or _range(low, high)}")
+    return number
+
+
+def _range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{low:,g} to {high:,g}"
+    if low is not None:
+        return f"{low:,g} or more"
+    return f"at most {high:,g}"
+
+
+def _whole(name: str, value: object, *, low: float = 0.0, high: float | None = None) -> int:
+    number = _number(name, value, low=low, high=high)
+    if number != int(number):
+        raise ValueError(f"{name}={value!r} is not a whole number; allowed: whole numbers "
+                         f"{_range(low, high)}")
+    return int(number)
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name}={value!r} is not allowed; allowed: {', '.join(allowed)}")
+    return str(value)
+
+
+def check_memory_mb(memory_mb: object) -> int:
+    """Validate a Lambda memory setting against ``lambda_limits.csv``; return it as int."""
+    return _whole("memory_mb", memory_mb, low=_data.limit_value("memory_min"),
+                  high=_data.limit_value("memory_max"))
+
+
+def check_duration_ms(duration_ms: object, name: str = "duration_ms") -> float:
+    """Validate one invocation's duration against Lambda's timeout."""
+    return _number(name, duration_ms, low=0.0, high=_data.limit_value("timeout_max") * 1000.0)
+
+
+def check_arch(arch: object) -> str:
+    return _choice("arch", arch, _data.lambda_prices().architectures)
+
+
+# --- Lambda ---------------------------------------------------------------------------------
+
+def billed_duration_ms(duration_ms: float) -> float:
+    """One invocation's billed duration: rounded up to the billing granularity (1 ms)."""
+    step = _data.lambda_prices().duration_rounding_ms
+    # round() first so that 120.00000000001 (float noise) bills as 120 ms, not 121 ms
+    return math.ceil(round(duration_ms / step, 6)) * step
+
+
+def tiered_compute_usd(gb_seconds: float, arch: str = "x86_64", *, free_gb_s: float = 0.0) -> float:
+    """Price a month's on-demand GB-s through the volume tiers of ``arch``.
+
+    ``free_gb_s`` is taken off the lowest tier first (the free tier).
+    """
+    gb_seconds = _number("gb_seconds", gb_seconds)
+    tiers = _data.lambda_prices().duration_tiers[check_arch(arch)]
+    usd = 0.0
+    for tier in tiers:
+        in_tier = max(0.0, min(gb_seconds, tier.end_gb_s) - tier.start_gb_s)
+        free_here = max(0.0, min(free_gb_s, tier.end_gb_s) - tier.start_gb_s)
+        usd += max(0.0, in_tier - free_here) * tier.usd_per_gb_s
+    return usd
+
+
+@dataclass(frozen=True)
+class LambdaCost:
+    """One month of a Lambda function, itemised. All money in USD."""
+
+    requests: float
+    memory_mb: int
+    arch: str
+    billed_duration_ms: float  # per warm invocation
+    cold_starts: float
+    gb_seconds: float  # on-demand compute, before the free tier
+    free_gb_seconds: float  # free-tier GB-s used
+    free_requests: float
+    provisioned_gb_seconds: float  # configured concurrency x enabled time
+    provisioned_duration_gb_seconds: float  # invocations served by provisioned environments
+    requests_usd: float
+    compute_usd: float
+    ephemeral_usd: float
+    provisioned_usd: float  # enabled charge + duration of provisioned invocations
+    total_usd: float
+
+    def as_dict(self) -> dict[str, float | int | str]:
+        return asdict(self)
+
+    def items(self) -> list[tuple[str, float]]:
+        """The charges as (label, USD) pairs, for tables."""
+        return [("Requests", self.requests_usd), ("Compute (duration)", self.compute_usd),
+                ("Ephemeral storage", self.ephemeral_usd),
+                ("Provisioned Concurrency", self.provisioned_usd), ("Total", self.total_usd)]
+
+
+def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: str = "x86_64",
+                free_tier: bool = True, ephemeral_mb: int = 512, init_ms: float = 0.0,
+                cold_start_ratio: float = 0.0, provisioned_concurrency: int = 0,
+                provisioned_hours: float = 0.0,
+                provisioned_share: float | None = None) -> LambdaCost:
+    """Monthly cost of one Lambda function.
+
+    Parameters
+    ----------
+    requests: invocations per month.
+    duration_ms: average duration of one invocation (handler time), ms.
+    memory_mb: configured memory, 128 to 10,240 MB.
+    arch: ``"x86_64"`` or ``"arm64"``.
+    free_tier: deduct the monthly free tier (ignored when Provisioned Concurrency is enabled).
+    ephemeral_mb: configured ``/tmp``, 512 to 10,240 MB; the part above 512 MB is charged.
+    init_ms: INIT duration of a cold start, billed on top of that invocation's duration.
+    cold_start_ratio: share of on-demand invocations that are cold starts, 0 to 1.
+    provisioned_concurrency: environments kept initialised (0 = none).
+    provisioned_hours: hours in the month that Provisioned Concurrency is enabled (rounded up to
+        5 minutes).
+    provisioned_share: share of requests served by provisioned environments; defaults to 1 when
+        Provisioned Concurrency is configured (it is sized for the traffic), else 0. The rest run
+        on demand, with cold starts.
+    """
+    prices = _data.lambda_prices()
+    requests = _number("requests", requests)
+    duration_ms = check_duration_ms(duration_ms)
+    memory_mb = check_memory_mb(memory_mb)
+    arch = check_arch(arch)
+    if not isinstance(free_tier, bool):
+        raise ValueError(f"free_tier={free_tier!r} is not allowed; allowed: True, False")
+    ephemeral_mb = _whole("ephemeral_mb", ephemeral_mb, low=_data.limit_value("tmp_min"),
+                          high=_data.limit_value("tmp_max"))
+    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    cold_start_ratio = _number("cold_start_ratio", cold_start_ratio, high=1.0)
+    provisioned_concurrency = _whole("provisioned_concurrency", provisioned_concurrency,
+                                     high=_data.limit_value("concurrency_default") * 1000)
+    provisioned_hours = _number("provisioned_hours", provisioned_hours, high=HOURS_PER_MONTH)
+    if provisioned_share is None:
+        provisioned_share = 1.0 if provisioned_concurrency and provisioned_hours else 0.0
+    provisioned_share = _number("provisioned_share", provisioned_share, high=1.0)
+    if provisioned_share > 0 and not (provisioned_concurrency and provisioned_hours):
+        raise ValueError(f"provisioned_share={provisioned_share!r} needs Provisioned Concurrency; "
+                         "allowed: 0 unless provisioned_concurrency and provisioned_hours are > 0")
+
+    gb = memory_mb / MB_PER_GB
+    warm_ms = billed_duration_ms(duration_ms)
+    cold_ms = billed_duration_ms(duration_ms + init_ms)
+
+    provisioned_requests = requests * provisioned_share
+    on_demand_requests = requests - provisioned_requests
+    cold_starts = on_demand_requests * cold_start_ratio
+    on_demand_ms = on_demand_requests * warm_ms + cold_starts * (cold_ms - warm_ms)
+    gb_seconds = on_demand_ms / 1000.0 * gb
+
+    provisioned_on = provisioned_concurrency > 0 and provisioned_hours > 0
+    use_free = free_tier and not provisioned_on
+    free_requests = min(requests, prices.free_requests) if use_free else 0.0
+    free_gb_s = min(gb_seconds, prices.free_gb_s) if use_free else 0.0
+
+    requests_usd = (requests - free_requests) * prices.usd_per_million_requests / 1e6
+    compute_usd = tiered_compute_usd(gb_seconds, arch, free_gb_s=free_gb_s)
+
+    step_h = prices.provisioned_rounding_minutes / 60.0
+    enabled_h = math.ceil(round(provisioned_hours / step_h, 6)) * step_h if provisioned_on else 0.0
+    provisioned_gb_s = provisioned_concurrency * gb * enabled_h * SECONDS_PER_HOUR
+    provisioned_duration_gb_s = provisioned_requests * warm_ms / 1000.0 * gb
+    provisioned_usd = (provisioned_gb_s * prices.provisioned_usd_per_gb_s[arch]
+                       + provisioned_duration_gb_s * prices.provisioned_duration_usd_per_gb_s[arch])
+
+    extra_storage_gb = (ephemeral_mb - prices.ephemeral_free_mb) / MB_PER_GB
+    billed_s = (on_demand_ms + provisioned_requests * warm_ms) / 1000.0
+    ephemeral_usd = extra_storage_gb * billed_s * prices.ephemeral_usd_per_gb_s
+
+    total = requests_usd + compute_usd + ephemeral_usd + provisioned_usd
+    return LambdaCost(
+        requests=requests, memory_mb=memory_mb, arch=arch, billed_duration_ms=warm_ms,
+        cold_starts=cold_starts, gb_seconds=gb_seconds, free_gb_seconds=free_gb_s,
+        free_requests=free_requests, provisioned_gb_seconds=provisioned_gb_s,
+        provisioned_duration_gb_seconds=provisioned_duration_gb_s, requests_usd=requests_usd,
+        compute_usd=compute_usd, ephemeral_usd=ephemeral_usd, provisioned_usd=provisioned_usd,
+        total_usd=total)
+
+
+# --- EC2 ------------------------------------------------------------------------------------
+
+PRICING_MODELS = ("on_demand", "savings_plan", "spot")
+
+
+def instance(instance_type: str) -> _data.InstanceType:
+    """Look up an instance type in ``ec2_prices.csv``."""
+    instances = _data.ec2_prices().instances
+    if instance_type not in instances:
+        raise ValueError(f"instance_type={instance_type!r} is not in ec2_prices.csv; allowed: "
+                         f"{', '.join(instances)}")
+    return instances[instance_type]
+
+
+def instance_types() -> tuple[str, ...]:
+    return tuple(_data.ec2_prices().instances)
+
+
+@dataclass(frozen=True)
+class Ec2Cost:
+    """An EC2 fleet's bill for some running time. All money in USD."""
+
+    instance_type: str
+    count: int
+    pricing: str
+    hours: float  # each instance's running time
+    billed_hours: float  # per instance, after per-second rounding and the 60 s minimum
+    usd_per_hour: float  # effective rate per instance after the discount
+    discount: float  # fraction off On-Demand (an assumption for savings_plan and spot)
+    total_usd: float
+
+    def as_dict(self) -> dict[str, float | int | str]:
+        return asdict(self)
+
+
+def ec2_billed_seconds(seconds: float) -> float:
+    """Per-second billing with a 60-second minimum (Linux); zero running time costs nothing."""
+    if seconds <= 0:
+        return 0.0
+    return max(EC2_MINIMUM_BILLED_S, float(math.ceil(round(seconds, 6))))
+
+
+def ec2_cost(instance_type: str, hours: float, *, count: int = 1,
+             pricing: str = "on_demand") -> Ec2Cost:
+    """Cost of ``count`` instances of ``instance_type`` each running ``hours``."""
+    spec = instance(instance_type)
+    hours = _number("hours", hours)
+    count = _whole("count", count)
+    discounts = _data.ec2_prices().discounts
+    pricing = _choice("pricing", pricing, tuple(m for m in PRICING_MODELS if m in discounts))
+    discount = discounts[pricing]
+    billed_h = ec2_billed_seconds(hours * SECONDS_PER_HOUR) / SECONDS_PER_HOUR
+    rate = spec.usd_per_hour * (1.0 - discount)
+    return Ec2Cost(instance_type=instance_type, count=count, pricing=pricing, hours=hours,
+                   billed_hours=billed_h, usd_per_hour=rate, discount=discount,
+                   total_usd=count * billed_h * rate)
+
+
+def ec2_monthly_usd(instance_type: str, *, count: int = 1, pricing: str = "on_demand") -> float:
+    """A fleet running the whole 730-hour month."""
+    return ec2_cost(instance_type, HOURS_PER_MONTH, count=count, pricing=pricing).total_usd
+
+
+def ec2_capacity_requests(instance_type: str, duration_ms: float, *, count: int = 1,
+                          concurrency_per_instance: int | None = None) -> float:
+    """Most requests a month the fleet can serve, every slot busy all month.
+
+    A slot serves one request at a time; by default an instance has one slot per vCPU (the
+    CPU-bound case). Real fleets are run well below 100% busy, so treat this as a ceiling.
+    """
+    spec = instance(instance_type)
+    duration_ms = check_duration_ms(duration_ms)
+    count = _whole("count", count)
+    slots = spec.vcpu if concurrency_per_instance is None else _whole(
+        "concurrency_per_instance", concurrency_per_instance, low=1)
+    if duration_ms == 0:
+        return math.inf
+    return count * slots * HOURS_PER_MONTH * SECONDS_PER_HOUR * 1000.0 / duration_ms
+
+
+def break_even_requests(duration_ms: float, memory_mb: int, instance_type: str, *,
+                        count: int = 1, arch: str = "x86_64", free_tier: bool = True,
+                        pricing: str = "on_demand",
+                        concurrency_per_instance: int | None = None) -> int | None:
+    """Monthly requests at which Lambda costs as much as the EC2 fleet running all month.
+
+    Lambda's monthly cost rises with every request; the fleet's is flat. Below the returned count
+    Lambda is cheaper, above it the fleet is. Returns ``None`` where they never cross for this
+    fleet: when the crossing lies beyond the requests the fleet could serve even with every slot
+    busy all month (see :func:`ec2_capacity_requests`), a bigger fleet would be needed first.
+    """
+    target = ec2_monthly_usd(instance_type, count=count, pricing=pricing)
+    capacity = ec2_capacity_requests(instance_type, duration_ms, count=count,
+                                     concurrency_per_instance=concurrency_per_instance)
+
+    def cost(n: float) -> float:
+        return lambda_cost(n, duration_ms, memory_mb, arch=arch, free_tier=free_tier).total_usd
+
+    if target <= cost(0):
+        return 0
+    low, high = 0.0, 1e6
+    while cost(high) < target:
+        high *= 2
+        if high > 1e18:  # pragma: no cover - rates are positive, so this is unreachable
+            return None
+    while high - low > 0.5:  # the cost is continuous and non-decreasing in requests
+        mid = (low + high) / 2
+        if cost(mid) < target:
+            low = mid
+        else:
+            high = mid
+    crossing = math.ceil(high)
+    return None if crossing > capacity else crossing
