@@ -62,7 +62,8 @@ LAMBDA_PRICES = Schema(
     numeric=("value",),
     optional_numeric=("tier_start", "tier_end"),
     units=frozenset({"usd_per_million_requests", "usd_per_gb_second", "requests_per_month",
-                     "gb_seconds_per_month", "mb", "ms", "minutes", "fraction"}),
+                     "gb_seconds_per_month", "mb", "ms", "minutes", "fraction",
+                     "usd_per_gb"}),
     choices={"arch": frozenset({"x86_64", "arm64", "any"})},
     non_empty=("item", "source_url", "unit", "region", "as_of"),
 )

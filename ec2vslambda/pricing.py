@@ -8,8 +8,10 @@ Conventions
 * A month is 730 hours (AWS's own convention for monthly estimates).
 * Lambda duration is rounded up to the billing granularity (1 ms) per invocation.
 * Volume tiers apply to the month's aggregate on-demand GB-seconds of one architecture.
-* The free tier (1M requests, 400,000 GB-s a month) is deducted from the lowest tier; it does not
-  apply to functions with Provisioned Concurrency enabled, as AWS's pricing page states.
+* The free tier (1M requests, 400,000 GB-s a month) covers on-demand use only: requests and
+  GB-s served by provisioned environments never count against it (AWS's worked examples apply
+  it to the on-demand part of a function that also has Provisioned Concurrency). Free GB-s are
+  deducted from the lowest tier.
 * Since 2025-08-01 the INIT phase of on-demand functions is billed: each cold start adds its
   INIT duration to that invocation's billed duration.
 * EC2 instances are billed per second with a 60-second minimum (Linux On-Demand).
@@ -138,8 +140,8 @@ class LambdaCost:
 def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: str = "x86_64",
                 free_tier: bool = True, ephemeral_mb: int = 512, init_ms: float = 0.0,
                 cold_start_ratio: float = 0.0, provisioned_concurrency: int = 0,
-                provisioned_hours: float = 0.0,
-                provisioned_share: float | None = None) -> LambdaCost:
+                provisioned_hours: float = 0.0, provisioned_share: float | None = None,
+                provisioned_duration_ms: float | None = None) -> LambdaCost:
     """Monthly cost of one Lambda function.
 
     Parameters
@@ -148,7 +150,7 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     duration_ms: average duration of one invocation (handler time), ms.
     memory_mb: configured memory, 128 to 10,240 MB.
     arch: ``"x86_64"`` or ``"arm64"``.
-    free_tier: deduct the monthly free tier (ignored when Provisioned Concurrency is enabled).
+    free_tier: deduct the monthly free tier from the on-demand requests and GB-s.
     ephemeral_mb: configured ``/tmp``, 512 to 10,240 MB; the part above 512 MB is charged.
     init_ms: INIT duration of a cold start, billed on top of that invocation's duration.
     cold_start_ratio: share of on-demand invocations that are cold starts, 0 to 1.
@@ -158,6 +160,8 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     provisioned_share: share of requests served by provisioned environments; defaults to 1 when
         Provisioned Concurrency is configured (it is sized for the traffic), else 0. The rest run
         on demand, with cold starts.
+    provisioned_duration_ms: average duration of the invocations served by provisioned
+        environments, if it differs from ``duration_ms``.
     """
     prices = _data.lambda_prices()
     requests = _number("requests", requests)
@@ -176,6 +180,8 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     if provisioned_share is None:
         provisioned_share = 1.0 if provisioned_concurrency and provisioned_hours else 0.0
     provisioned_share = _number("provisioned_share", provisioned_share, high=1.0)
+    provisioned_duration_ms = duration_ms if provisioned_duration_ms is None else \
+        check_duration_ms(provisioned_duration_ms, "provisioned_duration_ms")
     if provisioned_share > 0 and not (provisioned_concurrency and provisioned_hours):
         raise ValueError(f"provisioned_share={provisioned_share!r} needs Provisioned Concurrency; "
                          "allowed: 0 unless provisioned_concurrency and provisioned_hours are > 0")
@@ -191,9 +197,8 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     gb_seconds = on_demand_ms / 1000.0 * gb
 
     provisioned_on = provisioned_concurrency > 0 and provisioned_hours > 0
-    use_free = free_tier and not provisioned_on
-    free_requests = min(requests, prices.free_requests) if use_free else 0.0
-    free_gb_s = min(gb_seconds, prices.free_gb_s) if use_free else 0.0
+    free_requests = min(on_demand_requests, prices.free_requests) if free_tier else 0.0
+    free_gb_s = min(gb_seconds, prices.free_gb_s) if free_tier else 0.0
 
     requests_usd = (requests - free_requests) * prices.usd_per_million_requests / 1e6
     compute_usd = tiered_compute_usd(gb_seconds, arch, free_gb_s=free_gb_s)
@@ -201,12 +206,13 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     step_h = prices.provisioned_rounding_minutes / 60.0
     enabled_h = math.ceil(round(provisioned_hours / step_h, 6)) * step_h if provisioned_on else 0.0
     provisioned_gb_s = provisioned_concurrency * gb * enabled_h * SECONDS_PER_HOUR
-    provisioned_duration_gb_s = provisioned_requests * warm_ms / 1000.0 * gb
+    provisioned_ms = provisioned_requests * billed_duration_ms(provisioned_duration_ms)
+    provisioned_duration_gb_s = provisioned_ms / 1000.0 * gb
     provisioned_usd = (provisioned_gb_s * prices.provisioned_usd_per_gb_s[arch]
                        + provisioned_duration_gb_s * prices.provisioned_duration_usd_per_gb_s[arch])
 
     extra_storage_gb = (ephemeral_mb - prices.ephemeral_free_mb) / MB_PER_GB
-    billed_s = (on_demand_ms + provisioned_requests * warm_ms) / 1000.0
+    billed_s = (on_demand_ms + provisioned_ms) / 1000.0
     ephemeral_usd = extra_storage_gb * billed_s * prices.ephemeral_usd_per_gb_s
 
     total = requests_usd + compute_usd + ephemeral_usd + provisioned_usd
@@ -306,13 +312,19 @@ def break_even_requests(duration_ms: float, memory_mb: int, instance_type: str, 
     """Monthly requests at which Lambda costs as much as the EC2 fleet running all month.
 
     Lambda's monthly cost rises with every request; the fleet's is flat. Below the returned count
-    Lambda is cheaper, above it the fleet is. Returns ``None`` where they never cross for this
-    fleet: when the crossing lies beyond the requests the fleet could serve even with every slot
-    busy all month (see :func:`ec2_capacity_requests`), a bigger fleet would be needed first.
+    Lambda is cheaper, above it the fleet is.
+
+    On cost alone the two lines always cross. Give ``concurrency_per_instance`` (how many requests
+    one instance serves at once, each taking ``duration_ms``) to also ask whether the fleet could
+    carry that traffic: if the crossing lies beyond the requests it serves with every slot busy
+    all month (:func:`ec2_capacity_requests`), they never cross *for this fleet* and the result is
+    ``None`` -- a bigger fleet, with a higher line, is needed first.
     """
     target = ec2_monthly_usd(instance_type, count=count, pricing=pricing)
-    capacity = ec2_capacity_requests(instance_type, duration_ms, count=count,
-                                     concurrency_per_instance=concurrency_per_instance)
+    capacity = math.inf
+    if concurrency_per_instance is not None:
+        capacity = ec2_capacity_requests(instance_type, duration_ms, count=count,
+                                         concurrency_per_instance=concurrency_per_instance)
 
     def cost(n: float) -> float:
         return lambda_cost(n, duration_ms, memory_mb, arch=arch, free_tier=free_tier).total_usd
@@ -320,10 +332,8 @@ def break_even_requests(duration_ms: float, memory_mb: int, instance_type: str, 
     if target <= cost(0):
         return 0
     low, high = 0.0, 1e6
-    while cost(high) < target:
+    while cost(high) < target:  # Lambda's cost grows without bound: every request is priced
         high *= 2
-        if high > 1e18:  # pragma: no cover - rates are positive, so this is unreachable
-            return None
     while high - low > 0.5:  # the cost is continuous and non-decreasing in requests
         mid = (low + high) / 2
         if cost(mid) < target:

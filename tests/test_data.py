@@ -1,0 +1,133 @@
+"""The data files load, carry their provenance, and broken copies are rejected with a message
+that names the file, the row and the column."""
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ec2vslambda import data
+
+REAL = data.data_dir()
+
+
+def test_every_file_loads_with_provenance():
+    for name in data.SCHEMAS:
+        rows = data.load(name)
+        assert rows, name
+        for row in rows:
+            assert str(row["source_url"]).startswith("https://")
+            assert isinstance(row["as_of"], dt.date)
+            assert row["region"] == "us-east-1"
+
+
+def test_typed_views():
+    prices = data.lambda_prices()
+    assert set(prices.architectures) == {"x86_64", "arm64"}
+    for arch in prices.architectures:
+        tiers = prices.duration_tiers[arch]
+        rates = [t.usd_per_gb_s for t in tiers]
+        assert rates == sorted(rates, reverse=True), "volume tiers must get cheaper"
+    ec2 = data.ec2_prices()
+    assert len(ec2.instances) >= 12
+    families = {i.family for i in ec2.instances.values()}
+    assert {"t3", "t4g", "m7i", "m7g", "c7i", "c7g", "r7i", "r7g"} <= families
+    assert {"savings_plan", "spot"} <= set(ec2.discounts)
+    assert all("ASSUMPTION" in ec2.discount_notes[m] for m in ("savings_plan", "spot"))
+    limits = data.lambda_limits()
+    for name in ("memory_min", "memory_max", "memory_per_vcpu", "timeout_max", "payload_sync_max",
+                 "payload_async_max", "tmp_max", "package_zip_max", "package_unzipped_max",
+                 "container_image_max", "concurrency_default", "scaling_rate"):
+        assert name in limits
+    assert data.limit_value("timeout_max") == 900
+
+
+def test_unknown_limit_and_file_names():
+    with pytest.raises(ValueError, match="name='nope' is not a limit"):
+        data.limit_value("nope")
+    with pytest.raises(ValueError, match="not a known data file"):
+        data.load("prices.xlsx")
+
+
+def broken_copy(tmp_path: Path, file: str, edit) -> Path:
+    """Copy the real data folder, apply ``edit(rows, header)`` to one file, return the folder."""
+    folder = tmp_path / "data"
+    shutil.copytree(REAL, folder)
+    path = folder / file
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header, *rows = list(reader)
+    header, rows = edit(header, rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows([header, *rows])
+    return folder
+
+
+def set_cell(row_index: int, column: str, value: str):
+    def edit(header, rows):
+        rows[row_index][header.index(column)] = value
+        return header, rows
+    return edit
+
+
+def drop_column(column: str):
+    def edit(header, rows):
+        i = header.index(column)
+        return header[:i] + header[i + 1:], [r[:i] + r[i + 1:] for r in rows]
+    return edit
+
+
+CASES = [
+    ("lambda_prices.csv", drop_column("source_url"), "column 'source_url': missing column"),
+    ("lambda_prices.csv", set_cell(0, "source_url", ""), "row 1 (line 2), column 'source_url': "
+     "must not be empty"),
+    ("lambda_prices.csv", set_cell(1, "value", "-0.0000166667"),
+     "row 2 (line 3), column 'value': -1.66667e-05 is negative"),
+    ("lambda_prices.csv", set_cell(2, "unit", "usd_per_fortnight"),
+     "row 3 (line 4), column 'unit': unknown unit 'usd_per_fortnight'"),
+    ("lambda_prices.csv", set_cell(3, "as_of", "27/11/2026"),
+     "row 4 (line 5), column 'as_of': '27/11/2026' is not a date"),
+    ("lambda_prices.csv", set_cell(1, "value", "cheap"), "column 'value': 'cheap' is not a number"),
+    ("lambda_prices.csv", set_cell(1, "arch", "sparc"), "column 'arch': 'sparc' is not one of"),
+    ("lambda_prices.csv", set_cell(2, "tier_start", "7000000000"), "not contiguous"),
+    ("ec2_prices.csv", set_cell(0, "value", "-0.0104"), "row 1 (line 2), column 'value'"),
+    ("ec2_prices.csv", set_cell(4, "vcpu", ""), "row 5 (line 6), column 'vcpu': must be a positive"),
+    ("ec2_prices.csv", set_cell(0, "source_url", "http://example.com"),
+     "column 'source_url': 'http://example.com' is not an https:// address"),
+    ("ec2_prices.csv", set_cell(-1, "value", "1.5"), "column 'value': 1.5 is not a fraction"),
+    ("ec2_prices.csv", drop_column("as_of"), "column 'as_of': missing column"),
+    ("lambda_limits.csv", set_cell(0, "unit", "furlongs"), "lambda_limits.csv, row 1 (line 2), "
+     "column 'unit': unknown unit 'furlongs'"),
+    ("lambda_limits.csv", set_cell(5, "as_of", "2026-13-01"), "row 6 (line 7), column 'as_of'"),
+    ("lambda_limits.csv", set_cell(1, "adjustable", "maybe"), "column 'adjustable'"),
+]
+
+
+@pytest.mark.parametrize("file, edit, message", CASES)
+def test_broken_copies_are_rejected_with_file_row_and_column(tmp_path, monkeypatch, file, edit,
+                                                             message):
+    folder = broken_copy(tmp_path, file, edit)
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
+    loaders = {"lambda_prices.csv": data.lambda_prices, "ec2_prices.csv": data.ec2_prices,
+               "lambda_limits.csv": data.lambda_limits}
+    with pytest.raises(data.DataError) as info:
+        loaders[file]()
+    text = str(info.value)
+    assert text.startswith(file)
+    assert message in text
+
+
+def test_missing_file(tmp_path, monkeypatch):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
+    with pytest.raises(data.DataError, match="ec2_prices.csv: file not found"):
+        data.ec2_prices()
+
+
+def test_real_data_is_used_again_after_the_override(monkeypatch):
+    monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
+    assert data.data_dir() == REAL
+    assert data.lambda_prices().usd_per_million_requests > 0
