@@ -1,0 +1,341 @@
+"""Memory, speed and cost of a CPU-bound Lambda function: a model of power tuning.
+
+Lambda gives a function CPU in proportion to its memory: ``memory_per_vcpu`` MB buy the
+equivalent of one full vCPU, up to ``vcpu_max`` vCPUs (both from ``data/lambda_limits.csv``).
+A CPU-bound handler therefore runs faster with more memory, until it cannot use more CPU:
+
+* single-threaded code never runs faster than one vCPU allows;
+* multi-threaded code with a share ``parallel_fraction`` of its work in parallel follows
+  Amdahl's law: the serial part is capped at one vCPU, the parallel part spreads over all of
+  the function's CPU share.
+
+Duration at a memory setting, relative to duration with one full vCPU, is therefore::
+
+    (1 - p) / min(vcpus, 1) + p / vcpus
+
+(below one vCPU both parts slow down together, which the formula gives as ``1 / vcpus``).
+
+:func:`tune` then does what AWS Lambda Power Tuning does with real invocations: for each memory
+setting it prices the billed duration (rounded up to 1 ms, INIT included on cold starts, since
+INIT is billed from August 2025) and picks the cheapest setting, the fastest one and a balanced
+one. Two details follow Power Tuning's analyser: when costs tie the faster setting wins, when
+durations tie the cheaper one wins; the balanced pick minimises
+``weight * cost / max cost + (1 - weight) * duration / max duration``.
+
+Pure functions: no printing, no network. The only impure helper, :func:`measure_duration_ms`,
+times a small pure-Python workload on the reader's own machine.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import data as _data
+from . import pricing as _pricing
+from .pricing import _number, _whole
+
+#: Memory settings tried by default, MB: Power Tuning's usual sizes, the one-vCPU point and the
+#: largest setting. Each is checked against ``lambda_limits.csv`` when used.
+DEFAULT_MEMORY_MB: tuple[int, ...] = (128, 256, 512, 1024, 1536, 1769, 2048, 3008, 4096, 6144,
+                                      8192, 10240)
+
+#: Costs within this share of the cheapest count as a tie (then the faster setting wins). With
+#: 1 ms billing two settings almost never cost exactly the same, even when the model says they
+#: should; Power Tuning compares exactly (``tie_tolerance=0``).
+COST_TIE_TOLERANCE = 0.01
+
+#: Power Tuning's default weight for the balanced strategy (0 = fastest, 1 = cheapest).
+BALANCED_WEIGHT = 0.5
+
+#: The lab's reference function (labs/03_power_tuning.ipynb): a CPU-bound handler taking
+#: ``base_duration_ms`` with one full vCPU, a Python INIT phase of ``init_ms`` on the
+#: ``cold_start_ratio`` share of invocations that start cold. Model inputs, not AWS figures.
+REFERENCE = {"base_duration_ms": 800.0, "init_ms": 250.0, "cold_start_ratio": 0.01,
+             "parallel_fraction": 0.0}
+
+_REQUESTS = 1_000_000  # price a million invocations: cost per invocation is that / 1e6
+
+
+# --- the CPU model --------------------------------------------------------------------------
+
+def vcpus_at_memory(memory_mb: int) -> float:
+    """CPU share of a function with ``memory_mb`` of memory, in vCPUs.
+
+    ``memory_mb / memory_per_vcpu``, capped at ``vcpu_max`` (``lambda_limits.csv``).
+    """
+    memory_mb = _pricing.check_memory_mb(memory_mb)
+    return min(memory_mb / _data.limit_value("memory_per_vcpu"), _data.limit_value("vcpu_max"))
+
+
+def relative_duration(vcpus: float, parallel_fraction: float = 0.0) -> float:
+    """Duration with ``vcpus`` of CPU, as a multiple of the duration with exactly one vCPU.
+
+    Amdahl's law with the serial part capped at one vCPU: ``(1-p)/min(vcpus,1) + p/vcpus``.
+    """
+    vcpus = _number("vcpus", vcpus, low=0.0)
+    p = _number("parallel_fraction", parallel_fraction, low=0.0, high=1.0)
+    if vcpus == 0:
+        raise ValueError("vcpus=0 is out of range; allowed: more than 0")
+    return (1.0 - p) / min(vcpus, 1.0) + p / vcpus
+
+
+def duration_at_memory_ms(base_duration_ms: float, base_memory_mb: int, memory_mb: int, *,
+                          parallel_fraction: float = 0.0) -> float:
+    """Scale a handler's duration measured at ``base_memory_mb`` to ``memory_mb``.
+
+    Parameters
+    ----------
+    base_duration_ms: the handler's duration at ``base_memory_mb``, ms (no INIT).
+    base_memory_mb, memory_mb: memory settings, within Lambda's limits.
+    parallel_fraction: share of the work that runs in parallel threads, 0 (single-threaded)
+        to 1. Pure-Python threads share one interpreter lock, so pure-Python code is 0.
+
+    Returns the modelled duration in ms (not rounded: billing rounds it, see :func:`tune`).
+    """
+    base_duration_ms = _number("base_duration_ms", base_duration_ms, low=0.0)
+    base = relative_duration(vcpus_at_memory(base_memory_mb), parallel_fraction)
+    target = relative_duration(vcpus_at_memory(memory_mb), parallel_fraction)
+    return base_duration_ms * target / base
+
+
+# --- tuning ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TuningResult:
+    """One power-tuning run over several memory settings.
+
+    ``table`` has one row per setting with the columns ``memory_mb``, ``vcpus``,
+    ``duration_ms`` (handler, warm), ``billed_duration_ms`` (mean per invocation: rounded up to
+    1 ms, INIT added on the cold share), ``compute_usd_per_invocation`` (duration charge only,
+    what Power Tuning compares), ``cost_usd_per_invocation`` and ``cost_usd_per_million``
+    (duration plus the request charge), and ``timed_out`` (the handler would exceed Lambda's
+    timeout; such rows are never picked and carry NaN costs).
+    """
+
+    table: pd.DataFrame
+    cost_optimal_mb: int
+    speed_optimal_mb: int
+    balanced_mb: int
+    arch: str
+    init_ms: float
+    cold_start_ratio: float
+    parallel_fraction: float
+    balanced_weight: float
+    tie_tolerance: float
+
+    def row(self, memory_mb: int) -> pd.Series:
+        """The table row of one memory setting."""
+        rows = self.table[self.table["memory_mb"] == memory_mb]
+        if rows.empty:
+            raise ValueError(f"memory_mb={memory_mb!r} was not tuned; allowed: "
+                             f"{', '.join(str(m) for m in self.table['memory_mb'])}")
+        return rows.iloc[0]
+
+    def picks(self) -> pd.DataFrame:
+        """The three recommended settings with their duration and cost, one row each."""
+        rows = []
+        for strategy, memory_mb in (("cost", self.cost_optimal_mb),
+                                    ("speed", self.speed_optimal_mb),
+                                    ("balanced", self.balanced_mb)):
+            row = self.row(memory_mb)
+            rows.append({"strategy": strategy, "memory_mb": memory_mb,
+                         "billed_duration_ms": row["billed_duration_ms"],
+                         "cost_usd_per_million": row["cost_usd_per_million"]})
+        return pd.DataFrame(rows).set_index("strategy")
+
+
+def _memory_settings(memory_mb: Iterable[int]) -> list[int]:
+    try:
+        settings = list(memory_mb)
+    except TypeError:
+        raise ValueError(f"memory_mb={memory_mb!r} is not a list of memory settings; allowed: "
+                         "a non-empty list of whole numbers of MB") from None
+    if not settings:
+        raise ValueError("memory_mb=[] is empty; allowed: a non-empty list of memory settings")
+    checked = sorted({_pricing.check_memory_mb(m) for m in settings})
+    return checked
+
+
+def _cheapest(candidates: pd.DataFrame, tolerance: float) -> int:
+    """Cheapest row; rows within ``tolerance`` of the cheapest tie, and the fastest wins."""
+    cost = candidates["compute_usd_per_invocation"]
+    tied = candidates[cost <= cost.min() * (1.0 + tolerance)]
+    best = tied.sort_values(["billed_duration_ms", "compute_usd_per_invocation", "memory_mb"])
+    return int(best.iloc[0]["memory_mb"])
+
+
+def _fastest(candidates: pd.DataFrame) -> int:
+    """Fastest row; when billed durations tie, the cheaper setting wins."""
+    best = candidates.sort_values(["billed_duration_ms", "compute_usd_per_invocation",
+                                   "memory_mb"])
+    return int(best.iloc[0]["memory_mb"])
+
+
+def _balanced(candidates: pd.DataFrame, weight: float) -> int:
+    """Power Tuning's balanced pick: minimise weighted cost and duration, each over its max."""
+    cost = candidates["compute_usd_per_invocation"]
+    duration = candidates["billed_duration_ms"]
+    cost_part = cost / cost.max() if cost.max() > 0 else 0.0 * cost
+    duration_part = duration / duration.max() if duration.max() > 0 else 0.0 * duration
+    score = weight * cost_part + (1.0 - weight) * duration_part
+    ranked = candidates.assign(score=score).sort_values(["score", "billed_duration_ms",
+                                                         "memory_mb"])
+    return int(ranked.iloc[0]["memory_mb"])
+
+
+def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
+         memory_mb: Sequence[int] = DEFAULT_MEMORY_MB, parallel_fraction: float = 0.0,
+         init_ms: float = 0.0, cold_start_ratio: float = 0.0, arch: str = "arm64",
+         balanced_weight: float = BALANCED_WEIGHT,
+         tie_tolerance: float = COST_TIE_TOLERANCE) -> TuningResult:
+    """Model a power-tuning run of a CPU-bound function and pick three memory settings.
+
+    Parameters
+    ----------
+    base_duration_ms: the handler's warm duration at ``base_memory_mb``, ms.
+    base_memory_mb: where ``base_duration_ms`` was measured; default ``memory_per_vcpu`` (one
+        full vCPU, the closest match to one core of an ordinary computer).
+    memory_mb: the settings to try, each within Lambda's memory limits.
+    parallel_fraction: share of the work that runs in parallel, 0 to 1.
+    init_ms: INIT duration of a cold start, ms; taken as the same at every setting.
+    cold_start_ratio: share of invocations that are cold starts, 0 to 1 (1 = every invocation
+        cold, like Power Tuning's ``onlyColdStarts``).
+    arch: ``"arm64"`` (default) or ``"x86_64"`` prices.
+    balanced_weight: 0 (balanced = fastest) to 1 (balanced = cheapest).
+    tie_tolerance: costs within this share of the cheapest count as a tie, 0 to 1.
+
+    Raises ``ValueError`` when every setting would exceed Lambda's timeout.
+    """
+    base_duration_ms = _pricing.check_duration_ms(base_duration_ms, "base_duration_ms")
+    if base_memory_mb is None:
+        base_memory_mb = int(round(_data.limit_value("memory_per_vcpu")))
+    base_memory_mb = _pricing.check_memory_mb(base_memory_mb)
+    settings = _memory_settings(memory_mb)
+    parallel_fraction = _number("parallel_fraction", parallel_fraction, high=1.0)
+    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    cold_start_ratio = _number("cold_start_ratio", cold_start_ratio, high=1.0)
+    arch = _pricing.check_arch(arch)
+    balanced_weight = _number("balanced_weight", balanced_weight, high=1.0)
+    tie_tolerance = _number("tie_tolerance", tie_tolerance, high=1.0)
+    timeout_ms = _data.limit_value("timeout_max") * 1000.0
+
+    rows = []
+    for setting in settings:
+        duration_ms = duration_at_memory_ms(base_duration_ms, base_memory_mb, setting,
+                                            parallel_fraction=parallel_fraction)
+        row = {"memory_mb": setting, "vcpus": vcpus_at_memory(setting),
+               "duration_ms": duration_ms, "timed_out": duration_ms > timeout_ms}
+        if row["timed_out"]:
+            row.update(billed_duration_ms=math.nan, compute_usd_per_invocation=math.nan,
+                       cost_usd_per_invocation=math.nan, cost_usd_per_million=math.nan)
+        else:
+            warm_ms = _pricing.billed_duration_ms(duration_ms)
+            cold_ms = _pricing.billed_duration_ms(duration_ms + init_ms)
+            cost = _pricing.lambda_cost(_REQUESTS, duration_ms, setting, arch=arch,
+                                        free_tier=False, init_ms=init_ms,
+                                        cold_start_ratio=cold_start_ratio)
+            row.update(billed_duration_ms=(1 - cold_start_ratio) * warm_ms
+                       + cold_start_ratio * cold_ms,
+                       compute_usd_per_invocation=cost.compute_usd / _REQUESTS,
+                       cost_usd_per_invocation=cost.total_usd / _REQUESTS,
+                       cost_usd_per_million=cost.total_usd)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=["memory_mb", "vcpus", "duration_ms",
+                                        "billed_duration_ms", "compute_usd_per_invocation",
+                                        "cost_usd_per_invocation", "cost_usd_per_million",
+                                        "timed_out"])
+    candidates = table[~table["timed_out"]]
+    if candidates.empty:
+        raise ValueError(f"base_duration_ms={base_duration_ms!r} makes every setting exceed "
+                         f"Lambda's {timeout_ms / 1000:g} s timeout; allowed: a duration that "
+                         "fits at one of the settings tried")
+    return TuningResult(table=table, cost_optimal_mb=_cheapest(candidates, tie_tolerance),
+                        speed_optimal_mb=_fastest(candidates),
+                        balanced_mb=_balanced(candidates, balanced_weight), arch=arch,
+                        init_ms=init_ms, cold_start_ratio=cold_start_ratio,
+                        parallel_fraction=parallel_fraction, balanced_weight=balanced_weight,
+                        tie_tolerance=tie_tolerance)
+
+
+# --- a real measurement ---------------------------------------------------------------------
+
+def collatz_steps_total(limit: int) -> int:
+    """Total Collatz steps to reach 1 for every start from 1 to ``limit``: a CPU-bound job.
+
+    Pure Python on purpose: it runs on one core, holds the interpreter lock, and gives the same
+    answer everywhere, so a learner can time it and check it did the same work.
+    """
+    limit = _whole("limit", limit, low=1, high=10_000_000)
+    total = 0
+    for start in range(1, limit + 1):
+        n = start
+        while n != 1:
+            n = n // 2 if n % 2 == 0 else 3 * n + 1
+            total += 1
+    return total
+
+
+def measure_duration_ms(job: Callable[[], object] | None = None, *, repeats: int = 5) -> float:
+    """Time ``job`` (default: :func:`collatz_steps_total` up to 30,000) ``repeats`` times with
+    :func:`time.perf_counter`; return the median in ms.
+
+    The median shrugs off a slow first run or a busy moment; the result still varies from run
+    to run and machine to machine, so notebooks show it only where the output is sanitised.
+    """
+    repeats = _whole("repeats", repeats, low=1, high=1000)
+    if job is None:
+        def job() -> int:
+            return collatz_steps_total(30_000)
+    if not callable(job):
+        raise ValueError(f"job={job!r} is not callable; allowed: a function of no arguments")
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        job()
+        timings.append((time.perf_counter() - start) * 1000.0)
+    return statistics.median(timings)
+
+
+# --- figure ---------------------------------------------------------------------------------
+
+PICK_STYLES = {"cost": ("o", "tab:green"), "speed": ("s", "tab:red"),
+               "balanced": ("D", "tab:purple")}
+
+
+def plot_tuning(result: TuningResult, *, title: str | None = None):
+    """Cost per million and billed duration against memory, with the three picks marked.
+
+    Returns a matplotlib Figure with two panels side by side (log-scaled memory axis).
+    """
+    import matplotlib.pyplot as plt
+
+    table = result.table[~result.table["timed_out"]]
+    fig, (ax_cost, ax_time) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    ax_cost.plot(table["memory_mb"], table["cost_usd_per_million"], "-", color="0.35",
+                 marker=".", label="cost")
+    ax_time.plot(table["memory_mb"], table["billed_duration_ms"], "-", color="0.35",
+                 marker=".", label="billed duration")
+    picks = result.picks()
+    for strategy, pick in picks.iterrows():
+        marker, colour = PICK_STYLES[str(strategy)]
+        label = f"{strategy}: {int(pick['memory_mb'])} MB"
+        for ax, column in ((ax_cost, "cost_usd_per_million"), (ax_time, "billed_duration_ms")):
+            ax.plot(pick["memory_mb"], pick[column], marker, color=colour, markersize=10,
+                    fillstyle="none", markeredgewidth=2, label=label)
+    for ax in (ax_cost, ax_time):
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("memory (MB, log scale)")
+        ax.grid(True, alpha=0.3)
+    ax_cost.set_ylabel(f"USD per million invocations ({result.arch})")
+    ax_time.set_ylabel("mean billed duration (ms)")
+    ax_time.set_yscale("log")
+    ax_cost.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
