@@ -104,6 +104,23 @@ def duration_at_memory_ms(base_duration_ms: float, base_memory_mb: int, memory_m
     return base_duration_ms * target / base
 
 
+def scaling_table(base_duration_ms: float, parallel_fractions: Iterable[float], *,
+                  base_memory_mb: int | None = None,
+                  memory_mb: Sequence[int] = DEFAULT_MEMORY_MB) -> pd.DataFrame:
+    """Modelled handler duration (ms) at each memory setting (rows) for each parallel fraction
+    (columns, labelled ``p=<fraction>``); ``base_memory_mb`` defaults to one full vCPU."""
+    if base_memory_mb is None:
+        base_memory_mb = int(round(_data.limit_value("memory_per_vcpu")))
+    settings = _memory_settings(memory_mb)
+    columns = {}
+    for p in parallel_fractions:
+        columns[f"p={p:g}"] = [duration_at_memory_ms(base_duration_ms, base_memory_mb, m,
+                                                     parallel_fraction=p) for m in settings]
+    if not columns:
+        raise ValueError("parallel_fractions=[] is empty; allowed: one or more fractions 0 to 1")
+    return pd.DataFrame(columns, index=pd.Index(settings, name="memory_mb"))
+
+
 # --- tuning ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import matplotlib
+
+matplotlib.use("Agg")
+
 import csv
 import math
 import shutil
@@ -13,7 +17,7 @@ from hypothesis import strategies as st
 
 from ec2vslambda import data
 from ec2vslambda import power_tuning as pt
-from ec2vslambda.widgets.power_tuning import power_tuning_calculator
+from ec2vslambda.widgets.power_tuning import calculator, show, summary
 
 MB_PER_VCPU = data.limit_value("memory_per_vcpu")
 MEMORY_MIN = int(data.limit_value("memory_min"))
@@ -247,21 +251,47 @@ def test_plot_marks_the_picks():
 # --- calculator -----------------------------------------------------------------------------
 
 def test_calculator_shows_errors_and_updates():
-    calculator = power_tuning_calculator()
-    base, parallel = calculator.controls[0], calculator.controls[1]
-    first = calculator.message.value
-    assert f"fastest {ONE_VCPU_MB:,} MB" in first
-    assert "<img" in calculator.output.value
+    calc = calculator()
+    controls = {c.description: c for c in calc.controls}
+    controls["Parallel fraction"].value = 1.0
+    assert f"fastest {MEMORY_MAX:,} MB" in calc.message.value
+    assert len(calc.output.outputs) == 2  # the picks and the figure
 
-    base.value = -5.0
-    assert "Check the inputs" in calculator.message.value
-    assert "base_duration_ms" in calculator.message.value
-    assert "Traceback" not in calculator.message.value
-    assert calculator.output.value == ""
+    controls["Duration at one vCPU (ms)"].value = -5.0
+    assert "Check the inputs" in calc.message.value
+    assert "base_duration_ms=-5.0 is out of range" in calc.message.value
+    assert "Traceback" not in calc.message.value
+    assert calc.output.outputs == ()
 
-    base.value = 400.0
-    parallel.value = 1.0
-    assert "Check the inputs" not in calculator.message.value
-    assert f"fastest {MEMORY_MAX:,} MB" in calculator.message.value
-    assert "<img" in calculator.output.value
-    assert "Live calculator" in repr(calculator)
+    controls["Duration at one vCPU (ms)"].value = 400.0
+    controls["Parallel fraction"].value = 0.0
+    assert "Check the inputs" not in calc.message.value
+    assert f"fastest {ONE_VCPU_MB:,} MB" in calc.message.value
+    controls["Cold-start share (0 to 1)"].value = 1.5
+    assert "cold_start_ratio=1.5 is out of range" in calc.message.value
+
+
+def test_static_text_form_says_how_to_go_live():
+    text = repr(calculator())
+    assert text.startswith("[Live calculator: Power tuning")
+    assert "Colab" in text
+
+
+def test_show_displays_the_reference_result(capsys):
+    result = show(parallel_fraction=0.9)
+    assert result.speed_optimal_mb == MEMORY_MAX
+    assert result.init_ms == pt.REFERENCE["init_ms"]
+    assert summary(result).startswith(f"Cheapest {result.cost_optimal_mb:,} MB")
+
+
+def test_scaling_table_columns_follow_the_model():
+    table = pt.scaling_table(1000, [0, 0.5, 1], memory_mb=(512, ONE_VCPU_MB, 2 * ONE_VCPU_MB))
+    assert list(table.columns) == ["p=0", "p=0.5", "p=1"]
+    assert list(table.index) == [512, ONE_VCPU_MB, 2 * ONE_VCPU_MB]
+    assert table.loc[2 * ONE_VCPU_MB, "p=0.5"] == pytest.approx(750.0)
+    assert table.loc[2 * ONE_VCPU_MB, "p=0"] == pytest.approx(1000.0)
+    assert table.loc[512, "p=1"] == pytest.approx(table.loc[512, "p=0"])
+    with pytest.raises(ValueError, match="parallel_fractions"):
+        pt.scaling_table(1000, [])
+    with pytest.raises(ValueError, match="parallel_fraction"):
+        pt.scaling_table(1000, [2])

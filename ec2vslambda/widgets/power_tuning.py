@@ -1,80 +1,81 @@
-"""Power-tuning calculator: memory settings -> duration, cost and the three picks.
+"""Lab 3's calculator: memory settings -> duration, cost and the three power-tuning picks.
 
 Thin wiring around :func:`ec2vslambda.power_tuning.tune`; all arithmetic lives there.
+:func:`show` displays the result for given inputs (the static result); :func:`calculator`
+wires controls to it for a live kernel.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
-
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 
 from .. import data as _data
 from .. import power_tuning as _pt
 from .common import LiveCalculator, control_style, guarded, note_html
 
 
-def figure_html(fig) -> str:
-    """A matplotlib figure as an inline PNG ``<img>`` (closes the figure)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
-    plt.close(fig)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f"<img alt='power-tuning figure' src='data:image/png;base64,{encoded}'/>"
+def summary(result: _pt.TuningResult) -> str:
+    """One plain sentence naming the three picks."""
+    return (f"Cheapest {result.cost_optimal_mb:,} MB, fastest {result.speed_optimal_mb:,} MB, "
+            f"balanced {result.balanced_mb:,} MB (weight {result.balanced_weight:g}).")
 
 
-def picks_html(result: _pt.TuningResult) -> str:
-    """The three picks as a small HTML table."""
-    rows = "".join(
-        f"<tr><td>{html.escape(str(strategy))}</td><td>{int(p['memory_mb']):,} MB</td>"
-        f"<td>{p['billed_duration_ms']:,.1f} ms</td><td>${p['cost_usd_per_million']:,.2f}</td>"
-        "</tr>" for strategy, p in result.picks().iterrows())
-    return ("<table><tr><th>strategy</th><th>memory</th><th>mean billed duration</th>"
-            f"<th>USD per million</th></tr>{rows}</table>")
-
-
-def power_tuning_calculator(**defaults) -> LiveCalculator:
-    """Build the live calculator; keyword arguments override
+def show(**inputs) -> _pt.TuningResult:
+    """Display the picks, a summary and the figure for ``tune(**inputs)``; defaults are
     :data:`ec2vslambda.power_tuning.REFERENCE`."""
-    values = {**_pt.REFERENCE, **defaults}
+    from IPython.display import Markdown, display
+
+    result = _pt.tune(**{**_pt.REFERENCE, **inputs})
+    display(result.picks())
+    display(Markdown(summary(result)))
+    fig = _pt.plot_tuning(result)
+    display(fig)
+    plt.close(fig)
+    return result
+
+
+def calculator(**defaults) -> LiveCalculator:
+    """The live calculator; keyword arguments override the reference inputs."""
+    values = {**_pt.REFERENCE, "arch": "arm64", "balanced_weight": _pt.BALANCED_WEIGHT,
+              **defaults}
     style = control_style()
-    base = widgets.FloatText(value=values["base_duration_ms"],
-                             description="Duration at one vCPU (ms)", **style)
-    parallel = widgets.FloatSlider(value=values["parallel_fraction"], min=0.0, max=1.0,
-                                   step=0.05, description="Parallel fraction", **style)
-    init = widgets.FloatText(value=values["init_ms"], description="INIT (ms)", **style)
-    cold = widgets.FloatText(value=values["cold_start_ratio"], step=0.01,
-                             description="Cold-start share (0-1)", **style)
-    arch = widgets.Dropdown(options=list(_data.lambda_prices().architectures), value="arm64",
-                            description="Architecture", **style)
-    weight = widgets.FloatSlider(value=_pt.BALANCED_WEIGHT, min=0.0, max=1.0, step=0.05,
-                                 description="Balanced weight (1 = cost)", **style)
-    message = widgets.HTML()
-    output = widgets.HTML()
+    controls = {
+        "base_duration_ms": widgets.FloatText(value=values["base_duration_ms"],
+                                              description="Duration at one vCPU (ms)", **style),
+        "parallel_fraction": widgets.FloatSlider(value=values["parallel_fraction"], min=0.0,
+                                                 max=1.0, step=0.05,
+                                                 description="Parallel fraction", **style),
+        "init_ms": widgets.FloatText(value=values["init_ms"], description="INIT (ms)", **style),
+        "cold_start_ratio": widgets.FloatText(value=values["cold_start_ratio"], step=0.01,
+                                              description="Cold-start share (0 to 1)", **style),
+        "arch": widgets.Dropdown(options=list(_data.lambda_prices().architectures),
+                                 value=values["arch"], description="Architecture", **style),
+        "balanced_weight": widgets.FloatSlider(value=values["balanced_weight"], min=0.0,
+                                               max=1.0, step=0.05,
+                                               description="Balanced weight (1 = cost only)",
+                                               **style),
+    }
+    message = widgets.HTML(note_html("Change any input; the result for the reference inputs is "
+                                     "shown above."))
+    output = widgets.Output()
+    calc = LiveCalculator("Power tuning: memory, speed and cost", controls.values(),
+                          message=message, output=output)
 
     def render() -> str:
-        result = _pt.tune(base.value, parallel_fraction=parallel.value, init_ms=init.value,
-                          cold_start_ratio=cold.value, arch=arch.value,
-                          balanced_weight=weight.value)
-        output.value = picks_html(result) + figure_html(_pt.plot_tuning(result))
-        return note_html(f"Cheapest {result.cost_optimal_mb:,} MB, fastest "
-                         f"{result.speed_optimal_mb:,} MB, balanced {result.balanced_mb:,} MB.")
+        result = _pt.tune(**{name: control.value for name, control in controls.items()})
+        output.outputs = ()
+        output.append_display_data(result.picks())
+        fig = _pt.plot_tuning(result)
+        output.append_display_data(fig)
+        plt.close(fig)
+        return note_html(summary(result))
 
-    def update(_change=None) -> None:
+    def on_change(_change=None) -> None:
         if not guarded(render, message):
-            output.value = ""
+            output.outputs = ()
 
-    controls = (base, parallel, init, cold, arch, weight)
-    for control in controls:
-        control.observe(update, names="value")
-    calculator = LiveCalculator("Power tuning: memory, speed and cost", controls,
-                                message=message, output=output)
-    update()
-    return calculator
-
-
-__all__ = ["figure_html", "picks_html", "power_tuning_calculator"]
+    for control in controls.values():
+        control.observe(on_change, names="value")
+    calc.refresh = on_change
+    return calc
