@@ -1,0 +1,291 @@
+"""Does a workload fit inside AWS Lambda? The workload fit checker.
+
+:func:`check_workload` compares what a workload needs (:class:`WorkloadNeeds`) with Lambda's
+limits and returns one :class:`Violation` per limit it breaks, each with a readable sentence and
+the services to use instead. Every limit is read from ``data/lambda_limits.csv`` through
+:mod:`ec2vslambda.data`; nothing here restates a number.
+
+Two checks are not rows of the CSV:
+
+* ``"state"``: an execution environment may be recycled at any time, so nothing kept in memory
+  survives for sure from one invocation to the next.
+* ``"latency"``: the slowest request a user can meet is a cold start, the INIT phase plus the
+  handler's own duration. ``init_ms`` is a parameter because it depends on runtime, memory and
+  package (chapter 4 measures it); :data:`DEFAULT_INIT_MS` is a pessimistic assumption, not a
+  measurement.
+
+The alternatives follow AWS's own suggestions: a workflow service (Step Functions or Lambda
+durable functions) for long multi-step work, containers on ECS/Fargate for long-running
+processes, Lambda Managed Instances (Lambda functions on EC2 instances in your account, several
+requests per environment, no cold starts) for steady high-volume or latency-critical traffic,
+and EC2 for full control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from . import data as _data
+from .pricing import _choice, _number, _whole
+
+MS_PER_S = 1000.0
+INVOCATION_TYPES = ("sync", "async")
+
+#: A pessimistic INIT duration for a real function (runtime start plus imports and SDK clients),
+#: used when the caller has no measurement. AWS's operator guide puts cold starts anywhere from
+#: under 100 ms to over a second; chapter 4 shows measured values per runtime.
+DEFAULT_INIT_MS = 1000.0
+
+# What to use instead. Shared names so that chapters and the decision guide can match on them.
+ALT_WORKFLOW = "Step Functions or Lambda durable functions"
+ALT_FARGATE = "ECS/Fargate"
+ALT_MANAGED_INSTANCES = "Lambda Managed Instances"
+ALT_EC2 = "EC2"
+ALT_S3_REFERENCE = "Put the data in S3 and pass its key"
+ALT_STREAMING = "Lambda response streaming (large responses)"
+ALT_EFS = "Amazon EFS mounted in the function"
+ALT_CONTAINER_IMAGE = "Lambda container image"
+ALT_QUOTA = "Ask AWS to raise the concurrency quota"
+ALT_QUEUE = "Buffer bursts in an SQS queue"
+ALT_WARM = "Provisioned Concurrency or SnapStart"
+ALT_STATE_STORE = "An external store (DynamoDB, ElastiCache, S3)"
+ALT_LAZY_INIT = "Load less at start-up (lazy imports)"
+ALT_FASTER_CODE = "Make the work itself faster (profile it; more memory also gives more CPU)"
+
+
+@dataclass(frozen=True)
+class WorkloadNeeds:
+    """What one unit of work (one request, one event, one job) needs from the platform.
+
+    duration_ms: handler time of one run, warm, in ms.
+    memory_mb: memory the work needs, in MB.
+    payload_mb: the larger of the request and the response, in MB.
+    invocation: ``"sync"`` (caller waits for the answer) or ``"async"`` (fire and forget).
+    tmp_mb: scratch disk space the run needs, in MB.
+    peak_concurrency: most runs in flight at the same moment.
+    needs_state: True when the work relies on memory kept between runs (sessions, in-process
+        caches, long-lived connections that must survive).
+    latency_target_ms: slowest acceptable response, in ms; ``None`` when nobody waits.
+    package_mb: code plus dependencies, unzipped, in MB (0 when unknown).
+
+    Invalid values raise ``ValueError`` naming the field, the value and what is allowed.
+    """
+
+    duration_ms: float
+    memory_mb: float
+    payload_mb: float
+    invocation: str
+    tmp_mb: float
+    peak_concurrency: int
+    needs_state: bool
+    latency_target_ms: float | None
+    package_mb: float = 0.0
+
+    def __post_init__(self) -> None:
+        _number("duration_ms", self.duration_ms)
+        _number("memory_mb", self.memory_mb)
+        _number("payload_mb", self.payload_mb)
+        _choice("invocation", self.invocation, INVOCATION_TYPES)
+        _number("tmp_mb", self.tmp_mb)
+        _whole("peak_concurrency", self.peak_concurrency, low=1)
+        if not isinstance(self.needs_state, bool):
+            raise ValueError(f"needs_state={self.needs_state!r} is not allowed; allowed: True, "
+                             "False")
+        if self.latency_target_ms is not None:
+            _number("latency_target_ms", self.latency_target_ms, what="a number above 0, or None")
+            if self.latency_target_ms <= 0:
+                raise ValueError(f"latency_target_ms={self.latency_target_ms!r} is out of range; "
+                                 "allowed: a number above 0, or None")
+        _number("package_mb", self.package_mb)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One Lambda limit a workload breaks."""
+
+    limit: str  # a name in data/lambda_limits.csv, or "state" / "latency"
+    requested: float  # what the workload needs, in ``unit``
+    allowed: float  # what Lambda allows, in ``unit``
+    unit: str
+    message: str  # a readable sentence
+    alternatives: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.10g}"
+
+
+def _ceiling(name: str, needed: float, sentence: Callable[[float], str],
+             alternatives: tuple[str, ...]) -> Violation | None:
+    """A :class:`Violation` of the CSV limit ``name`` when ``needed`` exceeds it, else None.
+
+    ``needed`` is in the limit's own unit; ``sentence(allowed)`` writes the message.
+    """
+    limit = _data.lambda_limits()[name]
+    if needed <= limit.value:
+        return None
+    return Violation(name, needed, limit.value, limit.unit, sentence(limit.value), alternatives)
+
+
+def _check_timeout(needs: WorkloadNeeds) -> Violation | None:
+    needed_s = needs.duration_ms / MS_PER_S
+    return _ceiling(
+        "timeout_max", needed_s,
+        lambda allowed: f"One run takes {_fmt(needed_s)} s, but Lambda stops an invocation after "
+        f"{_fmt(allowed)} s. Split the work into steps that each finish in time and let a "
+        "workflow chain them, or run it where nothing stops it.",
+        (ALT_WORKFLOW, ALT_FARGATE, ALT_EC2))
+
+
+def _check_memory(needs: WorkloadNeeds) -> Violation | None:
+    return _ceiling(
+        "memory_max", needs.memory_mb,
+        lambda allowed: f"The work needs {_fmt(needs.memory_mb)} MB of memory; a Lambda function "
+        f"can have at most {_fmt(allowed)} MB.",
+        (ALT_FARGATE, ALT_EC2))
+
+
+def _check_payload(needs: WorkloadNeeds) -> Violation | None:
+    if needs.invocation == "sync":
+        name, what = "payload_sync_max", "A synchronous request or response"
+        streams = needs.payload_mb <= _data.limit_value("response_streaming_max")
+        alternatives = (ALT_S3_REFERENCE,) + ((ALT_STREAMING,) if streams else ())
+    else:
+        name, what = "payload_async_max", "An asynchronous event"
+        alternatives = (ALT_S3_REFERENCE,)
+    return _ceiling(
+        name, needs.payload_mb,
+        lambda allowed: f"{what} can carry at most {_fmt(allowed)} MB; this one is "
+        f"{_fmt(needs.payload_mb)} MB. Send a reference to the data instead of the data.",
+        alternatives + (ALT_FARGATE, ALT_EC2))
+
+
+def _check_tmp(needs: WorkloadNeeds) -> Violation | None:
+    return _ceiling(
+        "tmp_max", needs.tmp_mb,
+        lambda allowed: f"The work needs {_fmt(needs.tmp_mb)} MB of scratch disk; Lambda's /tmp "
+        f"holds at most {_fmt(allowed)} MB.",
+        (ALT_EFS, ALT_FARGATE, ALT_EC2))
+
+
+def _check_package(needs: WorkloadNeeds) -> Violation | None:
+    image_max = _data.limit_value("container_image_max")
+    if needs.package_mb > image_max:
+        return _ceiling(
+            "container_image_max", needs.package_mb,
+            lambda allowed: f"The code and its dependencies take {_fmt(needs.package_mb)} MB; "
+            f"even a container image may take at most {_fmt(allowed)} MB.",
+            (ALT_FARGATE, ALT_EC2))
+    return _ceiling(
+        "package_unzipped_max", needs.package_mb,
+        lambda allowed: f"The code and its dependencies take {_fmt(needs.package_mb)} MB "
+        f"unzipped; a .zip function with its layers may take at most {_fmt(allowed)} MB. A "
+        f"container image may take up to {_fmt(image_max)} MB.",
+        (ALT_CONTAINER_IMAGE, ALT_FARGATE, ALT_EC2))
+
+
+def _check_concurrency(needs: WorkloadNeeds) -> Violation | None:
+    adjustable = _data.lambda_limits()["concurrency_default"].adjustable
+    quota = "It is a default quota: AWS raises it on request." if adjustable else \
+        "AWS does not raise it."
+    alternatives = ((ALT_QUOTA,) if adjustable else ()) + (
+        (ALT_QUEUE,) if needs.invocation == "async" else ()) + (ALT_MANAGED_INSTANCES, ALT_EC2)
+    return _ceiling(
+        "concurrency_default", float(needs.peak_concurrency),
+        lambda allowed: f"At peak {needs.peak_concurrency:,} runs are in flight at once; an "
+        f"account's functions share {_fmt(allowed)} concurrent executions per region by default. "
+        f"{quota}",
+        alternatives)
+
+
+def _check_init(init_ms: float) -> Violation | None:
+    needed_s = init_ms / MS_PER_S
+    return _ceiling(
+        "init_timeout", needed_s,
+        lambda allowed: f"Start-up (INIT) takes {_fmt(needed_s)} s; Lambda allows an on-demand "
+        f"function {_fmt(allowed)} s to initialise.",
+        (ALT_LAZY_INIT, ALT_FARGATE, ALT_EC2))
+
+
+def _check_state(needs: WorkloadNeeds) -> Violation | None:
+    if not needs.needs_state:
+        return None
+    return Violation(
+        "state", 1.0, 0.0, "flag",
+        "The work relies on memory kept between runs, but Lambda may recycle an execution "
+        "environment at any time; nothing in memory is guaranteed to survive. Keep state outside "
+        "the function, or run a process that you keep alive.",
+        (ALT_STATE_STORE, ALT_WORKFLOW, ALT_FARGATE, ALT_EC2))
+
+
+def _check_latency(needs: WorkloadNeeds, init_ms: float) -> Violation | None:
+    target = needs.latency_target_ms
+    if target is None:
+        return None
+    cold_ms = init_ms + needs.duration_ms
+    if cold_ms <= target:
+        return None
+    if needs.duration_ms > target:
+        return Violation(
+            "latency", needs.duration_ms, target, "ms",
+            f"Even a warm run takes {_fmt(needs.duration_ms)} ms, over the {_fmt(target)} ms "
+            "target. No choice of platform fixes that: the work itself must get faster.",
+            (ALT_FASTER_CODE,))
+    return Violation(
+        "latency", cold_ms, target, "ms",
+        f"A cold start (INIT {_fmt(init_ms)} ms + run {_fmt(needs.duration_ms)} ms = "
+        f"{_fmt(cold_ms)} ms) misses the {_fmt(target)} ms target. Warm runs meet it, so the "
+        "question is how often users meet a cold start.",
+        (ALT_WARM, ALT_MANAGED_INSTANCES, ALT_EC2))
+
+
+def check_workload(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) -> list[Violation]:
+    """Every Lambda limit ``needs`` breaks, in a fixed order; an empty list when it fits.
+
+    ``init_ms`` is the INIT duration of a cold start, in ms (see :data:`DEFAULT_INIT_MS`). It is
+    checked against the INIT limit and used for the latency check.
+    """
+    if not isinstance(needs, WorkloadNeeds):
+        raise ValueError(f"needs={needs!r} is not allowed; allowed: a WorkloadNeeds")
+    init_ms = _number("init_ms", init_ms)
+    checks = (_check_timeout(needs), _check_memory(needs), _check_payload(needs),
+              _check_tmp(needs), _check_package(needs), _check_concurrency(needs),
+              _check_init(init_ms), _check_state(needs), _check_latency(needs, init_ms))
+    return [v for v in checks if v is not None]
+
+
+def fits_lambda(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) -> bool:
+    """True when :func:`check_workload` finds nothing."""
+    return not check_workload(needs, init_ms=init_ms)
+
+
+def violations_frame(violations: list[Violation]) -> pd.DataFrame:
+    """The violations as a table for a page: one row a limit."""
+    columns = ["limit", "needed", "Lambda allows", "unit", "what to use instead"]
+    rows = [[v.limit, _fmt(v.requested), _fmt(v.allowed), v.unit, "; ".join(v.alternatives)]
+            for v in violations]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def limits_frame(names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """The limits the checker uses, with their units and sources, straight from the CSV."""
+    limits = _data.lambda_limits()
+    names = names or CHECKED_LIMITS
+    rows = [[n, _fmt(limits[n].value), limits[n].unit, "yes" if limits[n].adjustable else "no",
+             limits[n].notes] for n in names]
+    return pd.DataFrame(rows, columns=["limit", "value", "unit", "adjustable", "notes"])
+
+
+#: The rows of ``lambda_limits.csv`` that :func:`check_workload` reads.
+CHECKED_LIMITS = ("timeout_max", "memory_max", "payload_sync_max", "payload_async_max",
+                  "response_streaming_max", "tmp_max", "package_unzipped_max",
+                  "container_image_max", "concurrency_default", "init_timeout")
