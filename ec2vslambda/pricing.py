@@ -342,3 +342,35 @@ def break_even_requests(duration_ms: float, memory_mb: int, instance_type: str, 
             high = mid
     crossing = math.ceil(high)
     return None if crossing > capacity else crossing
+
+
+def lambda_cost_curve_usd(requests_grid, duration_ms: float, memory_mb: int, *,
+                          arch: str = "x86_64", free_tier: bool = True):
+    """Lambda's monthly total for each request count in ``requests_grid`` (a numpy array).
+
+    For fixed duration and memory the total is piecewise linear in the request count, with kinks
+    only where a free allowance runs out or a volume tier starts. Pricing those points with
+    :func:`lambda_cost` and interpolating between them is therefore exact, and fast enough for a
+    calculator that redraws on every change.
+    """
+    import numpy as np
+
+    grid = np.asarray(requests_grid, dtype=float)
+    if grid.size == 0:
+        return grid.copy()
+    if np.any(~np.isfinite(grid)) or np.any(grid < 0):
+        raise ValueError("requests_grid has a negative or non-finite value; allowed: 0 or more")
+    prices = _data.lambda_prices()
+    one = lambda_cost(1.0, duration_ms, memory_mb, arch=arch, free_tier=False)
+    gb_s_per_request = one.gb_seconds
+    kinks = {0.0, float(grid.max())}
+    if free_tier:
+        kinks.add(prices.free_requests)
+    if gb_s_per_request > 0:
+        edges = [t.start_gb_s for t in prices.duration_tiers[arch]]
+        edges += [prices.free_gb_s] if free_tier else []
+        kinks.update(e / gb_s_per_request for e in edges)
+    xs = np.array(sorted(k for k in kinks if k <= grid.max()) + [grid.max() * 2 + 1])
+    ys = np.array([lambda_cost(x, duration_ms, memory_mb, arch=arch, free_tier=free_tier).total_usd
+                   for x in xs])
+    return np.interp(grid, xs, ys)

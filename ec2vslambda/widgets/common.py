@@ -44,6 +44,12 @@ class LiveCalculator(widgets.VBox):
     def __repr__(self) -> str:
         return f"[Live calculator: {self.title}] This calculator {HOW_TO_GO_LIVE}"
 
+    def _repr_mimebundle_(self, **kwargs):
+        # ipywidgets cuts the plain-text form at 110 characters; the static page shows it whole
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle
+
 
 def control_style() -> dict:
     return dict(style=_STYLE, layout=_LAYOUT)

@@ -1,0 +1,60 @@
+"""Chapter 5's calculator: right numbers, readable errors, a helpful text form on static pages."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from ec2vslambda import pricing  # noqa: E402
+from ec2vslambda.widgets import pricing as calc_module  # noqa: E402
+from ec2vslambda.widgets.pricing import PricingInputs, calculator, comparison  # noqa: E402
+
+
+def test_comparison_matches_the_cost_model():
+    inputs = PricingInputs(requests_per_month=20_000_000, duration_ms=80, memory_mb=1024,
+                           arch="x86_64", instance_type="m7g.large", instance_count=2)
+    result = comparison(inputs)
+    assert result.lambda_cost == pricing.lambda_cost(20_000_000, 80, 1024, arch="x86_64")
+    assert result.ec2_cost.total_usd == pytest.approx(pricing.ec2_monthly_usd("m7g.large", count=2))
+    table = result.table()
+    assert table.loc["Total per month", "Lambda (USD)"] == round(result.lambda_cost.total_usd, 2)
+    assert table.loc["Total per month", "EC2 (USD)"] == round(result.ec2_cost.total_usd, 2)
+    expected = "Lambda" if result.lambda_cost.total_usd < result.ec2_cost.total_usd else "EC2"
+    assert result.cheaper == expected
+    assert f"{result.break_even_requests:,}" in calc_module.summary(result)
+
+
+def test_live_calculator_updates_and_reports_bad_input_readably():
+    calc = calculator()
+    controls = {c.description: c for c in calc.controls}
+    controls["Requests per month"].value = 123_456_789
+    assert "123,456,789 requests a month" in calc.message.value
+    assert len(calc.output.outputs) == 2  # the table and the figure
+    controls["Memory (MB)"].value = 64
+    assert "Check the inputs" in calc.message.value
+    assert "memory_mb=64 is out of range; allowed: 128 to 10,240" in calc.message.value
+    assert "Traceback" not in calc.message.value
+    assert calc.output.outputs == ()
+    controls["Memory (MB)"].value = 2048
+    assert "Check the inputs" not in calc.message.value
+    controls["Number of instances"].value = 0
+    assert "instance_count=0 is out of range" in calc.message.value
+
+
+def test_static_text_form_says_how_to_go_live():
+    text = repr(calculator())
+    assert text.startswith("[Live calculator: Lambda vs EC2 monthly cost]")
+    assert "Binder" in text and "Colab" in text and "make lab" in text
+
+
+def test_figure_marks_each_break_even():
+    inputs = PricingInputs()
+    fleets = (("t4g.small", 1, "on_demand"), ("m7g.large", 1, "on_demand"))
+    fig = calc_module.cost_figure(inputs, fleets=fleets)
+    ax = fig.axes[0]
+    markers = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(markers) == 2
+    for marker, (name, count, model) in zip(markers, fleets, strict=True):
+        assert marker.get_xdata()[0] == pricing.break_even_requests(
+            inputs.duration_ms, inputs.memory_mb, name, arch=inputs.arch)
