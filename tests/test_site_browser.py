@@ -1,0 +1,254 @@
+"""The built site, checked the way a reader meets it: in a real Chromium, page by page.
+
+Every page listed in ``_toc.yml`` (read when the tests are collected, so new chapters are covered
+without editing this file) is loaded from a local HTTP server on 127.0.0.1 and checked: it loads
+with its title; it requests no missing local file; no cell output shows a traceback; every image
+has alt text; every internal link and anchor resolves; notebook pages carry Binder and Colab links
+to the right repository, branch and file; calculators show their default result and how to go
+live, never a dead control; no page's HTML is over budget. A screenshot of each page's first
+screen is saved under ``test-artifacts/screenshots/``.
+
+The site is ``$BOOK_HTML_DIR`` if set, else ``_build/html`` (``make test`` builds it first).
+Requests to other hosts (CDNs: MathJax, require.js, Thebe) are aborted at once: the tests run
+offline, and only local files must exist. The decisions live in :mod:`ec2vslambda.site_check`.
+
+Without Chromium (Debian package ``chromium``) or a built site the tests skip with the reason;
+with ``REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+import yaml
+
+from ec2vslambda import site_check
+from ec2vslambda.widgets.common import HOW_TO_GO_LIVE
+
+pytestmark = pytest.mark.browser
+
+BOOK_ROOT = Path(__file__).resolve().parent.parent
+HTML_DIR = Path(os.environ.get("BOOK_HTML_DIR") or BOOK_ROOT / "_build" / "html")
+ARTIFACTS = BOOK_ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+CONFIG = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text(encoding="utf-8"))
+DOCNAMES = site_check.read_toc(BOOK_ROOT / "_toc.yml")
+NOTEBOOK_DOCS = [d for d in DOCNAMES
+                 if (site_check.source_file(BOOK_ROOT, d) or Path()).suffix == ".ipynb"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+VIEWPORT = {"width": 1280, "height": 800}
+
+
+def _unavailable(reason: str):
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (REQUIRE_BROWSER=1: the browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """The built site, served on 127.0.0.1 and a free port for the whole session."""
+    if not (HTML_DIR / "index.html").exists():
+        _unavailable(f"no built site at {HTML_DIR}: build the book first (`make test` does; or "
+                     "set BOOK_HTML_DIR to a built _build/html)")
+    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    chromium = shutil.which("chromium")
+    if not chromium:
+        _unavailable("Chromium is not installed: `apt-get install -y chromium` (Debian package; "
+                     "never `playwright install`)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - playwright is pinned in requirements.txt
+        _unavailable("the playwright Python package is not installed (requirements.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Visit:
+    docname: str
+    url: str
+    status: int | None
+    title: str
+    facts: site_check.PageFacts
+    missing: list[str] = field(default_factory=list)  # local requests that failed
+    external_blocked: int = 0
+    screenshot: Path | None = None
+
+
+@pytest.fixture(scope="session")
+def visit(browser, site_url):
+    """visit(docname) -> Visit; each page is loaded once per session, whatever asks first."""
+    cache: dict[str, Visit] = {}
+
+    def load(docname: str) -> Visit:
+        if docname in cache:
+            return cache[docname]
+        url = urljoin(site_url, site_check.html_name(docname))
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        missing: list[str] = []
+        blocked = [0]
+
+        def route(route):
+            if site_check.is_local(route.request.url, site_url):
+                route.continue_()
+            else:  # a CDN: unreachable offline, and not this site's business
+                blocked[0] += 1
+                route.abort()
+
+        page.route("**/*", route)
+        page.on("response", lambda r: r.status >= 400 and site_check.is_local(r.url, site_url)
+                and missing.append(f"HTTP {r.status}: {r.url}"))
+        page.on("requestfailed", lambda r: site_check.is_local(r.url, site_url)
+                and missing.append(f"failed ({r.failure}): {r.url}"))
+        response = page.goto(url, wait_until="load", timeout=30_000)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
+        page.screenshot(path=str(shot))
+        cache[docname] = Visit(docname=docname, url=url,
+                               status=response.status if response else None, title=page.title(),
+                               facts=site_check.page_facts(page.content()), missing=missing,
+                               external_blocked=blocked[0], screenshot=shot)
+        context.close()
+        return cache[docname]
+
+    return load
+
+
+@functools.cache
+def _ids(path: Path) -> frozenset[str]:
+    return frozenset(site_check.html_ids(path.read_text(encoding="utf-8", errors="replace")))
+
+
+def _problems(title: str, problems: list[str]) -> str:
+    return title + ":\n  " + "\n  ".join(problems)
+
+
+# --- per page ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_page_loads_with_its_title(visit, docname):
+    page = visit(docname)
+    assert page.status == 200, f"{page.url} answered {page.status}: is {docname} built?"
+    assert page.facts.h1, f"{docname}: the page has no <h1> heading"
+    assert page.title.strip(), f"{docname}: the page has no <title>"
+    assert page.facts.h1 in page.title, (
+        f"{docname}: the title {page.title!r} does not carry the heading {page.facts.h1!r}")
+    assert page.screenshot.stat().st_size > 1000, f"{docname}: the screenshot is empty"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_no_missing_local_file(visit, site_url, docname):
+    page = visit(docname)
+    problems = list(page.missing)
+    for asset in page.facts.assets:  # also images below the fold, which load lazily
+        target = site_check.local_target(asset, page.url, site_url)
+        if target and not site_check.site_file(HTML_DIR, target.path):
+            problems.append(f"missing file {target.path} (referenced as {asset!r})")
+    assert not problems, _problems(f"{docname} requests local files that do not exist",
+                                   sorted(set(problems)))
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_no_error_in_cell_outputs(visit, docname):
+    page = visit(docname)
+    problems = [f"output {i + 1}: {why}" for i, o in enumerate(page.facts.outputs)
+                if (why := site_check.output_problem(o))]
+    assert not problems, _problems(f"{docname} shows errors to the reader", problems)
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_every_image_has_alt_text(visit, docname):
+    page = visit(docname)
+    problems = []
+    for image in page.facts.images:
+        alt = (image.alt or "").strip()
+        if not alt:
+            problems.append(f"no alt text: {image.src}")
+        elif alt == image.src or alt.rsplit("/", 1)[-1] == image.src.rsplit("/", 1)[-1]:
+            problems.append(f"alt text is only the file name: {image.src}")
+    assert not problems, _problems(
+        f"{docname} has images without alt text (for a figure drawn in a cell, set the cell "
+        "metadata {\"mystnb\": {\"image\": {\"alt\": \"what the figure shows\"}}})", problems)
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_internal_links_and_anchors_resolve(visit, site_url, docname):
+    page = visit(docname)
+    problems = []
+    for href in dict.fromkeys(page.facts.links):
+        target = site_check.local_target(href, page.url, site_url)
+        if target is None:
+            continue  # another host: `make linkcheck` checks those when online
+        file = site_check.site_file(HTML_DIR, target.path)
+        if file is None:
+            problems.append(f"{href!r}: no file {target.path}")
+        elif target.fragment and file.suffix == ".html" and target.fragment not in _ids(file):
+            problems.append(f"{href!r}: {target.path} has no anchor #{target.fragment}")
+    assert not problems, _problems(f"{docname} has broken internal links", problems)
+
+
+@pytest.mark.parametrize("docname", NOTEBOOK_DOCS)
+def test_notebook_launch_links_match_the_file(visit, docname):
+    page = visit(docname)
+    repository = CONFIG["repository"]
+    prefix = str(repository.get("path_to_book") or "").strip("/")
+    path_in_repo = "/".join(p for p in (prefix, f"{docname}.ipynb") if p)
+    assert (BOOK_ROOT / f"{docname}.ipynb").exists()
+    problems = site_check.launch_problems(page.facts.launch_links,
+                                          repository_url=repository["url"],
+                                          branch=repository["branch"], path_in_repo=path_in_repo)
+    assert not problems, _problems(f"{docname}: launch links", problems)
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_calculators_show_default_result_and_how_to_go_live(visit, docname):
+    page = visit(docname)
+    problems = site_check.calculator_problems(page.facts.outputs, HOW_TO_GO_LIVE)
+    if page.facts.widget_views:
+        problems.append(f"{page.facts.widget_views} embedded widget view(s): the site would draw "
+                        "controls that do nothing (see nb_mime_priority_overrides in _config.yml)")
+    assert not problems, _problems(f"{docname}: calculators on the static page", problems)
+
+
+# --- the whole site ---------------------------------------------------------------------------
+
+def test_html_size_budget(site_url, capsys):
+    report = site_check.size_report(HTML_DIR, DOCNAMES)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "site-size.txt").write_text(report.summary(len(DOCNAMES)) + "\n")
+    with capsys.disabled():
+        print("\n" + report.summary())
+    over = report.over_budget()
+    assert not over, _problems(
+        f"pages over the {site_check.PAGE_BUDGET_BYTES // 1024} KiB budget (embedded widget state "
+        "or large inline outputs?)", [f"{p}: {n / 1024:.0f} KiB" for p, n in over])
