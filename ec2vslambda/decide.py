@@ -1,0 +1,605 @@
+"""The decision guide: which compute option should run this workload, and why?
+
+Chapter 6 turns the seed article's conclusion ("idle time and regularity decide the cost;
+long-running and latency-critical work favours EC2") into arithmetic. :func:`decide` takes a
+:class:`Workload` and
+
+1. checks it against Lambda's limits (:func:`ec2vslambda.limits.check_workload`);
+2. sizes a fleet for the load it must carry (enough instances or tasks for the peak, or for the
+   average when the work can wait in a queue, at a target utilisation);
+3. prices every option for one month: Lambda on demand, Lambda with Provisioned Concurrency,
+   Lambda Managed Instances, Fargate, and an EC2 fleet On-Demand, under a Savings Plan and on
+   Spot (:mod:`ec2vslambda.pricing` and ``data/middle_options_prices.csv``);
+4. estimates the 99th-percentile latency of each (:func:`ec2vslambda.latency.tail_latency`);
+5. picks the cheapest option that fits, preferring a more managed one when it costs at most
+   :attr:`Assumptions.prefer_managed_within` more, and returns a :class:`Recommendation` whose
+   every :class:`Reason` carries the number it rests on and where that number came from.
+
+Model assumptions (all visible, all parameters)
+-----------------------------------------------
+* ``duration_ms`` is one request's time on Lambda at ``memory_mb``. There the request holds a
+  CPU share of ``memory_mb / memory_per_vcpu`` (``lambda_limits.csv``), busy for the fraction
+  ``cpu_fraction`` of its duration (1 = CPU-bound, lower when it mostly waits on I/O). The same
+  request needs the same vCPU-seconds on an instance or a Fargate task, where several requests
+  share a vCPU; a fleet is sized from those vCPU-seconds. Memory per request is not a constraint
+  on the fleet.
+* A fleet runs only during ``active_hours_per_month`` (scheduled or launched for the job), except
+  under a Savings Plan, whose hourly commitment is paid every hour of the month.
+* A fleet is sized for ``peak_concurrency`` (Little's law: requests per second x duration in
+  seconds, see :func:`peak_concurrency_for`) because peaks shorter than an instance's start-up
+  time cannot be followed by scaling; when ``can_queue`` is set the work waits in a queue and the
+  fleet is sized for the average instead. ``multi_az`` keeps at least two instances or tasks, one
+  per Availability Zone, as Lambda does on its own.
+* Provisioned Concurrency is sized for the peak and enabled during the active hours.
+* Human time to run servers is not priced; ``prefer_managed_within`` is how much more you are
+  willing to pay to have AWS run them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from . import data as _data
+from . import latency, limits, pricing
+from .power_tuning import vcpus_at_memory
+from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR, _choice, _number, _whole
+
+MS_PER_S = 1000.0
+
+
+def _positive(name: str, value: object, high: float | None = None) -> float:
+    """``_number`` for quantities that must be more than 0 (a duration, a size, a share)."""
+    allowed = f"more than 0 up to {high:,g}" if high is not None else "more than 0"
+    number = _number(name, value, high=high, what=allowed)
+    if number <= 0:
+        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}")
+    return number
+
+# --- prices of the middle options -------------------------------------------------------------
+
+MIDDLE_FILE = "middle_options_prices.csv"
+MIDDLE_PRICES = _data.Schema(
+    required=("item", "arch", "value", "unit", "region", "source_url", "as_of", "notes"),
+    numeric=("value",),
+    units=frozenset({"usd_per_vcpu_hour", "usd_per_gb_hour", "usd_per_million_requests",
+                     "fraction_of_on_demand"}),
+    choices={"arch": frozenset({"x86_64", "arm64", "any"})},
+    non_empty=("item", "source_url", "unit", "region", "as_of"),
+)
+
+
+@dataclass(frozen=True)
+class MiddlePrices:
+    """Fargate and Lambda Managed Instances prices, from ``middle_options_prices.csv``."""
+
+    fargate_usd_per_vcpu_hour: Mapping[str, float]  # by architecture
+    fargate_usd_per_gb_hour: Mapping[str, float]
+    managed_instances_usd_per_million_requests: float
+    managed_instances_fee: float  # fraction of the EC2 On-Demand price
+    sources: tuple[str, ...]
+
+
+@cache
+def _middle_prices(directory: Path) -> MiddlePrices:
+    rows = _data.read_rows(directory / MIDDLE_FILE, MIDDLE_PRICES)
+
+    def value(item: str, arch: str = "any") -> float:
+        return float(_data._only(rows, MIDDLE_FILE, item, arch)["value"])
+
+    fee = value("managed_instances_fee")
+    if not 0 <= fee < 1:
+        raise _data.DataError(f"{MIDDLE_FILE}: managed_instances_fee {fee:g} is not a fraction "
+                              "in [0, 1)")
+    archs = ("x86_64", "arm64")
+    return MiddlePrices(
+        fargate_usd_per_vcpu_hour={a: value("fargate_vcpu", a) for a in archs},
+        fargate_usd_per_gb_hour={a: value("fargate_memory", a) for a in archs},
+        managed_instances_usd_per_million_requests=value("managed_instances_requests"),
+        managed_instances_fee=fee,
+        sources=tuple(dict.fromkeys(str(r["source_url"]) for r in rows)),
+    )
+
+
+def middle_prices(directory: Path | None = None) -> MiddlePrices:
+    """Fargate and Lambda Managed Instances prices (cached per folder)."""
+    return _middle_prices(directory.resolve() if directory else _data.data_dir())
+
+
+# --- the workload and the assumptions -------------------------------------------------------
+
+OPTIONS = {  # most managed first: the order used to prefer a managed option on a near-tie
+    "lambda": "Lambda (on demand)",
+    "lambda_provisioned": "Lambda + Provisioned Concurrency",
+    "managed_instances": "Lambda Managed Instances",
+    "fargate": "Fargate",
+    "ec2_on_demand": "EC2 On-Demand",
+    "ec2_savings_plan": "EC2 + Savings Plan",
+    "ec2_spot": "EC2 Spot",
+}
+LAMBDA_OPTIONS = ("lambda", "lambda_provisioned")
+
+#: Alternatives in a :class:`~ec2vslambda.limits.Violation` that keep the work on Lambda: with
+#: one of these changes the function still runs there.
+LAMBDA_FIXES = frozenset({limits.ALT_S3_REFERENCE, limits.ALT_STREAMING, limits.ALT_EFS,
+                          limits.ALT_CONTAINER_IMAGE, limits.ALT_QUOTA})
+
+
+def peak_concurrency_for(peak_rps: float, duration_ms: float) -> int:
+    """Requests in flight at the peak (Little's law), rounded up: ``peak_rps x duration``.
+
+    At least 1: something is running whenever there is any load.
+    """
+    peak_rps = _number("peak_rps", peak_rps)
+    duration_ms = _number("duration_ms", duration_ms)
+    return max(1, math.ceil(round(peak_rps * duration_ms / MS_PER_S, 9)))
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One workload to place. Times in ms, memory in MB, money never (that comes from data/).
+
+    requests_per_month: requests (events, jobs) in a month.
+    duration_ms: one request's duration on Lambda at ``memory_mb`` (warm, median).
+    peak_concurrency: most requests in flight at once (see :func:`peak_concurrency_for`).
+    memory_mb: the Lambda memory setting (and the memory one request needs).
+    arch: ``"x86_64"`` or ``"arm64"`` for Lambda and Fargate; the EC2 type defaults to match.
+    active_hours_per_month: hours in the month in which requests arrive (730 = always).
+    init_ms: INIT duration of a cold start.
+    cold_start_fraction: share of on-demand Lambda invocations that are cold, 0 to 1.
+    latency_target_ms: the p99 latency the work must meet, or ``None`` when nobody waits.
+    cpu_fraction: share of a request's duration that keeps its CPU busy, above 0 up to 1.
+    payload_mb, invocation, tmp_mb, needs_state, package_mb: as in
+        :class:`ec2vslambda.limits.WorkloadNeeds`.
+    can_queue: the work may wait in a queue, so a fleet can be sized for the average load.
+    interruptible: the work survives being stopped and retried (Spot is allowed).
+    steady_for_a_year: the load is known well enough to commit to a year (Savings Plan).
+    multi_az: keep at least two instances or tasks, in two Availability Zones.
+    """
+
+    requests_per_month: float
+    duration_ms: float
+    peak_concurrency: int
+    memory_mb: int = 1024
+    arch: str = "arm64"
+    active_hours_per_month: float = HOURS_PER_MONTH
+    init_ms: float = 0.0
+    cold_start_fraction: float = 0.0
+    latency_target_ms: float | None = None
+    cpu_fraction: float = 1.0
+    payload_mb: float = 0.0
+    invocation: str = "sync"
+    tmp_mb: float = 0.0
+    needs_state: bool = False
+    package_mb: float = 0.0
+    can_queue: bool = False
+    interruptible: bool = False
+    steady_for_a_year: bool = False
+    multi_az: bool = True
+    name: str = "workload"
+
+    def __post_init__(self) -> None:
+        _number("requests_per_month", self.requests_per_month, low=1.0)
+        _positive("duration_ms", self.duration_ms)
+        _whole("peak_concurrency", self.peak_concurrency, low=1)
+        _whole("memory_mb", self.memory_mb, low=_data.limit_value("memory_min"))
+        pricing.check_arch(self.arch)
+        _positive("active_hours_per_month", self.active_hours_per_month, high=HOURS_PER_MONTH)
+        _number("init_ms", self.init_ms)
+        _number("cold_start_fraction", self.cold_start_fraction, high=1.0)
+        _positive("cpu_fraction", self.cpu_fraction, high=1.0)
+        for name in ("can_queue", "interruptible", "steady_for_a_year", "multi_az"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name}={getattr(self, name)!r} is not allowed; allowed: True, "
+                                 "False")
+        self.needs()  # payload, invocation, tmp, state, package, latency target: limits checks
+        if self.average_concurrency > self.peak_concurrency:
+            raise ValueError(
+                f"peak_concurrency={self.peak_concurrency!r} is below the average load: "
+                f"{self.requests_per_month:,.0f} requests of {self.duration_ms:,g} ms in "
+                f"{self.active_hours_per_month:,g} h keep {self.average_concurrency:,.2f} "
+                "requests in flight on average; allowed: at least that")
+
+    @property
+    def average_concurrency(self) -> float:
+        """Requests in flight on average during the active hours."""
+        busy_s = self.requests_per_month * self.duration_ms / MS_PER_S
+        return busy_s / (self.active_hours_per_month * SECONDS_PER_HOUR)
+
+    @property
+    def regularity(self) -> float:
+        """Average load over peak load during the active hours, in (0, 1]; 1 = perfectly flat."""
+        return self.average_concurrency / self.peak_concurrency
+
+    def vcpus_for(self, concurrency: float) -> float:
+        """vCPUs kept busy by ``concurrency`` requests in flight (see the module docstring)."""
+        return concurrency * vcpus_at_memory(self.memory_mb) * self.cpu_fraction
+
+    def needs(self) -> limits.WorkloadNeeds:
+        """The workload as the limits checker sees it."""
+        return limits.WorkloadNeeds(
+            duration_ms=self.duration_ms, memory_mb=self.memory_mb, payload_mb=self.payload_mb,
+            invocation=self.invocation, tmp_mb=self.tmp_mb,
+            peak_concurrency=self.peak_concurrency, needs_state=self.needs_state,
+            latency_target_ms=self.latency_target_ms, package_mb=self.package_mb)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def default_instance_type(arch: str) -> str:
+    """The cheapest general-purpose instance type of ``arch`` in ``ec2_prices.csv``."""
+    arch = pricing.check_arch(arch)
+    candidates = [i for i in _data.ec2_prices().instances.values()
+                  if i.category == "general_purpose" and i.arch == arch]
+    if not candidates:
+        raise ValueError(f"arch={arch!r} has no general_purpose instance type in ec2_prices.csv")
+    return min(candidates, key=lambda i: (i.usd_per_hour, i.name)).name
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """How the fleets are run and how a near-tie is broken. All are choices, not prices.
+
+    instance_type: EC2 (and Managed Instances) type; ``None`` picks
+        :func:`default_instance_type` for the workload's architecture.
+    target_utilisation: the busiest share of its vCPUs a fleet is sized to run at, above 0 up
+        to 1. Fleets keep headroom for bursts, deployments and a failed instance.
+    fargate_task_vcpu, fargate_task_memory_gb: the size of one Fargate task.
+    prefer_managed_within: choose a more managed option if it costs at most this fraction more
+        than the cheapest (0 = cost alone decides).
+    """
+
+    instance_type: str | None = None
+    target_utilisation: float = 0.6
+    fargate_task_vcpu: float = 1.0
+    fargate_task_memory_gb: float = 2.0
+    prefer_managed_within: float = 0.10
+
+    def __post_init__(self) -> None:
+        if self.instance_type is not None:
+            pricing.instance(self.instance_type)
+        _positive("target_utilisation", self.target_utilisation, high=1.0)
+        _positive("fargate_task_vcpu", self.fargate_task_vcpu)
+        _positive("fargate_task_memory_gb", self.fargate_task_memory_gb)
+        _number("prefer_managed_within", self.prefer_managed_within, high=1.0)
+
+
+# --- the result -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for the recommendation, with the number it rests on.
+
+    ``source`` names what computed ``value`` (a package function or a data row), so a reader can
+    recompute it.
+    """
+
+    text: str
+    value: float
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class OptionCost:
+    """One option priced for the month. ``monthly_usd`` is ``None`` when it cannot run the work."""
+
+    option: str
+    label: str
+    monthly_usd: float | None
+    eligible: bool
+    units: int  # instances, tasks or provisioned environments (0 for on-demand Lambda)
+    p99_ms: float | None
+    why_not: tuple[str, ...] = ()
+    detail: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    workload: Workload
+    assumptions: Assumptions
+    choice: str  # a key of OPTIONS
+    options: tuple[OptionCost, ...]
+    reasons: tuple[Reason, ...]
+    violations: tuple[limits.Violation, ...]
+    instance_type: str
+    fleet_instances: int
+
+    @property
+    def label(self) -> str:
+        return OPTIONS[self.choice]
+
+    @property
+    def monthly_usd(self) -> float:
+        return self.option(self.choice).monthly_usd  # type: ignore[return-value]
+
+    def option(self, key: str) -> OptionCost:
+        _choice("option", key, tuple(OPTIONS))
+        return next(o for o in self.options if o.option == key)
+
+    def table(self) -> pd.DataFrame:
+        """One row per option: monthly cost, size, p99 and why it was ruled out."""
+        rows = []
+        for o in self.options:
+            rows.append({
+                "option": o.label + (" ◀ recommended" if o.option == self.choice else ""),
+                "USD per month": None if o.monthly_usd is None else round(o.monthly_usd, 2),
+                "instances / tasks / environments": o.units,
+                "p99 latency (ms)": None if o.p99_ms is None else round(o.p99_ms, 1),
+                "fits": "yes" if o.eligible else "no",
+                "why not": "; ".join(o.why_not),
+            })
+        return pd.DataFrame(rows).set_index("option")
+
+    def reasons_markdown(self) -> str:
+        head = (f"**Recommendation for {self.workload.name}: {self.label}**, about "
+                f"${self.monthly_usd:,.2f} a month.")
+        return "\n".join([head, ""] + [f"- {r.text}" for r in self.reasons])
+
+
+# --- pricing each option --------------------------------------------------------------------
+
+def fleet_size(vcpus_needed: float, vcpus_per_unit: float, target_utilisation: float, *,
+               minimum: int = 1) -> int:
+    """Instances (or tasks) of ``vcpus_per_unit`` each to carry ``vcpus_needed`` busy vCPUs
+    while running at most ``target_utilisation`` of their capacity; at least ``minimum``."""
+    vcpus_needed = _number("vcpus_needed", vcpus_needed)
+    vcpus_per_unit = _positive("vcpus_per_unit", vcpus_per_unit)
+    target_utilisation = _positive("target_utilisation", target_utilisation, high=1.0)
+    minimum = _whole("minimum", minimum, low=1)
+    return max(minimum, math.ceil(round(vcpus_needed / (vcpus_per_unit * target_utilisation), 9)))
+
+
+def _p99(cold_fraction: float, init_ms: float, duration_ms: float) -> float | None:
+    """p99 of the latency model, or ``None`` when the run is longer than the model covers."""
+    if duration_ms > _data.limit_value("timeout_max") * MS_PER_S:
+        return None
+    return latency.tail_latency(cold_fraction, init_ms, duration_ms,
+                                percentiles=(99,)).percentiles_ms[99]
+
+
+def _blocking(violations: Sequence[limits.Violation]) -> list[limits.Violation]:
+    """The violations that rule Lambda out: not about latency (modelled separately) and with no
+    alternative that keeps the work on Lambda."""
+    return [v for v in violations
+            if v.limit != "latency" and not LAMBDA_FIXES.intersection(v.alternatives)]
+
+
+def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Recommendation:
+    """Price every option for ``workload``, rule out those that cannot run it, and recommend one.
+
+    Raises ``ValueError`` (naming the parameter) on bad input.
+    """
+    if not isinstance(workload, Workload):
+        raise ValueError(f"workload={workload!r} is not allowed; allowed: a Workload")
+    if not isinstance(assumptions, Assumptions):
+        raise ValueError(f"assumptions={assumptions!r} is not allowed; allowed: an Assumptions")
+    w, a = workload, assumptions
+    middle = middle_prices()
+    itype = a.instance_type or default_instance_type(w.arch)
+    spec = pricing.instance(itype)
+    hours = w.active_hours_per_month
+
+    violations = limits.check_workload(w.needs(), init_ms=w.init_ms)
+    blocking = _blocking(violations)
+    lambda_blocked = [f"{v.limit}: {v.message}" for v in blocking]
+    lmi_blocked = [f"{v.limit}: {v.message}" for v in blocking
+                   if limits.ALT_MANAGED_INSTANCES not in v.alternatives]
+
+    sized_for = math.ceil(round(w.average_concurrency, 9)) if w.can_queue else w.peak_concurrency
+    vcpus = w.vcpus_for(sized_for)
+    minimum = 2 if w.multi_az else 1
+    n = fleet_size(vcpus, spec.vcpu, a.target_utilisation, minimum=minimum)
+    tasks = fleet_size(vcpus, a.fargate_task_vcpu, a.target_utilisation, minimum=minimum)
+
+    target = w.latency_target_ms
+    p99_cold = None if lambda_blocked else _p99(w.cold_start_fraction, w.init_ms, w.duration_ms)
+    p99_warm = _p99(0.0, 0.0, w.duration_ms)
+    slow_ms = p99_warm if p99_warm is not None else w.duration_ms
+
+    def late(p99: float | None) -> list[str]:
+        value = slow_ms if p99 is None else p99
+        if target is None or value <= target:
+            return []
+        return [f"p99 {value:,.0f} ms misses the {target:,g} ms target"]
+
+    options: list[OptionCost] = []
+    ephemeral_mb = int(min(max(math.ceil(w.tmp_mb), _data.limit_value("tmp_min")),
+                           _data.limit_value("tmp_max")))
+    lambda_costs: dict[str, pricing.LambdaCost] = {}
+    if not lambda_blocked:
+        lambda_costs["lambda"] = pricing.lambda_cost(
+            w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
+            ephemeral_mb=ephemeral_mb, init_ms=w.init_ms,
+            cold_start_ratio=w.cold_start_fraction)
+        lambda_costs["lambda_provisioned"] = pricing.lambda_cost(
+            w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
+            ephemeral_mb=ephemeral_mb, provisioned_concurrency=w.peak_concurrency,
+            provisioned_hours=hours)
+    for key, p99, units in (("lambda", p99_cold, 0),
+                            ("lambda_provisioned", p99_warm, w.peak_concurrency)):
+        if lambda_blocked:
+            options.append(OptionCost(key, OPTIONS[key], None, False, units, None,
+                                      tuple(lambda_blocked)))
+        else:
+            cost = lambda_costs[key]
+            why = late(p99)
+            options.append(OptionCost(key, OPTIONS[key], cost.total_usd, not why, units, p99,
+                                      tuple(why), {"requests_usd": cost.requests_usd,
+                                                   "compute_usd": cost.compute_usd,
+                                                   "provisioned_usd": cost.provisioned_usd}))
+
+    # Lambda Managed Instances: the fleet at EC2 prices, the fee on On-Demand, the requests.
+    on_demand_fleet = pricing.ec2_cost(itype, hours, count=n).total_usd
+    lmi_instances = (pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan")
+                     if w.steady_for_a_year else on_demand_fleet)
+    lmi_fee = middle.managed_instances_fee * on_demand_fleet
+    lmi_requests = (w.requests_per_month * middle.managed_instances_usd_per_million_requests
+                    / 1e6)
+    why = lmi_blocked + late(p99_warm)
+    options.append(OptionCost(
+        "managed_instances", OPTIONS["managed_instances"],
+        None if lmi_blocked else lmi_instances + lmi_fee + lmi_requests, not why, n,
+        None if lmi_blocked else p99_warm, tuple(why),
+        {"instances_usd": lmi_instances, "fee_usd": lmi_fee, "requests_usd": lmi_requests}))
+
+    task_usd_per_hour = (a.fargate_task_vcpu * middle.fargate_usd_per_vcpu_hour[w.arch]
+                         + a.fargate_task_memory_gb * middle.fargate_usd_per_gb_hour[w.arch])
+    why = late(p99_warm)
+    options.append(OptionCost("fargate", OPTIONS["fargate"], tasks * hours * task_usd_per_hour,
+                              not why, tasks, p99_warm, tuple(why),
+                              {"usd_per_task_hour": task_usd_per_hour}))
+
+    ec2 = {"ec2_on_demand": on_demand_fleet,
+           "ec2_savings_plan": pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan"),
+           "ec2_spot": pricing.ec2_cost(itype, hours, count=n, pricing="spot").total_usd}
+    for key, usd in ec2.items():
+        why = late(p99_warm)
+        if key == "ec2_savings_plan" and not w.steady_for_a_year:
+            why = ["the load is not known to be steady for a year, so no commitment"] + why
+        if key == "ec2_spot" and not w.interruptible:
+            why = ["the work cannot be interrupted, and AWS may reclaim Spot capacity"] + why
+        options.append(OptionCost(key, OPTIONS[key], usd, not why, n, p99_warm, tuple(why)))
+
+    choice = _choose(options, a.prefer_managed_within)
+    rec = Recommendation(workload=w, assumptions=a, choice=choice, options=tuple(options),
+                         reasons=(), violations=tuple(violations), instance_type=itype,
+                         fleet_instances=n)
+    return replace(rec, reasons=tuple(_reasons(rec, vcpus, sized_for, lambda_costs, middle)))
+
+
+def _choose(options: Sequence[OptionCost], prefer_managed_within: float) -> str:
+    """Cheapest eligible option; a more managed one wins if within the tolerance. When nothing
+    fits (only a latency target no platform meets), the cheapest option that can run at all."""
+    fits = [o for o in options if o.eligible]
+    if not fits:
+        fits = [o for o in options if o.monthly_usd is not None]
+    cheapest = min(o.monthly_usd for o in fits)  # type: ignore[type-var]
+    order = list(OPTIONS)
+    near = [o for o in fits if o.monthly_usd <= cheapest * (1 + prefer_managed_within) + 1e-9]
+    return min(near, key=lambda o: order.index(o.option)).option
+
+
+def _usd(x: float) -> str:
+    return f"${x:,.2f}"
+
+
+def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
+             lambda_costs: Mapping[str, pricing.LambdaCost],
+             middle: MiddlePrices) -> list[Reason]:
+    w, a = rec.workload, rec.assumptions
+    chosen = rec.option(rec.choice)
+    reasons: list[Reason] = []
+
+    for v in rec.violations:
+        if v.limit == "latency":
+            continue
+        fix = sorted(LAMBDA_FIXES.intersection(v.alternatives))
+        effect = (f"Lambda still fits with a change: {fix[0]}." if fix
+                  else "This rules out Lambda" + (
+                      "" if limits.ALT_MANAGED_INSTANCES in v.alternatives
+                      else " and Lambda Managed Instances") + ".")
+        reasons.append(Reason(f"{v.message} {effect}", v.requested, v.unit,
+                              f"limits.check_workload: {v.limit}"))
+
+    reasons.append(Reason(
+        f"Regularity: the average load ({w.average_concurrency:,.2f} requests in flight) is "
+        f"{w.regularity:.1%} of the peak ({w.peak_concurrency:,}) during the "
+        f"{w.active_hours_per_month:,g} active hours.", w.regularity, "fraction",
+        "Workload.regularity"))
+
+    spec = pricing.instance(rec.instance_type)
+    busy = w.vcpus_for(w.average_concurrency) / (rec.fleet_instances * spec.vcpu)
+    sized = "the average (the work can wait in a queue)" if w.can_queue else "the peak"
+    reasons.append(Reason(
+        f"Idle time: a fleet sized for {sized} needs {rec.fleet_instances} x {rec.instance_type} "
+        f"({vcpus:,.2f} busy vCPUs at a {a.target_utilisation:.0%} target); on average its "
+        f"vCPUs would be busy {busy:.1%} of the time it is paid for.", busy, "fraction",
+        "decide.fleet_size"))
+
+    priced = sorted((o for o in rec.options if o.eligible and o.option != rec.choice),
+                    key=lambda o: o.monthly_usd)  # type: ignore[arg-type, return-value]
+    if chosen.eligible and priced:
+        other = priced[0]
+        ratio = other.monthly_usd / chosen.monthly_usd if chosen.monthly_usd else math.inf
+        reasons.append(Reason(
+            f"Cost: {chosen.label} costs {_usd(chosen.monthly_usd)} a month; the next option that "
+            f"fits, {other.label}, costs {_usd(other.monthly_usd)} ({ratio:,.2f} times as much).",
+            chosen.monthly_usd, "usd_per_month", f"decide.decide: {rec.choice}"))
+    fits = [o for o in rec.options if o.eligible]
+    if fits:
+        cheapest = min(fits, key=lambda o: o.monthly_usd)  # type: ignore[arg-type, return-value]
+        if cheapest.option != rec.choice:
+            extra = chosen.monthly_usd / cheapest.monthly_usd - 1
+            reasons.append(Reason(
+                f"Managed beats cheapest by a little: {chosen.label} costs {extra:.1%} more than "
+                f"{cheapest.label} ({_usd(cheapest.monthly_usd)}), within the "
+                f"{a.prefer_managed_within:.0%} you accept for AWS running more of it.", extra,
+                "fraction", "Assumptions.prefer_managed_within"))
+    else:
+        reasons.append(Reason(
+            f"No option meets the {w.latency_target_ms:,g} ms p99 target: a warm run alone is too "
+            "slow, so the work itself has to get faster. The cheapest option that runs it is "
+            "shown.", w.duration_ms, "ms", "latency.tail_latency"))
+
+    if "lambda" in lambda_costs:
+        even = pricing.break_even_requests(w.duration_ms, w.memory_mb, rec.instance_type,
+                                           count=rec.fleet_instances, arch=w.arch)
+        if even:
+            reasons.append(Reason(
+                f"Break-even: on-demand Lambda costs as much as {rec.fleet_instances} x "
+                f"{rec.instance_type} On-Demand all month at {even:,} requests a month; this "
+                f"workload has {w.requests_per_month:,.0f} ({w.requests_per_month / even:,.2f} "
+                "times that).", float(even), "requests_per_month", "pricing.break_even_requests"))
+
+    lam = rec.option("lambda")
+    if w.latency_target_ms is not None and lam.p99_ms is not None:
+        verdict = "meets" if lam.p99_ms <= w.latency_target_ms else "misses"
+        reasons.append(Reason(
+            f"Latency: with {w.cold_start_fraction:.1%} cold starts of {w.init_ms:,g} ms INIT, "
+            f"on-demand Lambda's p99 is about {lam.p99_ms:,.0f} ms and {verdict} the "
+            f"{w.latency_target_ms:,g} ms target; without cold starts (Provisioned Concurrency, "
+            f"Managed Instances, containers, instances) it is {rec.option('fargate').p99_ms:,.0f}"
+            " ms.", lam.p99_ms, "ms", "latency.tail_latency"))
+
+    if rec.choice == "managed_instances":
+        d = chosen.detail
+        reasons.append(Reason(
+            f"Managed Instances' fee ({middle.managed_instances_fee:.0%} of the On-Demand price) "
+            f"adds {_usd(d['fee_usd'])} and its request charge {_usd(d['requests_usd'])} to "
+            f"{_usd(d['instances_usd'])} of instances.", d["fee_usd"], "usd_per_month",
+            f"{MIDDLE_FILE}: managed_instances_fee"))
+    for key in ("ec2_savings_plan", "ec2_spot"):
+        option = rec.option(key)
+        if option.why_not and option.why_not[0].startswith("the "):
+            reasons.append(Reason(
+                f"{option.label} is not used: {option.why_not[0]} (it would cost "
+                f"{_usd(option.monthly_usd)}).", option.monthly_usd, "usd_per_month",
+                f"pricing.ec2_cost: {key}"))
+    return reasons
+
+
+def regularity_sweep(workload: Workload, regularities: Sequence[float],
+                     assumptions: Assumptions = Assumptions()) -> pd.DataFrame:
+    """Monthly cost of every option as the same traffic gets burstier.
+
+    Keeps the month's requests and the duration; sets the peak to ``average / regularity``.
+    One row per regularity (the index), one column per option (``NaN`` where it cannot run),
+    plus the recommended option.
+    """
+    rows = []
+    for r in regularities:
+        r = _positive("regularity", r, high=1.0)
+        peak = max(1, math.ceil(round(workload.average_concurrency / r, 9)))
+        rec = decide(replace(workload, peak_concurrency=peak), assumptions)
+        row = {o.label: (o.monthly_usd if o.monthly_usd is not None else math.nan)
+               for o in rec.options}
+        row.update({"regularity": r, "peak_concurrency": peak, "recommended": rec.label})
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("regularity")
