@@ -166,6 +166,25 @@ class TuningResult:
                          "cost_usd_per_million": row["cost_usd_per_million"]})
         return pd.DataFrame(rows).set_index("strategy")
 
+    def summary_table(self) -> pd.DataFrame:
+        """The table for reading: one row per setting, rounded, with the picks named."""
+        picked: dict[int, list[str]] = {}
+        for strategy, memory_mb in (("cost", self.cost_optimal_mb),
+                                    ("speed", self.speed_optimal_mb),
+                                    ("balanced", self.balanced_mb)):
+            picked.setdefault(memory_mb, []).append(strategy)
+        table = self.table
+        return pd.DataFrame({
+            "vCPUs": table["vcpus"].round(2).to_numpy(),
+            "handler (ms)": table["duration_ms"].round(1).to_numpy(),
+            "mean billed (ms)": table["billed_duration_ms"].round(1).to_numpy(),
+            "USD per million": table["cost_usd_per_million"].round(4).to_numpy(),
+            "picked for": [", ".join(picked.get(int(m), [])) or
+                           ("timed out" if out else "")
+                           for m, out in zip(table["memory_mb"], table["timed_out"],
+                                             strict=True)],
+        }, index=pd.Index(table["memory_mb"].to_numpy(), name="memory (MB)"))
+
 
 def _memory_settings(memory_mb: Iterable[int]) -> list[int]:
     try:
@@ -278,6 +297,27 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
                         init_ms=init_ms, cold_start_ratio=cold_start_ratio,
                         parallel_fraction=parallel_fraction, balanced_weight=balanced_weight,
                         tie_tolerance=tie_tolerance)
+
+
+def compare_picks(name: str, values: Iterable[object], **inputs) -> pd.DataFrame:
+    """Tune once per value of one input ``name`` (any keyword of :func:`tune`, or
+    ``base_duration_ms``), the others from :data:`REFERENCE` overridden by ``inputs``; one row
+    per value with the three picks and the cost at the cheapest."""
+    allowed = ("base_duration_ms", "base_memory_mb", "memory_mb", "parallel_fraction",
+               "init_ms", "cold_start_ratio", "arch", "balanced_weight", "tie_tolerance")
+    name = _pricing._choice("name", name, allowed)
+    rows = []
+    for value in values:
+        result = tune(**{**REFERENCE, **inputs, name: value})
+        cheapest = result.row(result.cost_optimal_mb)
+        rows.append({name: value, "cheapest (MB)": result.cost_optimal_mb,
+                     "fastest (MB)": result.speed_optimal_mb,
+                     "balanced (MB)": result.balanced_mb,
+                     "USD per million at cheapest": round(cheapest["cost_usd_per_million"], 4),
+                     "mean billed ms at cheapest": round(cheapest["billed_duration_ms"], 1)})
+    if not rows:
+        raise ValueError("values=[] is empty; allowed: one or more values to compare")
+    return pd.DataFrame(rows).set_index(name)
 
 
 # --- a real measurement ---------------------------------------------------------------------

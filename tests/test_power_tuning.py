@@ -295,3 +295,32 @@ def test_scaling_table_columns_follow_the_model():
         pt.scaling_table(1000, [])
     with pytest.raises(ValueError, match="parallel_fraction"):
         pt.scaling_table(1000, [2])
+
+
+def test_summary_table_names_the_picks():
+    result = pt.tune(800, parallel_fraction=0.9)
+    table = result.summary_table()
+    assert list(table.index) == list(result.table["memory_mb"])
+    assert "speed" in table.loc[result.speed_optimal_mb, "picked for"]
+    assert "cost" in table.loc[result.cost_optimal_mb, "picked for"]
+    named = table["picked for"].str.len() > 0
+    assert set(table.index[named]) == {result.cost_optimal_mb, result.speed_optimal_mb,
+                                       result.balanced_mb}
+    slow = pt.tune(data.limit_value("timeout_max") * 500).summary_table()
+    assert slow.loc[128, "picked for"] == "timed out"
+
+
+def test_compare_picks_runs_tune_once_per_value():
+    table = pt.compare_picks("cold_start_ratio", [0.0, 1.0], init_ms=400,
+                             memory_mb=(128, 512, ONE_VCPU_MB))
+    assert list(table.index) == [0.0, 1.0]
+    assert table.loc[0.0, "cheapest (MB)"] == ONE_VCPU_MB
+    assert table.loc[1.0, "cheapest (MB)"] == 128
+    direct = pt.tune(**{**pt.REFERENCE, "init_ms": 400, "cold_start_ratio": 1.0,
+                        "memory_mb": (128, 512, ONE_VCPU_MB)})
+    assert table.loc[1.0, "USD per million at cheapest"] == pytest.approx(
+        direct.row(128)["cost_usd_per_million"], abs=1e-4)
+    with pytest.raises(ValueError, match="name="):
+        pt.compare_picks("colour", [1])
+    with pytest.raises(ValueError, match="values"):
+        pt.compare_picks("init_ms", [])
