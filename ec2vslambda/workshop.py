@@ -1,0 +1,209 @@
+"""Helpers for teaching the course: workshop JupyterHub links and the printable cheat sheet.
+
+* :func:`nbgitpuller_link` builds the link an instructor hands out so that every learner on a
+  workshop JupyterHub gets a fresh copy of the course, opened at the right notebook.
+* The ``cheat_*`` functions build the cheat sheet's tables straight from ``data/*.csv`` (through
+  :mod:`ec2vslambda.data` and :mod:`ec2vslambda.pricing`), each row with its ``as_of`` date, so
+  the printed page can never disagree with the book.
+
+Pure functions: no printing, no network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode, urlsplit
+
+import pandas as pd
+
+from . import data as _data
+from . import pricing as _pricing
+
+#: Jupyter front ends an nbgitpuller link can open, and the URL path prefix each one uses.
+NBGITPULLER_APPS = {"lab": "lab/tree", "notebook": "tree"}
+
+
+def _text(name: str, value: object, allowed: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name}={value!r} is not allowed; allowed: {allowed}")
+    return value.strip()
+
+
+def repo_folder(repo_url: str) -> str:
+    """The folder ``git clone repo_url`` creates: the last path segment without ``.git``."""
+    repo_url = _text("repo_url", repo_url, "an https:// git repository URL")
+    parts = urlsplit(repo_url)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.scheme != "https" or not parts.netloc or not segments:
+        raise ValueError(f"repo_url={repo_url!r} is not allowed; allowed: an https:// git "
+                         "repository URL such as https://github.com/owner/name")
+    name = segments[-1]
+    return name[:-4] if name.endswith(".git") else name
+
+
+def nbgitpuller_link(hub_url: str, repo_url: str, branch: str = "main", path: str = "",
+                     app: str = "lab") -> str:
+    """An nbgitpuller link: log in to ``hub_url``, pull ``repo_url`` and open ``path``.
+
+    Clicking it on a JupyterHub with nbgitpuller installed clones the repository into the
+    learner's home folder the first time (and merges updates later, keeping the learner's own
+    edits), then opens ``path`` (a file or folder inside the repository; empty for its top
+    folder) in JupyterLab (``app="lab"``) or the Notebook interface (``app="notebook"``).
+
+    The link has the form ``<hub>/hub/user-redirect/git-pull?repo=...&urlpath=...&branch=...``
+    with ``urlpath`` = ``lab/tree/<repository folder>/<path>``.
+    """
+    hub_url = _text("hub_url", hub_url, "an http(s):// JupyterHub address")
+    hub = urlsplit(hub_url)
+    if hub.scheme not in ("https", "http") or not hub.netloc or hub.query or hub.fragment:
+        raise ValueError(f"hub_url={hub_url!r} is not allowed; allowed: an http(s):// "
+                         "JupyterHub address with no query, e.g. https://hub.example.org")
+    branch = _text("branch", branch, "a branch name such as main")
+    if not isinstance(path, str) or path.startswith("/") or ".." in path.split("/"):
+        raise ValueError(f"path={path!r} is not allowed; allowed: a path inside the "
+                         "repository, e.g. labs/01_cold_starts_keepalive.ipynb, or ''")
+    app = _pricing._choice("app", app, tuple(NBGITPULLER_APPS))
+    folder = repo_folder(repo_url)
+    urlpath = "/".join(p for p in (NBGITPULLER_APPS[app], folder, path.strip("/")) if p)
+    query = urlencode({"repo": repo_url.strip(), "urlpath": urlpath, "branch": branch})
+    return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+# --- cheat sheet ------------------------------------------------------------------------------
+
+def _money(usd: float) -> str:
+    """A price as published: every significant digit, at least two decimals ($0.08925, $0.20)."""
+    text = f"{usd:,.10f}".rstrip("0")
+    whole, _, decimals = text.partition(".")
+    return f"${whole}.{decimals.ljust(2, '0')}"
+
+
+def _date(value: dt.date) -> str:
+    return value.isoformat()
+
+
+def cheat_lambda_prices() -> pd.DataFrame:
+    """Lambda's key prices (us-east-1): requests, first duration tier per architecture, free
+    tier, billing granularity, ephemeral storage and Provisioned Concurrency."""
+    rows = _data.load("lambda_prices.csv")
+    labels = {
+        "requests": "Requests",
+        "duration_rounding": "Billing granularity",
+        "free_tier_requests": "Free tier: requests",
+        "free_tier_compute": "Free tier: compute",
+        "ephemeral_storage_free": "Ephemeral storage included",
+        "ephemeral_storage": "Ephemeral storage above that",
+        "provisioned_concurrency": "Provisioned Concurrency (enabled)",
+    }
+    units = {"usd_per_million_requests": "per 1M requests", "usd_per_gb_second": "per GB-s",
+             "requests_per_month": "requests / month", "gb_seconds_per_month": "GB-s / month",
+             "mb": "MB", "ms": "ms"}
+    table = []
+    for row in rows:
+        item, arch = str(row["item"]), str(row["arch"])
+        if item == "duration" and not row["tier_start"]:
+            label = "Duration, first tier"
+        elif item in labels:
+            label = labels[item]
+        else:
+            continue
+        value = float(row["value"])
+        money = str(row["unit"]).startswith("usd")
+        table.append({"item": label, "arch": "" if arch == "any" else arch,
+                      "value": _money(value) if money else f"{value:,g}",
+                      "unit": units.get(str(row["unit"]), str(row["unit"])),
+                      "as_of": _date(row["as_of"])})
+    return pd.DataFrame(table)
+
+
+#: Limits printed on the sheet, in this order.
+CHEAT_LIMITS = ("memory_min", "memory_max", "memory_per_vcpu", "vcpu_max", "timeout_max",
+                "init_timeout", "payload_sync_max", "payload_async_max", "tmp_max",
+                "package_zip_max", "package_unzipped_max", "container_image_max",
+                "concurrency_default", "scaling_rate")
+
+
+def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
+    """Lambda's key limits with unit, whether AWS raises them on request, and ``as_of``."""
+    limits = _data.lambda_limits()
+    missing = [n for n in names if n not in limits]
+    if missing:
+        raise ValueError(f"names={missing!r} are not limits in lambda_limits.csv; allowed: "
+                         f"{', '.join(sorted(limits))}")
+    units = {"mb": "MB", "s": "s", "vcpu": "vCPU", "executions": "concurrent executions",
+             "environments_per_10s": "environments / 10 s", "days": "days"}
+    return pd.DataFrame([{"limit": n, "value": f"{limits[n].value:,g}",
+                          "unit": units.get(limits[n].unit, limits[n].unit),
+                          "adjustable": "yes" if limits[n].adjustable else "no",
+                          "as_of": _date(limits[n].as_of)} for n in names])
+
+
+def cheat_ec2_prices() -> pd.DataFrame:
+    """Every EC2 instance type in the data, with its On-Demand hourly and 730-hour month price."""
+    prices = _data.ec2_prices()
+    return pd.DataFrame([{
+        "instance": spec.name, "vCPU": spec.vcpu, "memory_GiB": f"{spec.memory_gib:g}",
+        "arch": spec.arch, "usd_per_hour": _money(spec.usd_per_hour),
+        "usd_per_month": f"${_pricing.ec2_monthly_usd(spec.name):,.2f}",
+        "as_of": _date(spec.as_of)} for spec in prices.instances.values()])
+
+
+def cheat_break_even(instance_type: str = "t4g.small", memory_mb: int = 512,
+                     durations_ms: tuple[float, ...] = (20.0, 100.0, 500.0)) -> pd.DataFrame:
+    """Requests a month at which Lambda costs as much as one instance running all month.
+
+    The crossing is on cost alone (:func:`ec2vslambda.pricing.break_even_requests`: x86_64, free
+    tier on, On-Demand). Next to it stands the instance's ceiling, the requests it serves with
+    every vCPU busy all month on one request each (:func:`ec2vslambda.pricing.
+    ec2_capacity_requests`); a crossing above the ceiling means one instance cannot carry that
+    load at all.
+    """
+    monthly = _pricing.ec2_monthly_usd(instance_type)
+    table = []
+    for duration_ms in durations_ms:
+        crossing = _pricing.break_even_requests(duration_ms, memory_mb, instance_type)
+        ceiling = _pricing.ec2_capacity_requests(instance_type, duration_ms)
+        table.append({"Lambda function (x86_64)": f"{duration_ms:g} ms at {memory_mb} MB",
+                      "EC2": f"1 x {instance_type} (${monthly:,.2f}/month)",
+                      "break-even requests / month": _count(crossing),
+                      "instance's ceiling / month": _count(int(ceiling))
+                      + (" (below the break-even)" if crossing > ceiling else "")})
+    return pd.DataFrame(table)
+
+
+def _count(requests: int) -> str:
+    return f"{requests / 1e6:,.1f} million" if requests >= 1e6 else f"{requests:,}"
+
+
+def cheat_at_a_glance() -> pd.DataFrame:
+    """EC2 and Lambda side by side; every number comes from ``data/`` or the cost model."""
+    prices = _data.lambda_prices()
+    limit = _data.lambda_limits()
+    timeout_s = limit["timeout_max"].value
+    minimum_s = _pricing.EC2_MINIMUM_BILLED_S
+    rows = [
+        ("What you rent", "A virtual machine (instance) you keep running",
+         "A function that runs when an event arrives"),
+        ("You pay for", f"Capacity held: per second while running ({minimum_s:g} s minimum)",
+         f"Work done: per request plus GB-seconds, rounded up to "
+         f"{prices.duration_rounding_ms:g} ms"),
+        ("Idle costs", "The full hourly price", "Nothing (unless Provisioned Concurrency is on)"),
+        ("Longest run", "Unlimited", f"{timeout_s:g} s per invocation"),
+        ("Memory", "Fixed by the instance type",
+         f"{limit['memory_min'].value:g} to {limit['memory_max'].value:,g} MB; CPU in "
+         f"proportion ({limit['memory_per_vcpu'].value:,g} MB per vCPU)"),
+        ("Scaling", "You add instances (Auto Scaling group); each takes time to boot",
+         f"Automatic, {limit['scaling_rate'].value:,g} environments per 10 s per function, up "
+         f"to the account's concurrency ({limit['concurrency_default'].value:,g} by default)"),
+        ("Start-up delay", "Boot once, then warm", "A cold start on each new environment"),
+        ("State between requests", "Memory and disk persist", "Only while an environment is "
+         "warm; keep state in S3, DynamoDB, ..."),
+    ]
+    return pd.DataFrame(rows, columns=["", "EC2", "Lambda"])
+
+
+def cheat_as_of() -> dict[str, str]:
+    """The newest ``as_of`` date of each data file on the sheet."""
+    return {"lambda_prices.csv": _date(_data.lambda_prices().as_of),
+            "lambda_limits.csv": _date(max(v.as_of for v in _data.lambda_limits().values())),
+            "ec2_prices.csv": _date(_data.ec2_prices().as_of)}

@@ -1,0 +1,187 @@
+"""Tests of the workshop helpers: nbgitpuller links and the cheat sheet generated from data/."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from ec2vslambda import data, pricing, site_check, workshop
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+REPO = "https://github.com/ec2-vs-lambda/ec2-vs-lambda-book"
+
+
+# --- nbgitpuller ------------------------------------------------------------------------------
+
+def test_nbgitpuller_link_has_the_documented_form():
+    link = workshop.nbgitpuller_link("https://hub.example.org/", REPO, "main",
+                                     "labs/03_power_tuning.ipynb")
+    parts = urlsplit(link)
+    assert f"{parts.scheme}://{parts.netloc}{parts.path}" == (
+        "https://hub.example.org/hub/user-redirect/git-pull")
+    assert parse_qs(parts.query) == {
+        "repo": [REPO], "branch": ["main"],
+        "urlpath": ["lab/tree/ec2-vs-lambda-book/labs/03_power_tuning.ipynb"]}
+
+
+def test_nbgitpuller_link_reads_back_as_the_same_target():
+    # The same parser that checks the site's JupyterHub launch button reads the link back.
+    link = workshop.nbgitpuller_link("https://hub.uni.example/jupyter", REPO + ".git", "dev",
+                                     "workshop/setup.ipynb")
+    assert link.startswith("https://hub.uni.example/jupyter/hub/user-redirect/git-pull?")
+    assert site_check.parse_launch_url(link) == site_check.LaunchTarget(
+        "jupyterhub", "ec2-vs-lambda/ec2-vs-lambda-book", "dev", "workshop/setup.ipynb")
+
+
+def test_nbgitpuller_link_to_the_repository_folder_in_the_notebook_interface():
+    link = workshop.nbgitpuller_link("http://127.0.0.1:8000", REPO, app="notebook")
+    assert parse_qs(urlsplit(link).query)["urlpath"] == ["tree/ec2-vs-lambda-book"]
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [
+    ({"hub_url": "hub.example.org"}, "hub_url"),
+    ({"hub_url": "https://hub.example.org/?x=1"}, "hub_url"),
+    ({"hub_url": ""}, "hub_url"),
+    ({"repo_url": "git@github.com:o/r.git"}, "repo_url"),
+    ({"repo_url": "https://github.com"}, "repo_url"),
+    ({"branch": " "}, "branch"),
+    ({"path": "/etc/passwd"}, "path"),
+    ({"path": "labs/../../x"}, "path"),
+    ({"app": "classic"}, "app"),
+])
+def test_nbgitpuller_link_bad_input_names_parameter_value_and_what_is_allowed(kwargs, name):
+    arguments = {"hub_url": "https://hub.example.org", "repo_url": REPO, "branch": "main",
+                 "path": "", "app": "lab"} | kwargs
+    with pytest.raises(ValueError, match=rf"^{name}=.*allowed: "):
+        workshop.nbgitpuller_link(**arguments)
+
+
+def test_repo_folder():
+    assert workshop.repo_folder(REPO + ".git") == "ec2-vs-lambda-book"
+    assert workshop.repo_folder("https://gitlab.example.org/group/sub/course/") == "course"
+
+
+# --- cheat sheet ------------------------------------------------------------------------------
+
+def test_limits_table_matches_the_csv_row_by_row():
+    table = workshop.cheat_lambda_limits()
+    limits = data.lambda_limits()
+    assert list(table["limit"]) == list(workshop.CHEAT_LIMITS)
+    for row in table.itertuples():
+        limit = limits[row.limit]
+        assert float(row.value.replace(",", "")) == limit.value
+        assert row.as_of == limit.as_of.isoformat()
+        assert row.adjustable == ("yes" if limit.adjustable else "no")
+
+
+def test_unknown_limit_is_refused_with_the_known_names():
+    with pytest.raises(ValueError, match=r"names=\['nope'\].*allowed: .*timeout_max"):
+        workshop.cheat_lambda_limits(("timeout_max", "nope"))
+
+
+def test_ec2_table_lists_every_instance_with_hourly_and_monthly_price():
+    table = workshop.cheat_ec2_prices()
+    instances = data.ec2_prices().instances
+    assert list(table["instance"]) == list(instances)
+    for row in table.itertuples():
+        spec = instances[row.instance]
+        assert float(row.usd_per_hour.lstrip("$")) == pytest.approx(spec.usd_per_hour, rel=1e-12)
+        monthly = spec.usd_per_hour * pricing.HOURS_PER_MONTH
+        assert float(row.usd_per_month.lstrip("$").replace(",", "")) == pytest.approx(
+            monthly, abs=0.005)
+        assert row.as_of == spec.as_of.isoformat()
+
+
+def test_lambda_price_table_shows_the_published_rates():
+    table = workshop.cheat_lambda_prices().set_index(["item", "arch"])
+    prices = data.lambda_prices()
+    first_x86 = prices.duration_tiers["x86_64"][0].usd_per_gb_s
+    assert float(table.loc[("Duration, first tier", "x86_64"), "value"].lstrip("$")) == first_x86
+    assert float(table.loc[("Requests", ""), "value"].lstrip("$")) == (
+        prices.usd_per_million_requests)
+    assert set(table["as_of"]) == {prices.as_of.isoformat()}
+    assert len(table.loc["Duration, first tier"]) == len(prices.architectures)
+
+
+def test_break_even_table_agrees_with_the_cost_model():
+    table = workshop.cheat_break_even("t4g.small", 512, (100.0,))
+    crossing = pricing.break_even_requests(100.0, 512, "t4g.small")
+    assert crossing >= 1e6
+    assert table.iloc[0]["break-even requests / month"] == f"{crossing / 1e6:,.1f} million"
+    # At this price Lambda's cost at the crossing equals the instance's month.
+    assert pricing.lambda_cost(crossing, 100.0, 512).total_usd == pytest.approx(
+        pricing.ec2_monthly_usd("t4g.small"), rel=1e-6)
+
+
+def test_break_even_flags_a_crossing_beyond_the_instance_ceiling():
+    # A slow function at the smallest memory on a memory-optimised instance: even with every vCPU
+    # busy all month the instance serves fewer requests than the crossing needs.
+    memory_mb = int(data.limit_value("memory_min"))
+    crossing = pricing.break_even_requests(1000.0, memory_mb, "r7i.large")
+    ceiling = pricing.ec2_capacity_requests("r7i.large", 1000.0)
+    assert crossing > ceiling
+    row = workshop.cheat_break_even("r7i.large", memory_mb, (1000.0,)).iloc[0]
+    expected = f"{ceiling / 1e6:,.1f} million (below the break-even)"
+    assert row["instance's ceiling / month"] == expected
+    fast = workshop.cheat_break_even("r7i.large", memory_mb, (10.0,)).iloc[0]
+    assert "below" not in fast["instance's ceiling / month"]
+
+
+def test_small_crossings_are_shown_as_exact_counts():
+    longest_ms = data.limit_value("timeout_max") * 1000
+    memory_mb = int(data.limit_value("memory_max"))
+    crossing = pricing.break_even_requests(longest_ms, memory_mb, "t4g.micro")
+    assert 0 < crossing < 1e6
+    table = workshop.cheat_break_even("t4g.micro", memory_mb, (longest_ms,))
+    assert table.iloc[0]["break-even requests / month"] == f"{crossing:,}"
+
+
+def test_at_a_glance_numbers_come_from_the_data():
+    text = workshop.cheat_at_a_glance().to_string()
+    assert f"{data.limit_value('timeout_max'):g} s per invocation" in text
+    assert f"{data.limit_value('memory_max'):,g} MB" in text
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    return folder
+
+
+def _edit(path: Path, key: str, match: str, column: str, value: str) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row[key] == match:
+            row[column] = value
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_the_sheet_follows_a_data_refresh(tmp_path, monkeypatch):
+    """Edit the CSVs (a new price, a raised limit, a new as_of date): the tables follow."""
+    folder = _copy_data(tmp_path)
+    _edit(folder / "ec2_prices.csv", "instance_type", "t3.micro", "value", "0.0123")
+    _edit(folder / "ec2_prices.csv", "instance_type", "t3.micro", "as_of", "2027-01-15")
+    _edit(folder / "lambda_limits.csv", "limit", "timeout_max", "value", "1200")
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
+    ec2 = workshop.cheat_ec2_prices().set_index("instance")
+    assert ec2.loc["t3.micro", "usd_per_hour"] == "$0.0123"
+    assert ec2.loc["t3.micro", "as_of"] == "2027-01-15"
+    assert workshop.cheat_as_of()["ec2_prices.csv"] == "2027-01-15"
+    limits = workshop.cheat_lambda_limits().set_index("limit")
+    assert limits.loc["timeout_max", "value"] == "1,200"
+    assert "1200 s per invocation" in workshop.cheat_at_a_glance().to_string()
+
+
+@pytest.mark.parametrize(("usd", "text"), [(0.08925, "$0.08925"), (0.2, "$0.20"),
+                                           (0.0000166667, "$0.0000166667"), (7.5, "$7.50"),
+                                           (1234.5, "$1,234.50")])
+def test_money_keeps_every_published_digit(usd, text):
+    assert workshop._money(usd) == text
