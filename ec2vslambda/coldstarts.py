@@ -121,3 +121,28 @@ def table(directory: Path | None = None):
 def clear_cache() -> None:
     """Forget the loaded file (after editing the CSV in a running kernel)."""
     _cold_starts.cache_clear()
+
+
+def figure(directory: Path | None = None):
+    """Horizontal bars of INIT per runtime: one panel per architecture, one bar per memory size."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    wide = table(directory)
+    sizes = sorted({m for _, m in wide.columns})
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5), sharex=True, sharey=True)
+    y = np.arange(len(wide.index))
+    height = 0.8 / len(sizes)
+    for ax, arch in zip(axes, ("x86_64", "arm64"), strict=True):
+        for i, size in enumerate(sizes):
+            ax.barh(y + i * height, wide[(arch, size)].to_numpy(), height=height,
+                    label=f"{size} MB", color=plt.cm.Blues(0.35 + 0.6 * i / len(sizes)))
+        ax.set_yticks(y + 0.4 - height / 2, wide.index)
+        ax.invert_yaxis()
+        ax.set(title=arch, xlabel="average INIT (ms), hello-world function")
+        ax.grid(True, axis="x", alpha=0.3)
+    axes[0].legend(fontsize=8, loc="lower right")
+    as_of = max(c.as_of for c in cold_starts(directory))
+    fig.suptitle(f"Measured cold-start floors (lambda-perf, {as_of:%Y-%m-%d})")
+    fig.tight_layout()
+    return fig

@@ -319,7 +319,7 @@ class Ec2State:
 EC2_STATES: tuple[Ec2State, ...] = (
     Ec2State("pending", "no", (0.0, 1.0)),
     Ec2State("running", "yes", (1.5, 1.0)),
-    Ec2State("stopping", "no (yes when hibernating)", (3.0, 1.8)),
+    Ec2State("stopping", "no (yes when hibernating)", (3.0, 1.75)),
     Ec2State("stopped", "no (EBS volumes still billed)", (4.5, 1.0)),
     Ec2State("shutting-down", "no", (3.0, 0.0)),
     Ec2State("terminated", "no", (4.5, 0.0)),
@@ -352,6 +352,10 @@ def draw_ec2_state_diagram(ax) -> None:
         x1, y1 = pos[target]
         if source is None:
             x0, y0 = x1 - 0.9, y1 + 0.8
+            ax.text(x0, y0 + 0.08, action, ha="center", fontsize=8, color="#333")
+            ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
+                        arrowprops=dict(arrowstyle="->", shrinkA=0, shrinkB=24))
+            continue
         else:
             x0, y0 = pos[source]
         if source == target:
@@ -359,17 +363,17 @@ def draw_ec2_state_diagram(ax) -> None:
                         arrowprops=dict(arrowstyle="->", connectionstyle="arc3,rad=-1.6"))
             ax.text(x1, y1 + 0.62, action, ha="center", fontsize=8)
             continue
-        bend = 0.25 if (source, target) == ("stopped", "pending") else 0.0
+        bend = 0.6 if (source, target) == ("stopped", "pending") else 0.0
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                     arrowprops=dict(arrowstyle="->", shrinkA=24, shrinkB=24,
                                     connectionstyle=f"arc3,rad={bend}"))
         if action:
             mx, my = (x0 + x1) / 2, (y0 + y1) / 2
-            if bend:
-                my -= 0.75
+            if bend:  # the arc peaks half its control offset above the chord
+                my += bend * abs(x1 - x0) / 2 + 0.02
             ax.text(mx, my + 0.08, action, ha="center", fontsize=8, color="#333")
     ax.set_xlim(-1.2, 5.4)
-    ax.set_ylim(-0.5, 2.5)
+    ax.set_ylim(-0.5, 2.7)
     ax.axis("off")
 
 
@@ -386,16 +390,14 @@ def draw_timeline(ax, segments: list[Segment], *, title: str = "") -> None:
         y = row[s.env_id]
         if s.phase == "shutdown":
             ax.plot([s.start_ms], [y], marker="X", color="black", markersize=9)
-            ax.text(s.start_ms, y + 0.3, s.label, fontsize=7, ha="center")
+            ax.text(s.start_ms, y - 0.45, f"shut down: {s.label}", fontsize=7, ha="right")
             continue
         ax.barh(y, s.end_ms - s.start_ms, left=s.start_ms, height=0.5,
-                color=PHASE_COLOURS[s.phase], edgecolor="white")
-        if s.phase == "invoke" and s.label:
-            ax.text((s.start_ms + s.end_ms) / 2, y, s.label, ha="center", va="center",
-                    fontsize=7, color="white")
+                color=PHASE_COLOURS[s.phase], edgecolor=PHASE_COLOURS[s.phase], linewidth=0.5)
     ax.set_yticks(list(row.values()), [f"env {e}" for e in row])
     ax.set_xlabel("time (ms)")
     handles = [Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()]
-    ax.legend(handles=handles, loc="upper right", fontsize=8, ncols=3)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    ax.set_ylim(-0.8, len(envs) - 0.5)
     if title:
         ax.set_title(title)

@@ -82,3 +82,17 @@ def test_broken_copies_are_rejected(tmp_path, edit, message):
 def test_untouched_copy_loads_the_same(tmp_path):
     folder = edited_copy(tmp_path, lambda rows: None)
     assert coldstarts.cold_starts(folder) == coldstarts.cold_starts()
+
+
+def test_figure_draws_every_measurement():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = coldstarts.figure()
+    bars = sum(len(ax.patches) for ax in fig.axes)
+    assert bars == len(coldstarts.runtimes()) * 4 * 2  # NaN bars are drawn empty, not as zero
+    widths = sorted(p.get_width() for ax in fig.axes for p in ax.patches if p.get_width() > 0)
+    assert len(widths) == len(coldstarts.cold_starts())
+    plt.close(fig)
