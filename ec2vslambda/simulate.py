@@ -1,0 +1,608 @@
+"""Discrete-event simulators: one Lambda function's execution environments, and an EC2 fleet.
+
+Lambda rules (:func:`simulate_lambda`)
+--------------------------------------
+* An execution environment serves one request at a time.
+* An arriving request first takes an idle Provisioned Concurrency environment, if any (they are
+  always initialised, so such a request is warm).
+* Otherwise it reuses the on-demand environment that became idle most recently, if that one is
+  still loaded: idle for at most ``keep_alive_s`` (with a fixed policy; see
+  :mod:`ec2vslambda.keepalive` for pre-warming). Warm: latency = duration.
+* Otherwise a new environment starts (cold: latency = ``init_ms`` + duration), unless
+  ``concurrency_limit`` requests are already in flight or the scaling rate is spent; then the
+  request is *throttled*: it is not run, not billed, not retried, and its latency is NaN.
+* Scaling rate: a token bucket that holds ``max_new_envs_per_10s`` tokens and is refilled to
+  full at every multiple of 10 s (0, 10, 20 … s from the start of the window). Each cold start
+  takes a token. This is how we read AWS's "1,000 execution environments every 10 seconds" per
+  function; provisioned environments take none.
+* An environment is free again at the instant its request ends (``arrival + latency``): a
+  request arriving at that very instant can reuse it. An environment idle for exactly
+  ``keep_alive_s`` is still warm.
+
+Idle memory-time is what keeping environments loaded costs the provider: for every idle period
+of an on-demand environment, the time from becoming idle (or from its pre-warm) until reuse or
+until its keep-alive runs out -- counted in full for environments still idle when the workload
+ends -- times the memory size. Provisioned environments are excluded (they are paid for).
+
+The default ``concurrency_limit`` and ``max_new_envs_per_10s`` are AWS's defaults, read from
+``lambda_limits.csv``.
+
+EC2 rules (:func:`simulate_ec2`)
+--------------------------------
+A FIFO queue served by ``instances × concurrency_per_instance`` slots (default: one slot per
+vCPU); each request takes the slot that frees earliest and waits for it if needed. Optional
+target-tracking autoscaling (:class:`Autoscaling`). Instances are billed per second with a
+60-second minimum through :func:`ec2vslambda.pricing.ec2_cost`.
+
+Speed: the Lambda loop is plain Python over floats with a heap of busy environments (keyed by
+the time they free) and a stack of idle ones (most recently freed on top), so that 1,000,000
+invocations take well under a second; ``benchmarks/bench_simulate.py`` measures it.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from itertools import count
+
+import numpy as np
+
+from . import data as _data
+from . import pricing
+from .keepalive import FixedKeepAlive, FixedTracker, HybridHistogram
+from .pricing import _number, _whole
+from .workloads import check_requests
+
+PERCENTILES = (50, 95, 99)
+SCALING_WINDOW_S = 10.0
+
+
+def _percentiles(latency_ms: np.ndarray) -> dict[str, float]:
+    served = latency_ms[~np.isnan(latency_ms)]
+    if served.size == 0:
+        return {f"p{q}": 0.0 for q in PERCENTILES}
+    values = np.percentile(served, PERCENTILES)
+    return {f"p{q}": float(v) for q, v in zip(PERCENTILES, values, strict=True)}
+
+
+def _in_flight_at_starts(starts_s: np.ndarray, ends_s: np.ndarray) -> np.ndarray:
+    """Requests in flight just after each start (``starts_s`` sorted; a request that ends at t
+    is gone at t). The peak of these is the peak concurrency."""
+    ended = np.searchsorted(np.sort(ends_s), starts_s, side="right")
+    return np.arange(1, starts_s.size + 1) - ended
+
+
+def in_flight_at(times_s: np.ndarray, starts_s: np.ndarray, ends_s: np.ndarray) -> np.ndarray:
+    """Requests in flight at each of ``times_s`` (started at or before, ending after)."""
+    times = np.asarray(times_s, dtype=float)
+    started = np.searchsorted(np.sort(starts_s), times, side="right")
+    ended = np.searchsorted(np.sort(ends_s), times, side="right")
+    return started - ended
+
+
+# --- Lambda ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LambdaResult:
+    """What happened to each request of one function, and the totals.
+
+    Per-request arrays (same order as the input): ``latency_ms`` (NaN where throttled),
+    ``cold``, ``throttled_mask`` and ``provisioned_mask`` (served by a provisioned environment).
+    """
+
+    arrivals_s: np.ndarray
+    durations_ms: np.ndarray
+    latency_ms: np.ndarray
+    cold: np.ndarray
+    throttled_mask: np.ndarray
+    provisioned_mask: np.ndarray
+    cold_starts: int
+    throttled: int
+    served: int
+    peak_concurrency: int
+    percentiles: dict[str, float]
+    billed_gb_s: float
+    idle_env_s: float
+    idle_gb_s: float
+    cost: pricing.LambdaCost | None
+    memory_mb: int
+    arch: str
+    init_ms: float
+    horizon_s: float
+    policy_label: str
+
+    @property
+    def requests(self) -> int:
+        return int(self.arrivals_s.size)
+
+    @property
+    def cold_start_ratio(self) -> float:
+        """Cold starts per served request (0 when nothing was served)."""
+        return self.cold_starts / self.served if self.served else 0.0
+
+    @property
+    def cost_usd(self) -> float:
+        return self.cost.total_usd if self.cost is not None else 0.0
+
+    @property
+    def ends_s(self) -> np.ndarray:
+        """When each request finished (NaN where throttled)."""
+        return self.arrivals_s + self.latency_ms / 1000.0
+
+    def in_flight_at(self, times_s: np.ndarray) -> np.ndarray:
+        served = ~self.throttled_mask
+        return in_flight_at(times_s, self.arrivals_s[served], self.ends_s[served])
+
+    def timeline(self, bin_s: float = 60.0):
+        """A table per time bin: requests, throttles, cold starts, latency percentiles, peak
+        concurrency and cost (no free tier) of the requests that arrived in the bin."""
+        import pandas as pd
+
+        bin_s = _number("bin_s", bin_s, low=1e-3)
+        span = max(self.horizon_s, float(self.arrivals_s[-1]) if self.requests else 0.0)
+        edges = np.arange(0.0, span + bin_s, bin_s)
+        which = np.searchsorted(edges, self.arrivals_s, side="right") - 1
+        served = ~self.throttled_mask
+        at_starts = np.zeros(self.requests, dtype=np.int64)
+        at_starts[served] = _in_flight_at_starts(self.arrivals_s[served], self.ends_s[served])
+        at_edges = self.in_flight_at(edges)
+        rows = []
+        for b, start in enumerate(edges[:-1]):
+            mine = which == b
+            latency = self.latency_ms[mine]
+            served = latency[~np.isnan(latency)]
+            cold = int(self.cold[mine].sum())
+            on_demand = int((mine & ~self.throttled_mask & ~self.provisioned_mask).sum())
+            cost = pricing.lambda_cost(
+                served.size, float(served.mean()) if served.size else 0.0, self.memory_mb,
+                arch=self.arch, free_tier=False, init_ms=self.init_ms,
+                cold_start_ratio=cold / on_demand if on_demand else 0.0).total_usd
+            peak = max(int(at_edges[b]), int(at_starts[mine].max()) if mine.any() else 0)
+            rows.append({"start_s": start, "requests": int(mine.sum()),
+                         "throttled": int(self.throttled_mask[mine].sum()), "cold_starts": cold,
+                         **_percentiles(latency), "in_flight_max": peak, "cost_usd": cost})
+        return pd.DataFrame(rows)
+
+
+def _check_policy(policy: object, keep_alive_s: float):
+    if policy is None:
+        return FixedKeepAlive(keep_alive_s)
+    if not isinstance(policy, FixedKeepAlive | HybridHistogram):
+        raise ValueError(f"policy={policy!r} is not allowed; allowed: None (fixed keep_alive_s), "
+                         "FixedKeepAlive(...) or HybridHistogram(...)")
+    return policy
+
+
+def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
+                    init_ms: float = 200.0, concurrency_limit: int | None = None,
+                    max_new_envs_per_10s: int | None = None, provisioned: int = 0,
+                    policy: FixedKeepAlive | HybridHistogram | None = None,
+                    memory_mb: int = 512, arch: str = "x86_64", free_tier: bool = False,
+                    horizon_s: float | None = None, with_cost: bool = True) -> LambdaResult:
+    """Simulate one Lambda function under the rules in the module docstring.
+
+    Parameters
+    ----------
+    arrivals_s, durations_ms: sorted arrival times (s) and handler durations (ms), one each.
+    keep_alive_s: how long an idle environment stays loaded (fixed policy; ignored when
+        ``policy`` is given).
+    init_ms: INIT duration added to a cold start's latency, and billed.
+    concurrency_limit: most requests in flight at once (default: the account default in
+        ``lambda_limits.csv``).
+    max_new_envs_per_10s: scaling rate (default: ``scaling_rate`` in ``lambda_limits.csv``).
+    provisioned: Provisioned Concurrency environments, always initialised.
+    policy: a :class:`~ec2vslambda.keepalive.FixedKeepAlive` or
+        :class:`~ec2vslambda.keepalive.HybridHistogram`.
+    memory_mb, arch: the function's configuration, for GB-seconds and cost.
+    free_tier: deduct the monthly free tier in ``cost`` (off: a simulated window is rarely the
+        account's whole month).
+    horizon_s: the window's length, for Provisioned Concurrency's enabled hours (default: until
+        the last request finishes).
+    with_cost: compute ``cost`` through :func:`ec2vslambda.pricing.lambda_cost` (the average
+        duration of the served requests, the simulated cold-start ratio and ``init_ms``);
+        ``billed_gb_s`` is always exact per invocation.
+    """
+    timeout_ms = _data.limit_value("timeout_max") * 1000.0
+    arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
+    keep_alive_s = _number("keep_alive_s", keep_alive_s, low=0.0)
+    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    if concurrency_limit is None:
+        concurrency_limit = int(_data.limit_value("concurrency_default"))
+    limit = _whole("concurrency_limit", concurrency_limit, low=1, high=1e9)
+    if max_new_envs_per_10s is None:
+        max_new_envs_per_10s = int(_data.limit_value("scaling_rate"))
+    rate = _whole("max_new_envs_per_10s", max_new_envs_per_10s, low=1, high=1e9)
+    provisioned = _whole("provisioned", provisioned, high=limit)
+    policy = _check_policy(policy, keep_alive_s)
+    memory_mb = pricing.check_memory_mb(memory_mb)
+    arch = pricing.check_arch(arch)
+
+    tracker = policy.tracker()
+    if isinstance(tracker, FixedTracker) and provisioned == 0:
+        cold_idx, thr_idx, unconsumed_sum, unconsumed = _run_fixed(
+            arrivals, durations, tracker.windows()[1], init_ms, limit, rate)
+        prov_idx: list[int] = []
+        idle_env_s = None
+    else:
+        cold_idx, thr_idx, prov_idx, idle_env_s = _run_general(
+            arrivals, durations, tracker, init_ms, limit, rate, provisioned)
+
+    n = arrivals.size
+    cold = np.zeros(n, dtype=bool)
+    cold[cold_idx] = True
+    throttled = np.zeros(n, dtype=bool)
+    throttled[thr_idx] = True
+    by_provisioned = np.zeros(n, dtype=bool)
+    by_provisioned[prov_idx] = True
+    latency = durations.copy()
+    latency[cold] = init_ms + durations[cold]
+    latency[throttled] = np.nan
+    served = ~throttled
+    ends = arrivals + latency / 1000.0
+
+    if idle_env_s is None:  # the fast path keeps sums instead of per-period bookkeeping
+        on_demand = served & ~by_provisioned
+        warm = on_demand & ~cold
+        consumed_ends = float(ends[on_demand].sum()) - unconsumed_sum
+        idle_env_s = float(arrivals[warm].sum()) - consumed_ends + unconsumed * keep_alive_s
+        idle_env_s = max(idle_env_s, 0.0)  # float noise when everything is back to back
+
+    gb = memory_mb / pricing.MB_PER_GB
+    step_ms = _data.lambda_prices().duration_rounding_ms
+    billed_ms = np.ceil(np.round(latency[served] / step_ms, 6)) * step_ms
+    n_served = int(served.sum())
+    last_end = float(np.max(ends[served])) if n_served else 0.0
+    horizon = last_end if horizon_s is None else _number("horizon_s", horizon_s, low=last_end)
+
+    cost = None
+    if with_cost and n:
+        n_prov = int(by_provisioned.sum())
+        on_demand_served = n_served - n_prov
+        cost = pricing.lambda_cost(
+            n_served, float(durations[served].mean()) if n_served else 0.0, memory_mb,
+            arch=arch, free_tier=free_tier, init_ms=init_ms,
+            cold_start_ratio=len(cold_idx) / on_demand_served if on_demand_served else 0.0,
+            provisioned_concurrency=provisioned,
+            provisioned_hours=horizon / pricing.SECONDS_PER_HOUR if provisioned else 0.0,
+            provisioned_share=n_prov / n_served if provisioned and n_served else 0.0)
+
+    return LambdaResult(
+        arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, cold=cold,
+        throttled_mask=throttled, provisioned_mask=by_provisioned, cold_starts=len(cold_idx),
+        throttled=len(thr_idx), served=n_served,
+        peak_concurrency=int(_in_flight_at_starts(arrivals[served], ends[served]).max(
+            initial=0)),
+        percentiles=_percentiles(latency), billed_gb_s=float(billed_ms.sum()) / 1000.0 * gb,
+        idle_env_s=idle_env_s, idle_gb_s=idle_env_s * gb, cost=cost, memory_mb=memory_mb,
+        arch=arch, init_ms=init_ms, horizon_s=horizon, policy_label=policy.label)
+
+
+def _run_fixed(arrivals: np.ndarray, durations: np.ndarray, keep_alive_s: float,
+               init_ms: float, limit: int, rate: int):
+    """The hot loop for a fixed keep-alive without provisioned environments.
+
+    Busy environments sit in a heap keyed by the time they free; idle ones on a stack in the
+    order they freed. If the top of the stack has expired, so has everything under it.
+    Returns the cold and throttled indices, and the sum and count of idle periods that ended
+    by expiry (for the idle memory-time, computed afterwards with numpy).
+    """
+    busy: list[float] = []
+    idle: list[float] = []
+    push, pop = heapq.heappush, heapq.heappop
+    idle_push, idle_pop = idle.append, idle.pop
+    cold: list[int] = []
+    throttled: list[int] = []
+    durations_ms = durations.tolist()
+    window, tokens = -1.0, 0
+    unconsumed_sum, unconsumed = 0.0, 0
+    for i, t, d_s in zip(count(), arrivals.tolist(), (durations / 1000.0).tolist()):
+        while busy and busy[0] <= t:
+            idle_push(pop(busy))
+        if idle and t - idle[-1] <= keep_alive_s:
+            idle_pop()
+            push(busy, t + d_s)
+            continue
+        if idle:  # every idle environment has expired
+            unconsumed_sum += math.fsum(idle)
+            unconsumed += len(idle)
+            idle.clear()
+        w = t // SCALING_WINDOW_S
+        if w != window:
+            window, tokens = w, rate
+        if len(busy) >= limit or tokens == 0:
+            throttled.append(i)
+            continue
+        tokens -= 1
+        cold.append(i)
+        push(busy, t + (init_ms + durations_ms[i]) / 1000.0)
+    # environments still idle or busy at the end live out their keep-alive
+    unconsumed_sum += math.fsum(idle) + math.fsum(busy)
+    unconsumed += len(idle) + len(busy)
+    return cold, throttled, unconsumed_sum, unconsumed
+
+
+def _run_general(arrivals: np.ndarray, durations: np.ndarray, tracker, init_ms: float,
+                 limit: int, rate: int, provisioned: int):
+    """The same rules with per-environment windows (pre-warm) and provisioned environments.
+
+    Idle environments are ``[freed_s, prewarm_s, keepalive_s]`` in the order they freed; a
+    request takes the most recently freed one that is loaded at its arrival.
+    """
+    busy: list[float] = []
+    provisioned_busy: list[float] = []
+    provisioned_idle = provisioned
+    idle: list[tuple[float, float, float]] = []
+    push, pop = heapq.heappush, heapq.heappop
+    cold: list[int] = []
+    throttled: list[int] = []
+    by_provisioned: list[int] = []
+    window, tokens = -1.0, 0
+    idle_env_s = 0.0
+    last_free = None  # when the function last had nothing in flight
+    durations_ms = durations.tolist()
+    for i, t in enumerate(arrivals.tolist()):
+        while busy and busy[0] <= t:
+            freed = pop(busy)
+            prewarm, keep = tracker.windows()
+            idle.append((freed, prewarm, keep))
+            last_free = freed if last_free is None else max(last_free, freed)
+        while provisioned_busy and provisioned_busy[0] <= t:
+            freed = pop(provisioned_busy)
+            last_free = freed if last_free is None else max(last_free, freed)
+            provisioned_idle += 1
+        if not busy and not provisioned_busy and last_free is not None:
+            tracker.observe(t - last_free)
+            last_free = None
+        if provisioned_idle:
+            provisioned_idle -= 1
+            by_provisioned.append(i)
+            push(provisioned_busy, t + durations_ms[i] / 1000.0)
+            continue
+        chosen = -1
+        j = len(idle) - 1
+        while j >= 0:
+            freed, prewarm, keep = idle[j]
+            loaded_for = t - freed - prewarm
+            if loaded_for > keep:  # expired: it held memory for its whole keep-alive
+                idle_env_s += keep
+                del idle[j]
+            elif loaded_for >= 0:
+                chosen = j
+                break
+            j -= 1
+        if chosen >= 0:
+            idle_env_s += loaded_for
+            del idle[chosen]
+            push(busy, t + durations_ms[i] / 1000.0)
+            continue
+        w = t // SCALING_WINDOW_S
+        if w != window:
+            window, tokens = w, rate
+        if len(busy) + len(provisioned_busy) >= limit or tokens == 0:
+            throttled.append(i)
+            continue
+        tokens -= 1
+        cold.append(i)
+        push(busy, t + (init_ms + durations_ms[i]) / 1000.0)
+    while busy:  # environments still busy at the end become idle and live out their window
+        idle.append((pop(busy), *tracker.windows()))
+    idle_env_s += sum(keep for _, _, keep in idle)
+    return cold, throttled, by_provisioned, idle_env_s
+
+
+# --- EC2 ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Autoscaling:
+    """Target-tracking autoscaling for :func:`simulate_ec2`.
+
+    Every ``evaluation_s`` the fleet's utilisation over the last period (busy slot-seconds over
+    in-service slot-seconds) is compared with ``target_utilisation``; the desired count is
+    ``ceil(in_service × utilisation / target)``, clamped to ``[min_instances, max_instances]``.
+    New instances are billed from launch and take requests after ``warmup_s``. Scale-in happens
+    only when ``scale_in_cooldown_s`` has passed since the last scaling action; the newest
+    instances stop taking requests, finish what they hold, and are terminated.
+    """
+
+    target_utilisation: float = 0.5
+    warmup_s: float = 120.0
+    scale_in_cooldown_s: float = 300.0
+    min_instances: int = 1
+    max_instances: int = 20
+    evaluation_s: float = 60.0
+
+    def __post_init__(self) -> None:
+        _number("target_utilisation", self.target_utilisation, low=0.01, high=1.0)
+        _number("warmup_s", self.warmup_s)
+        _number("scale_in_cooldown_s", self.scale_in_cooldown_s)
+        _whole("min_instances", self.min_instances, low=1, high=10_000)
+        _whole("max_instances", self.max_instances, low=self.min_instances, high=10_000)
+        _number("evaluation_s", self.evaluation_s, low=1.0)
+
+
+@dataclass
+class _Instance:
+    launched_s: float
+    ready_s: float
+    ended_s: float | None = None  # terminated (after draining)
+    draining: bool = False
+    slot_free_s: list[float] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Ec2Result:
+    """A fleet's run: per-request ``latency_ms`` and ``wait_ms``, the fleet over time, cost."""
+
+    arrivals_s: np.ndarray
+    durations_ms: np.ndarray
+    latency_ms: np.ndarray
+    wait_ms: np.ndarray
+    percentiles: dict[str, float]
+    wait_percentiles: dict[str, float]
+    time_s: np.ndarray  # start of each evaluation period
+    utilisation: np.ndarray  # busy share of in-service slots in each period
+    instances_in_service: np.ndarray  # at the end of each period
+    instance_hours: float
+    launches: int
+    bills: tuple[pricing.Ec2Cost, ...]  # one per instance, per-second billing, 60 s minimum
+    cost_usd: float
+    instance_type: str
+    slots_per_instance: int
+    horizon_s: float
+    instance_spans_s: tuple[tuple[float, float], ...]
+
+    @property
+    def requests(self) -> int:
+        return int(self.arrivals_s.size)
+
+    def timeline(self, bin_s: float = 60.0):
+        """Per time bin: requests, latency percentiles, instances running and their cost."""
+        import pandas as pd
+
+        bin_s = _number("bin_s", bin_s, low=1e-3)
+        edges = np.arange(0.0, self.horizon_s + bin_s, bin_s)
+        which = np.searchsorted(edges, self.arrivals_s, side="right") - 1
+        usd_per_s = pricing.instance(self.instance_type).usd_per_hour / pricing.SECONDS_PER_HOUR
+        rows = []
+        for b, start in enumerate(edges[:-1]):
+            end = start + bin_s
+            running_s = sum(max(0.0, min(e, end) - max(s, start)) for s, e in
+                            self.instance_spans_s)
+            mine = which == b
+            rows.append({"start_s": start, "requests": int(mine.sum()),
+                         **_percentiles(self.latency_ms[mine]),
+                         "instances": running_s / bin_s, "cost_usd": running_s * usd_per_s})
+        return pd.DataFrame(rows)
+
+
+def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int = 1,
+                 concurrency_per_instance: int | None = None,
+                 autoscaling: Autoscaling | None = None, horizon_s: float | None = None,
+                 pricing_model: str = "on_demand") -> Ec2Result:
+    """Serve the requests with a fleet of ``instance_type``; FIFO, earliest free slot first.
+
+    ``instances`` is the fleet at time 0 (with autoscaling: the starting size, within its
+    bounds). The fleet runs from 0 to ``horizon_s`` (default: when the last request finishes,
+    or the last arrival if later); each instance is billed per second, 60 s minimum.
+    """
+    arrivals, durations = check_requests(arrivals_s, durations_ms)
+    spec = pricing.instance(instance_type)
+    slots = spec.vcpu if concurrency_per_instance is None else _whole(
+        "concurrency_per_instance", concurrency_per_instance, low=1, high=100_000)
+    if autoscaling is not None and not isinstance(autoscaling, Autoscaling):
+        raise ValueError(f"autoscaling={autoscaling!r} is not allowed; allowed: None or "
+                         "Autoscaling(...)")
+    low, high = ((autoscaling.min_instances, autoscaling.max_instances) if autoscaling
+                 else (1, 10_000))
+    instances = _whole("instances", instances, low=low, high=high)
+    period = autoscaling.evaluation_s if autoscaling else 60.0
+
+    fleet = [_Instance(0.0, 0.0, slot_free_s=[0.0] * slots) for _ in range(instances)]
+    free: list[tuple[float, int, int]] = [(0.0, k, s) for k in range(instances)
+                                         for s in range(slots)]
+    heapq.heapify(free)
+    starts = np.empty(arrivals.size)
+    ends = np.empty(arrivals.size)
+    active: list[tuple[float, float]] = []  # (start, end) of requests that may overlap a period
+    tick = period
+    last_action = -math.inf
+    times, utilisation, in_service = [], [], []
+
+    def evaluate(now: float) -> None:
+        nonlocal active, last_action
+        since = now - period
+        busy_s = sum(max(0.0, min(e, now) - max(s, since)) for s, e in active)
+        active = [(s, e) for s, e in active if e > now]
+        capacity_s = slots * sum(
+            max(0.0, min(now, now if inst.ended_s is None else inst.ended_s)
+                - max(since, inst.ready_s)) for inst in fleet)
+        use = busy_s / capacity_s if capacity_s > 0 else 0.0
+        serving = [k for k, inst in enumerate(fleet) if inst.ended_s is None
+                   and not inst.draining]
+        times.append(since)
+        utilisation.append(use)
+        in_service.append(sum(1 for k in serving if fleet[k].ready_s <= now))
+        if autoscaling is None:
+            return
+        current = len(serving)
+        ready = in_service[-1]
+        desired = math.ceil(round(ready * use / autoscaling.target_utilisation, 9))
+        desired = min(max(desired, autoscaling.min_instances), autoscaling.max_instances)
+        if desired > current:
+            for _ in range(desired - current):
+                k = len(fleet)
+                ready_at = now + autoscaling.warmup_s
+                fleet.append(_Instance(now, ready_at, slot_free_s=[ready_at] * slots))
+                for s in range(slots):
+                    heapq.heappush(free, (ready_at, k, s))
+            last_action = now
+        elif desired < current and now - last_action >= autoscaling.scale_in_cooldown_s:
+            for k in sorted(serving, key=lambda k: fleet[k].launched_s)[desired:]:
+                inst = fleet[k]
+                inst.draining = True
+                inst.ended_s = max(now, max(inst.slot_free_s))
+            last_action = now
+
+    for i, (t, d_ms) in enumerate(zip(arrivals.tolist(), durations.tolist(), strict=True)):
+        while True:
+            while fleet[free[0][1]].draining:  # slots of retired instances are dropped lazily
+                heapq.heappop(free)
+            start = max(t, free[0][0])
+            if start <= tick:
+                break
+            evaluate(tick)
+            tick += period
+        _, k, s = heapq.heappop(free)
+        end = start + d_ms / 1000.0
+        fleet[k].slot_free_s[s] = end
+        heapq.heappush(free, (end, k, s))
+        starts[i], ends[i] = start, end
+        active.append((start, end))
+
+    last = max(float(ends.max()) if ends.size else 0.0,
+               float(arrivals[-1]) if arrivals.size else 0.0)
+    horizon = last if horizon_s is None else _number("horizon_s", horizon_s, low=last)
+    while tick <= horizon:
+        evaluate(tick)
+        tick += period
+    if horizon > tick - period:
+        evaluate(horizon)  # the last, partial period
+
+    spans = tuple((inst.launched_s, min(horizon, inst.ended_s if inst.ended_s is not None
+                                        else horizon)) for inst in fleet)
+    bills = tuple(pricing.ec2_cost(instance_type, max(0.0, finish - begin)
+                                   / pricing.SECONDS_PER_HOUR, pricing=pricing_model)
+                  for begin, finish in spans)
+    wait = (starts - arrivals) * 1000.0
+    latency = (ends - arrivals) * 1000.0
+    return Ec2Result(
+        arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, wait_ms=wait,
+        percentiles=_percentiles(latency), wait_percentiles=_percentiles(wait),
+        time_s=np.array(times), utilisation=np.array(utilisation),
+        instances_in_service=np.array(in_service, dtype=np.int64),
+        instance_hours=sum(b.hours for b in bills), launches=len(fleet), bills=bills,
+        cost_usd=sum(b.total_usd for b in bills), instance_type=instance_type,
+        slots_per_instance=slots, horizon_s=horizon, instance_spans_s=spans)
+
+
+def simulate_functions(workload, *, policy=None, keep_alive_s: float = 600.0,
+                       **kwargs) -> list[LambdaResult]:
+    """Simulate each function of a multi-function workload (a trace replay) on its own.
+
+    Every function gets its own environments, scaling budget and, for an adaptive policy, its
+    own histogram. Extra keyword arguments go to :func:`simulate_lambda`.
+    """
+    if workload.function_ids is None:
+        return [simulate_lambda(workload.arrivals_s, workload.durations_ms, policy=policy,
+                                keep_alive_s=keep_alive_s, **kwargs)]
+    ids = workload.function_ids
+    order = np.argsort(ids, kind="stable")
+    bounds = np.searchsorted(ids[order], np.arange(int(ids.max()) + 2))
+    results = []
+    for f in range(int(ids.max()) + 1):
+        rows = order[bounds[f]:bounds[f + 1]]
+        if rows.size:
+            results.append(simulate_lambda(workload.arrivals_s[rows], workload.durations_ms[rows],
+                                           policy=policy, keep_alive_s=keep_alive_s, **kwargs))
+    return results

@@ -1,0 +1,411 @@
+"""Seeded traffic generators: when requests arrive and how long each one runs.
+
+Every generator returns a :class:`Workload`: sorted arrival times in seconds from the start of
+the window, one duration in milliseconds per request, and a name for tables and plots. The same
+arguments and ``seed`` always give the same workload (``numpy.random.default_rng(seed)``).
+
+Shapes
+------
+* :func:`poisson` -- a constant rate; gaps between requests are exponential.
+* :func:`diurnal` -- a day/night cycle: the rate follows a cosine between a trough and a peak.
+* :func:`bursty` -- on/off traffic: a burst rate for ``on_s``, a base rate for ``off_s``, repeated.
+* :func:`flash_crowd` -- a base rate, then a sudden climb to a peak that holds and fades.
+* :func:`periodic` -- cron-like timers: a fixed number of requests every ``period_s``.
+* :func:`from_minute_counts` -- replays per-minute invocation counts laid out like the Azure
+  Functions 2019 trace (one row per function, columns ``"1"`` … ``"1440"``), spreading each
+  minute's requests uniformly inside that minute. :func:`load_trace` reads the synthetic trace
+  shipped in ``data/synthetic_trace.csv``.
+
+Time-varying rates are drawn as a non-homogeneous Poisson process by thinning: candidates at the
+peak rate, each kept with probability ``rate(t) / peak``.
+
+Durations are either a constant (a number of ms) or a seeded model: :class:`LogNormalMs` or
+:class:`ExponentialMs`. Drawn durations are capped at Lambda's timeout from
+``lambda_limits.csv``, because no invocation can run longer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import data as _data
+from .pricing import _number, _whole
+
+MINUTES_PER_DAY = 1440
+SECONDS_PER_DAY = 86_400.0
+TRACE_FILE = "synthetic_trace.csv"
+TRACE_KEY_COLUMNS = ("HashOwner", "HashApp", "HashFunction", "Trigger")
+
+
+# --- the result type ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Workload:
+    """Requests to simulate: when each arrives (s) and how long its handler runs (ms).
+
+    ``function_ids`` is set for multi-function workloads (trace replays): the row of the trace
+    each request belongs to. It is ``None`` for a single function.
+    """
+
+    arrivals_s: np.ndarray
+    durations_ms: np.ndarray
+    name: str = "workload"
+    function_ids: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        arrivals, durations = check_requests(self.arrivals_s, self.durations_ms)
+        object.__setattr__(self, "arrivals_s", arrivals)
+        object.__setattr__(self, "durations_ms", durations)
+        if self.function_ids is not None:
+            ids = np.asarray(self.function_ids)
+            if ids.shape != arrivals.shape or (ids.size and not np.issubdtype(ids.dtype,
+                                                                               np.integer)):
+                raise ValueError(f"function_ids has shape {ids.shape} and dtype {ids.dtype}; "
+                                 f"allowed: integers, one per request ({arrivals.size})")
+            object.__setattr__(self, "function_ids", ids.astype(np.int64))
+
+    def __len__(self) -> int:
+        return int(self.arrivals_s.size)
+
+    @property
+    def span_s(self) -> float:
+        """Time from 0 to the last arrival (0 for an empty workload)."""
+        return float(self.arrivals_s[-1]) if self.arrivals_s.size else 0.0
+
+    @property
+    def mean_rate_per_s(self) -> float:
+        return len(self) / self.span_s if self.span_s > 0 else 0.0
+
+    def for_function(self, function_id: int) -> Workload:
+        """The requests of one function of a multi-function workload."""
+        if self.function_ids is None:
+            raise ValueError("function_id given, but this workload has no function_ids; "
+                             "allowed: only for trace replays (from_minute_counts)")
+        keep = self.function_ids == function_id
+        return Workload(self.arrivals_s[keep], self.durations_ms[keep],
+                        f"{self.name}[{function_id}]")
+
+    def head(self, count: int) -> Workload:
+        """The first ``count`` requests (for quick runs and benchmarks)."""
+        count = _whole("count", count)
+        ids = None if self.function_ids is None else self.function_ids[:count]
+        return Workload(self.arrivals_s[:count], self.durations_ms[:count], self.name, ids)
+
+
+def check_requests(arrivals_s: object, durations_ms: object, *,
+                   max_duration_ms: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Validate a request list; return float64 copies.
+
+    Arrivals must be finite, non-negative and sorted; durations finite, non-negative (and at
+    most ``max_duration_ms`` when given); both of the same length.
+    """
+    arrivals = np.array(arrivals_s, dtype=np.float64, ndmin=1)
+    durations = np.array(durations_ms, dtype=np.float64, ndmin=1)
+    if arrivals.ndim != 1 or durations.ndim != 1:
+        raise ValueError(f"arrivals_s and durations_ms must be 1-D; got shapes {arrivals.shape} "
+                         f"and {durations.shape}")
+    if arrivals.size != durations.size:
+        raise ValueError(f"arrivals_s has {arrivals.size} values but durations_ms has "
+                         f"{durations.size}; allowed: one duration per arrival")
+    _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
+    if arrivals.size > 1:
+        drops = np.flatnonzero(np.diff(arrivals) < 0)
+        if drops.size:
+            i = int(drops[0])
+            raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
+                             f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
+                             "allowed: non-decreasing times")
+    high = math.inf if max_duration_ms is None else max_duration_ms
+    _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
+                  high=high)
+    return arrivals, durations
+
+
+def _check_values(name: str, values: np.ndarray, allowed: str, *, high: float = math.inf) -> None:
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | (values > high))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{name}[{i}]={values[i]!r} is out of range; allowed: {allowed}")
+
+
+# --- durations ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LogNormalMs:
+    """Durations whose logarithm is normal: ``median_ms`` and the spread ``sigma`` (of ln)."""
+
+    median_ms: float
+    sigma: float = 0.5
+
+    def sample(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        median = _number("median_ms", self.median_ms, low=0.0)
+        sigma = _number("sigma", self.sigma, low=0.0, high=5.0)
+        if median == 0:
+            return np.zeros(count)
+        return rng.lognormal(math.log(median), sigma, count)
+
+
+@dataclass(frozen=True)
+class ExponentialMs:
+    """Durations with an exponential distribution of mean ``mean_ms``."""
+
+    mean_ms: float
+
+    def sample(self, rng: np.random.Generator, count: int) -> np.ndarray:
+        return rng.exponential(_number("mean_ms", self.mean_ms, low=0.0), count)
+
+
+DurationSpec = float | int | LogNormalMs | ExponentialMs
+
+
+def durations(spec: DurationSpec, count: int, rng: np.random.Generator) -> np.ndarray:
+    """``count`` durations (ms) from ``spec``: a constant, or a model with ``sample``."""
+    timeout_ms = _data.limit_value("timeout_max") * 1000.0
+    if isinstance(spec, (LogNormalMs, ExponentialMs)):
+        return np.minimum(spec.sample(rng, count), timeout_ms)
+    value = _number("duration_ms", spec, low=0.0, high=timeout_ms,
+                    what=f"a number of ms from 0 to {timeout_ms:,g}, LogNormalMs or ExponentialMs")
+    return np.full(count, value)
+
+
+# --- generators -----------------------------------------------------------------------------
+
+def _make(name: str, arrivals: np.ndarray, spec: DurationSpec,
+          rng: np.random.Generator) -> Workload:
+    arrivals = np.sort(arrivals)
+    return Workload(arrivals, durations(spec, arrivals.size, rng), name)
+
+
+def _window(duration_s: object) -> float:
+    return _number("duration_s", duration_s, low=0.0, high=366 * SECONDS_PER_DAY)
+
+
+def _constant_rate(rng: np.random.Generator, rate_per_s: float, start_s: float,
+                   end_s: float) -> np.ndarray:
+    count = rng.poisson(rate_per_s * (end_s - start_s))
+    return rng.uniform(start_s, end_s, count)
+
+
+def _thinned(rng: np.random.Generator, rate: Callable[[np.ndarray], np.ndarray],
+             peak_per_s: float, duration_s: float) -> np.ndarray:
+    candidates = np.sort(_constant_rate(rng, peak_per_s, 0.0, duration_s))
+    keep = rng.random(candidates.size) * peak_per_s < rate(candidates)
+    return candidates[keep]
+
+
+def poisson(rate_per_s: float, duration_s: float, *, duration_ms: DurationSpec = 100.0,
+            seed: int = 0) -> Workload:
+    """Requests at a constant average rate over ``[0, duration_s)``."""
+    rate = _number("rate_per_s", rate_per_s, high=1e6)
+    span = _window(duration_s)
+    rng = np.random.default_rng(seed)
+    return _make(f"poisson {rate:g}/s", _constant_rate(rng, rate, 0.0, span), duration_ms, rng)
+
+
+def diurnal(mean_rate_per_s: float, duration_s: float = SECONDS_PER_DAY, *,
+            peak_to_trough: float = 4.0, period_s: float = SECONDS_PER_DAY,
+            peak_at_s: float = 14 * 3600.0, duration_ms: DurationSpec = 100.0,
+            seed: int = 0) -> Workload:
+    """A day/night cycle: the rate is a cosine whose average is ``mean_rate_per_s``.
+
+    The peak is ``peak_to_trough`` times the trough and falls at ``peak_at_s`` into each
+    ``period_s`` (default: 14:00 of a 24-hour day).
+    """
+    mean = _number("mean_rate_per_s", mean_rate_per_s, high=1e6)
+    span = _window(duration_s)
+    ratio = _number("peak_to_trough", peak_to_trough, low=1.0, high=1e6)
+    period = _number("period_s", period_s, low=1.0)
+    peak_at = _number("peak_at_s", peak_at_s, low=0.0)
+    amplitude = mean * (ratio - 1.0) / (ratio + 1.0)
+
+    def rate(t: np.ndarray) -> np.ndarray:
+        return mean + amplitude * np.cos(2 * math.pi * (t - peak_at) / period)
+
+    rng = np.random.default_rng(seed)
+    arrivals = _thinned(rng, rate, mean + amplitude, span)
+    return _make(f"diurnal {mean:g}/s (x{ratio:g})", arrivals, duration_ms, rng)
+
+
+def bursty(base_rate_per_s: float, burst_rate_per_s: float, duration_s: float, *,
+           on_s: float = 60.0, off_s: float = 540.0, duration_ms: DurationSpec = 100.0,
+           seed: int = 0) -> Workload:
+    """On/off traffic: each cycle has ``off_s`` at the base rate, then ``on_s`` of burst."""
+    base = _number("base_rate_per_s", base_rate_per_s, high=1e6)
+    burst = _number("burst_rate_per_s", burst_rate_per_s, high=1e6)
+    span = _window(duration_s)
+    on = _number("on_s", on_s, low=0.0)
+    off = _number("off_s", off_s, low=0.0)
+    if on + off <= 0:
+        raise ValueError(f"on_s={on_s!r} and off_s={off_s!r} add up to 0; allowed: a positive "
+                         "cycle")
+    cycle = on + off
+
+    def rate(t: np.ndarray) -> np.ndarray:
+        return np.where(np.mod(t, cycle) >= off, burst, base)
+
+    rng = np.random.default_rng(seed)
+    arrivals = _thinned(rng, rate, max(base, burst), span)
+    return _make(f"bursty {base:g}/s, {burst:g}/s for {on:g} s in {cycle:g} s", arrivals,
+                 duration_ms, rng)
+
+
+def flash_crowd(base_rate_per_s: float, peak_rate_per_s: float, duration_s: float, *,
+                start_s: float = 60.0, ramp_s: float = 10.0, hold_s: float = 120.0,
+                decay_s: float = 60.0, duration_ms: DurationSpec = 100.0,
+                seed: int = 0) -> Workload:
+    """A flash crowd: the base rate, then at ``start_s`` a linear climb over ``ramp_s`` to the
+    peak, which holds for ``hold_s`` and then fades back to the base rate linearly over
+    ``decay_s``."""
+    base = _number("base_rate_per_s", base_rate_per_s, high=1e6)
+    peak = _number("peak_rate_per_s", peak_rate_per_s, low=base, high=1e7)
+    span = _window(duration_s)
+    start = _number("start_s", start_s)
+    ramp = _number("ramp_s", ramp_s)
+    hold = _number("hold_s", hold_s)
+    decay = _number("decay_s", decay_s)
+    knots_s = [0.0, start, start + ramp, start + ramp + hold, start + ramp + hold + decay]
+
+    def rate(t: np.ndarray) -> np.ndarray:
+        return np.interp(t, knots_s, [base, base, peak, peak, base])
+
+    rng = np.random.default_rng(seed)
+    arrivals = _thinned(rng, rate, peak, span)
+    return _make(f"flash crowd {base:g}/s to {peak:g}/s", arrivals, duration_ms, rng)
+
+
+def periodic(period_s: float, duration_s: float, *, per_fire: int = 1, offset_s: float = 0.0,
+             jitter_s: float = 0.0, duration_ms: DurationSpec = 100.0,
+             seed: int = 0) -> Workload:
+    """A cron timer: ``per_fire`` requests at ``offset_s``, ``offset_s + period_s``, … before
+    ``duration_s``, each delayed by a uniform jitter in ``[0, jitter_s]``."""
+    period = _number("period_s", period_s, low=1e-3)
+    span = _window(duration_s)
+    per_fire = _whole("per_fire", per_fire, low=1, high=1e6)
+    offset = _number("offset_s", offset_s)
+    jitter = _number("jitter_s", jitter_s, high=period)
+    rng = np.random.default_rng(seed)
+    fires = np.arange(offset, span, period) if offset < span else np.empty(0)
+    arrivals = np.repeat(fires, per_fire)
+    if jitter > 0:
+        arrivals = arrivals + rng.uniform(0.0, jitter, arrivals.size)
+    return _make(f"every {period:g} s", arrivals, duration_ms, rng)
+
+
+def merge(workloads: Sequence[Workload], name: str = "merged") -> Workload:
+    """Several workloads on one function, interleaved in time."""
+    if not workloads:
+        return Workload(np.empty(0), np.empty(0), name)
+    arrivals = np.concatenate([w.arrivals_s for w in workloads])
+    durations_ms = np.concatenate([w.durations_ms for w in workloads])
+    order = np.argsort(arrivals, kind="stable")
+    return Workload(arrivals[order], durations_ms[order], name)
+
+
+# --- trace replay ---------------------------------------------------------------------------
+
+def minute_columns(columns: Sequence[object]) -> list[str]:
+    """The per-minute count columns of a trace table: ``"1"``, ``"2"``, … in order."""
+    found = sorted((str(c) for c in columns if str(c).isdigit()), key=int)
+    if not found:
+        raise ValueError("the trace has no per-minute columns; allowed: columns named "
+                         "'1' to '1440' as in the Azure Functions 2019 trace")
+    expected = [str(m) for m in range(1, len(found) + 1)]
+    if found != expected:
+        raise ValueError(f"the trace's minute columns are not 1..{len(found)} without gaps")
+    return found
+
+
+def _counts_array(counts: object) -> np.ndarray:
+    if hasattr(counts, "columns"):  # a DataFrame in the trace layout
+        counts = counts[minute_columns(counts.columns)].to_numpy()
+    array = np.array(counts, dtype=np.float64, ndmin=1)
+    if array.ndim == 1:
+        array = array[np.newaxis, :]
+    if array.ndim != 2:
+        raise ValueError(f"counts has shape {array.shape}; allowed: one row of per-minute counts "
+                         "per function")
+    bad = np.flatnonzero((~np.isfinite(array) | (array < 0) | (array != np.round(array))).ravel())
+    if bad.size:
+        row, minute = divmod(int(bad[0]), array.shape[1])
+        raise ValueError(f"counts[{row}][{minute}]={array[row, minute]!r} is not allowed; "
+                         "allowed: whole numbers of invocations, 0 or more")
+    return array.astype(np.int64)
+
+
+def from_minute_counts(counts: object, *, seed: int = 0, duration_ms: object = 100.0,
+                       name: str = "trace replay") -> Workload:
+    """Replay per-minute invocation counts.
+
+    ``counts`` is one function's counts (a 1-D sequence, minute 1 first), a 2-D array with one
+    row per function, or a DataFrame in the Azure Functions 2019 layout (columns ``"1"`` …).
+    Each minute's requests arrive at uniform random times inside that minute.
+
+    ``duration_ms`` is a constant, a duration model, or one value or model per function (a
+    sequence as long as the number of rows), e.g. the trace's ``AverageDurationMs`` column.
+    The result's ``function_ids`` holds each request's row number.
+    """
+    matrix = _counts_array(counts)
+    functions, minutes = matrix.shape
+    rng = np.random.default_rng(seed)
+    flat = matrix.ravel()
+    minute_of = np.repeat(np.tile(np.arange(minutes), functions), flat)
+    function_of = np.repeat(np.repeat(np.arange(functions), minutes), flat)
+    arrivals = (minute_of + rng.random(minute_of.size)) * 60.0
+    order = np.argsort(arrivals, kind="stable")
+    arrivals, function_of = arrivals[order], function_of[order]
+
+    per_function = (duration_ms if isinstance(duration_ms, Sequence | np.ndarray)
+                    and not isinstance(duration_ms, str) else None)
+    if per_function is None:
+        drawn = durations(duration_ms, arrivals.size, rng)  # type: ignore[arg-type]
+    elif len(per_function) != functions:
+        raise ValueError(f"duration_ms has {len(per_function)} entries for {functions} "
+                         "functions; allowed: one constant, or one per function")
+    elif all(isinstance(v, int | float | np.number) for v in per_function):
+        constants = np.array([durations(float(v), 1, rng)[0] for v in per_function])
+        drawn = constants[function_of]
+    else:
+        drawn = np.empty(arrivals.size)
+        order_by_function = np.argsort(function_of, kind="stable")
+        bounds = np.searchsorted(function_of[order_by_function], np.arange(functions + 1))
+        for row, spec in enumerate(per_function):
+            mine = order_by_function[bounds[row]:bounds[row + 1]]
+            drawn[mine] = durations(spec, mine.size, rng)
+    return Workload(arrivals, drawn, name, function_of)
+
+
+def trace_path(directory: Path | None = None) -> Path:
+    return (directory or _data.data_dir()) / TRACE_FILE
+
+
+def load_trace(directory: Path | None = None):
+    """The synthetic multi-function trace (``data/synthetic_trace.csv``) as a DataFrame.
+
+    Columns: the Azure layout's ``HashOwner``, ``HashApp``, ``HashFunction``, ``Trigger`` and the
+    minute counts ``"1"`` … ``"1440"``, plus ``AverageDurationMs`` (in the Azure dataset that
+    figure lives in a separate durations file keyed by the same hashes).
+    """
+    import pandas as pd
+
+    path = trace_path(directory)
+    if not path.exists():
+        raise _data.DataError(f"{TRACE_FILE}: file not found at {path}")
+    table = pd.read_csv(path, dtype={c: str for c in TRACE_KEY_COLUMNS})
+    missing = [c for c in (*TRACE_KEY_COLUMNS, "AverageDurationMs") if c not in table.columns]
+    if missing:
+        raise _data.DataError(f"{TRACE_FILE}: missing column '{missing[0]}'")
+    _counts_array(table)  # validates the minute columns and their values
+    return table
+
+
+def trace_workload(table=None, *, seed: int = 0) -> Workload:
+    """Replay the whole synthetic trace, each function with its average duration."""
+    table = load_trace() if table is None else table
+    return from_minute_counts(table, seed=seed,
+                              duration_ms=table["AverageDurationMs"].to_numpy(dtype=float),
+                              name="synthetic trace")
