@@ -253,10 +253,12 @@ class _Environment:
     init_ms: float = 0.0
     busy: dict | None = None  # the request in progress
 
-    def stop(self) -> None:
-        with contextlib.suppress(OSError, ValueError):
-            self.conn.send(None)
-        self.process.join(_STOP_GRACE_S)
+    def stop(self, *, force: bool = False) -> None:
+        """Ask the process to exit (or, with ``force``, kill it at once, as after a timeout)."""
+        if not force:
+            with contextlib.suppress(OSError, ValueError):
+                self.conn.send(None)
+            self.process.join(_STOP_GRACE_S)
         if self.process.is_alive():
             self.process.terminate()
             self.process.join()
@@ -483,7 +485,7 @@ class LocalLambdaRuntime(_Design):
         with self._lock:
             if environment in self._environments:
                 self._environments.remove(environment)
-        environment.stop()
+        environment.stop(force=True)
         self.environments_stopped += 1
         if request is None:
             return
@@ -510,10 +512,10 @@ class LocalLambdaRuntime(_Design):
         with self._lock:
             expired = [e for e in self._environments
                        if e.busy is None and now - e.last_used >= self.idle_timeout_s]
-            for environment in expired:
-                self._environments.remove(environment)
-        for environment in expired:
+        for environment in expired:  # only this thread dispatches, so none is picked meanwhile
             environment.stop()
+            with self._lock:
+                self._environments.remove(environment)
             self.environments_stopped += 1
 
 

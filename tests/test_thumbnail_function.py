@@ -130,7 +130,7 @@ def test_skips_what_is_not_an_image_and_says_why(app, s3, buckets):
     uploads, _ = buckets
     bmp = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(bmp, "BMP")
-    event = put(s3, uploads, {"notes.txt": "not a picture".encode(), "scan.bmp": bmp.getvalue(),
+    event = put(s3, uploads, {"notes.txt": b"not a picture", "scan.bmp": bmp.getvalue(),
                               "empty.jpg": b""})
     results = app.handler(event, None)["results"]
     assert [r["status"] for r in results] == ["skipped"] * 3

@@ -55,7 +55,8 @@ def _int_setting(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise ConfigError(f"{name}={text!r} is not a whole number; allowed: {low} to {high}")
+        raise ConfigError(
+            f"{name}={text!r} is not a whole number; allowed: {low} to {high}") from None
     if not low <= value <= high:
         raise ConfigError(f"{name}={text!r} is out of range; allowed: {low} to {high}")
     return value
