@@ -71,3 +71,14 @@ def _only_loopback_network():
     if attempts:
         pytest.fail(f"the test run tried to reach the network: {', '.join(attempts)}",
                     pytrace=False)
+
+
+# --- a private S3/SQS on loopback -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def local_aws_server():
+    """moto's S3/SQS server on 127.0.0.1, with boto3's environment pointed at it (per module)."""
+    from ec2vslambda.localaws import local_aws
+
+    with local_aws() as server:
+        yield server

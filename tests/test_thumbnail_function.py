@@ -23,13 +23,7 @@ _names = itertools.count(1)
 
 
 @pytest.fixture(scope="module")
-def aws():
-    with localaws.local_aws() as local:
-        yield local
-
-
-@pytest.fixture(scope="module")
-def app(aws):
+def app(local_aws_server):
     """The function module, imported (INIT) inside the local environment, as Lambda would."""
     spec = importlib.util.spec_from_file_location("thumbnail_app", FUNCTION_DIR / "app.py")
     module = importlib.util.module_from_spec(spec)
@@ -38,8 +32,8 @@ def app(aws):
 
 
 @pytest.fixture
-def s3(aws):
-    return aws.client("s3")
+def s3(local_aws_server):
+    return local_aws_server.client("s3")
 
 
 @pytest.fixture
@@ -85,8 +79,8 @@ def photo(width_px=800, height_px=600, seed=1, **kwargs) -> bytes:
 
 # --- the function itself --------------------------------------------------------------------
 
-def test_clients_come_from_the_environment_not_the_code(app, aws):
-    assert app.S3.meta.endpoint_url == aws.endpoint_url
+def test_clients_come_from_the_environment_not_the_code(app, local_aws_server):
+    assert app.S3.meta.endpoint_url == local_aws_server.endpoint_url
     source = (FUNCTION_DIR / "app.py").read_text()
     for forbidden in ("endpoint_url", "aws_access_key_id", "aws_secret_access_key", "127.0.0.1"):
         assert forbidden not in source

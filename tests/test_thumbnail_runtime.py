@@ -25,17 +25,11 @@ FUNCTION_DIR = Path(__file__).resolve().parent.parent / "labs" / "thumbnail_func
 _names = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def aws():
-    with localaws.local_aws() as local:
-        yield local
-
-
 @pytest.fixture
-def pipeline(aws):
+def pipeline(local_aws_server):
     """Fresh uploads bucket → queue, a thumbnails bucket, and the function's configuration."""
     number = next(_names)
-    s3, sqs = aws.client("s3"), aws.client("sqs")
+    s3, sqs = local_aws_server.client("s3"), local_aws_server.client("sqs")
     uploads, thumbnails = f"rt-uploads-{number}", f"rt-thumbnails-{number}"
     queue_url = localaws.connect_bucket_to_queue(s3, sqs, bucket=uploads,
                                                  queue_name=f"rt-events-{number}")
@@ -195,8 +189,8 @@ def write_function(folder: Path, body: str) -> str:
     return str(folder)
 
 
-def test_function_errors_init_errors_and_timeouts_are_reported(aws, tmp_path):
-    s3, sqs = aws.client("s3"), aws.client("sqs")
+def test_function_errors_init_errors_and_timeouts_are_reported(local_aws_server, tmp_path):
+    s3, sqs = local_aws_server.client("s3"), local_aws_server.client("sqs")
     queue_url = localaws.connect_bucket_to_queue(s3, sqs, bucket="faults", queue_name="faults")
     code = write_function(tmp_path / "code", """
         import os, time
