@@ -253,7 +253,8 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     billed_ms = np.ceil(np.round(latency[served] / step_ms, 6)) * step_ms
     n_served = int(served.sum())
     last_end = float(np.max(ends[served])) if n_served else 0.0
-    horizon = last_end if horizon_s is None else _number("horizon_s", horizon_s, low=last_end)
+    horizon = last_end if horizon_s is None else _number(
+        "horizon_s", horizon_s, low=float(arrivals[-1]) if n else 0.0)
 
     cost = None
     if with_cost and n:
@@ -265,7 +266,7 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
             cold_start_ratio=len(cold_idx) / on_demand_served if on_demand_served else 0.0,
             provisioned_concurrency=provisioned,
             provisioned_hours=horizon / pricing.SECONDS_PER_HOUR if provisioned else 0.0,
-            provisioned_share=n_prov / n_served if provisioned and n_served else 0.0)
+            provisioned_share=n_prov / n_served if provisioned and n_served and horizon else 0.0)
 
     return LambdaResult(
         arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, cold=cold,
@@ -483,8 +484,8 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     """Serve the requests with a fleet of ``instance_type``; FIFO, earliest free slot first.
 
     ``instances`` is the fleet at time 0 (with autoscaling: the starting size, within its
-    bounds). The fleet runs from 0 to ``horizon_s`` (default: when the last request finishes,
-    or the last arrival if later); each instance is billed per second, 60 s minimum.
+    bounds). The fleet runs from 0 to ``horizon_s`` (at least the last arrival), or until the
+    last request finishes if that is later; each instance is billed per second, 60 s minimum.
     """
     arrivals, durations = check_requests(arrivals_s, durations_ms)
     spec = pricing.instance(instance_type)
@@ -562,7 +563,10 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
 
     last = max(float(ends.max()) if ends.size else 0.0,
                float(arrivals[-1]) if arrivals.size else 0.0)
-    horizon = last if horizon_s is None else _number("horizon_s", horizon_s, low=last)
+    if horizon_s is not None:
+        _number("horizon_s", horizon_s,
+                low=float(arrivals[-1]) if arrivals.size else 0.0)  # the fleet waits for work
+    horizon = last if horizon_s is None else max(float(horizon_s), last)
     while tick <= horizon:
         evaluate(tick)
         tick += period
