@@ -12,6 +12,8 @@ Pure functions: no printing, no network.
 from __future__ import annotations
 
 import datetime as dt
+from importlib import metadata as _metadata
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pandas as pd
@@ -207,3 +209,70 @@ def cheat_as_of() -> dict[str, str]:
     return {"lambda_prices.csv": _date(_data.lambda_prices().as_of),
             "lambda_limits.csv": _date(max(v.as_of for v in _data.lambda_limits().values())),
             "ec2_prices.csv": _date(_data.ec2_prices().as_of)}
+
+
+# --- learner setup ----------------------------------------------------------------------------
+
+BOOK_ROOT = Path(__file__).resolve().parent.parent
+
+
+def book_repository(config_path: Path | None = None) -> dict[str, str]:
+    """The book's repository settings from ``_config.yml``: ``url``, ``branch``, ``hub_url``."""
+    import yaml  # installed with jupyter-book (and on Colab); only this helper needs it
+
+    config = yaml.safe_load(Path(config_path or BOOK_ROOT / "_config.yml").read_text("utf-8"))
+    repository = config.get("repository") or {}
+    launch = config.get("launch_buttons") or {}
+    return {"url": str(repository.get("url", "")), "branch": str(repository.get("branch", "")),
+            "hub_url": str(launch.get("jupyterhub_url", ""))}
+
+
+def setup_check(requirements_path: Path | None = None,
+                names: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Pinned packages of ``requirements.txt`` against what this Python has installed.
+
+    One row per ``name==version`` pin (only ``names`` if given): the pin, the installed version
+    (``missing`` if absent) and whether they match. A learner runs it before the session.
+    """
+    lines = Path(requirements_path or BOOK_ROOT / "requirements.txt").read_text("utf-8")
+    rows = []
+    for line in lines.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" not in line:
+            continue
+        name, pinned = (part.strip() for part in line.split("==", 1))
+        bare = name.split("[", 1)[0]
+        if names is not None and bare not in names:
+            continue
+        try:
+            installed = _metadata.version(bare)
+        except _metadata.PackageNotFoundError:
+            installed = "missing"
+        rows.append({"package": bare, "pinned": pinned, "installed": installed,
+                     "ok": "yes" if installed == pinned else "NO"})
+    return pd.DataFrame(rows, columns=["package", "pinned", "installed", "ok"])
+
+
+def binder_link(repo_url: str, branch: str = "main", path: str = "") -> str:
+    """A mybinder.org link opening ``path`` of a GitHub repository in JupyterLab."""
+    owner, name = _github(repo_url)
+    return (f"https://mybinder.org/v2/gh/{owner}/{name}/{_text('branch', branch, 'a branch')}"
+            f"?urlpath=lab/tree/{path.strip('/')}")
+
+
+def colab_link(repo_url: str, branch: str = "main", path: str = "") -> str:
+    """A Colab link opening the notebook ``path`` of a GitHub repository."""
+    owner, name = _github(repo_url)
+    if not path.endswith(".ipynb"):
+        raise ValueError(f"path={path!r} is not allowed; allowed: a notebook path ending .ipynb")
+    return (f"https://colab.research.google.com/github/{owner}/{name}/blob/"
+            f"{_text('branch', branch, 'a branch')}/{path.strip('/')}")
+
+
+def _github(repo_url: str) -> tuple[str, str]:
+    parts = urlsplit(_text("repo_url", repo_url, "https://github.com/owner/name"))
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.netloc != "github.com" or len(segments) != 2:
+        raise ValueError(f"repo_url={repo_url!r} is not allowed; allowed: "
+                         "https://github.com/owner/name")
+    return segments[0], repo_folder(repo_url)

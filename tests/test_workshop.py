@@ -185,3 +185,74 @@ def test_the_sheet_follows_a_data_refresh(tmp_path, monkeypatch):
                                            (1234.5, "$1,234.50")])
 def test_money_keeps_every_published_digit(usd, text):
     assert workshop._money(usd) == text
+
+
+# --- learner setup ----------------------------------------------------------------------------
+
+def test_book_repository_reads_config(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/o/r\n  branch: dev\n"
+                      "launch_buttons:\n  jupyterhub_url: https://hub.example.org\n")
+    assert workshop.book_repository(config) == {
+        "url": "https://github.com/o/r", "branch": "dev", "hub_url": "https://hub.example.org"}
+
+
+def test_setup_check_compares_pins_with_installed_versions(tmp_path):
+    from importlib.metadata import version
+
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(f"# comment\n-e .\nnumpy=={version('numpy')}\n"
+                            "pandas==0.0.1  # too old\nmoto[server]==" + version("moto") +
+                            "\nno-such-package-xyz==1.0\n")
+    table = workshop.setup_check(requirements).set_index("package")
+    assert list(table.index) == ["numpy", "pandas", "moto", "no-such-package-xyz"]
+    assert table.loc["numpy", "ok"] == "yes" and table.loc["moto", "ok"] == "yes"
+    assert table.loc["pandas", "ok"] == "NO" and table.loc["pandas", "pinned"] == "0.0.1"
+    assert table.loc["no-such-package-xyz", "installed"] == "missing"
+    assert list(workshop.setup_check(requirements, names=("pandas",))["package"]) == ["pandas"]
+
+
+@pytest.mark.parametrize(("make", "service"), [(workshop.binder_link, "binder"),
+                                               (workshop.colab_link, "colab")])
+def test_binder_and_colab_links_read_back_as_their_target(make, service):
+    link = make(REPO + ".git", "main", "labs/03_power_tuning.ipynb")
+    assert site_check.parse_launch_url(link) == site_check.LaunchTarget(
+        service, "ec2-vs-lambda/ec2-vs-lambda-book", "main", "labs/03_power_tuning.ipynb")
+
+
+def test_launch_links_refuse_what_they_cannot_open():
+    with pytest.raises(ValueError, match="repo_url=.*allowed: https://github.com/owner/name"):
+        workshop.binder_link("https://gitlab.com/o/r")
+    with pytest.raises(ValueError, match="path='labs'.*ending .ipynb"):
+        workshop.colab_link(REPO, "main", "labs")
+
+
+# --- the agendas add up ------------------------------------------------------------------------
+
+def agenda_slots(path: Path) -> list[tuple[int, int, str]]:
+    """(start minute, length in minutes, activity) for each row of an agenda's table."""
+    slots = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and ":" in cells[0] and cells[1].isdigit():
+            hours, minutes = cells[0].split(":")
+            slots.append((int(hours) * 60 + int(minutes), int(cells[1]), cells[2]))
+    return slots
+
+
+@pytest.mark.parametrize(("page", "total_minutes", "breaks"), [
+    ("agenda_90min.md", 90, 1), ("agenda_halfday.md", 210, 2)])
+def test_agenda_slots_follow_each_other_and_fill_the_session(page, total_minutes, breaks):
+    slots = agenda_slots(Path(__file__).resolve().parent.parent / "workshop" / page)
+    assert slots and slots[0][0] == 0
+    for (start, length, activity), (next_start, _, _) in zip(slots, slots[1:], strict=False):
+        assert start + length == next_start, f"{page}: {activity!r} ends off the next start"
+    assert slots[-1][0] + slots[-1][1] == total_minutes
+    assert sum(activity.startswith("Break") for _, _, activity in slots) == breaks
+
+
+def test_agenda_parser_sees_a_gap(tmp_path):
+    page = tmp_path / "a.md"
+    page.write_text("| Start | Minutes | Activity |\n|---|---|---|\n| 0:00 | 10 | A |\n"
+                    "| 0:15 | 5 | Break |\n")
+    assert agenda_slots(page) == [(0, 10, "A"), (15, 5, "Break")]
