@@ -1,0 +1,92 @@
+"""Lab 2's calculator: a flash crowd on Lambda and on an EC2 Auto Scaling group.
+
+Thin wiring around :func:`ec2vslambda.burst.run_burst`; all arithmetic lives there.
+:func:`show` displays the result for a scenario (the static result); :func:`calculator` wires
+controls to it for a live kernel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+
+from .. import burst as _burst
+from .common import LiveCalculator, control_style, guarded, note_html
+
+SLO_MS = 1000.0
+
+
+def summary(result: _burst.BurstResult, *, slo_ms: float = SLO_MS) -> str:
+    """Two plain sentences comparing the designs."""
+    table = result.summary(slo_ms=slo_ms)
+    answered = f"answered within {slo_ms:,.0f} ms"
+    lam, ec2 = table["Lambda"], table["EC2 Auto Scaling"]
+    return (f"Lambda answered {lam[answered]:.1%} of {int(lam['requests']):,} requests within "
+            f"{slo_ms:,.0f} ms (p99 {lam['p99 latency (ms)']:,.0f} ms, "
+            f"{int(lam['throttled']):,} throttled) for ${lam['cost (USD)']:,.3f}; "
+            f"the Auto Scaling group answered {ec2[answered]:.1%} "
+            f"(p99 {ec2['p99 latency (ms)']:,.0f} ms) for ${ec2['cost (USD)']:,.3f}.")
+
+
+def show(scenario: _burst.BurstScenario = _burst.DEFAULT) -> _burst.BurstResult:
+    """Display the summary table, a sentence and the side-by-side figure for ``scenario``."""
+    from IPython.display import Markdown, display
+
+    result = _burst.run_burst(scenario)
+    display(result.summary(slo_ms=SLO_MS).round(3))
+    display(Markdown(summary(result)))
+    fig = _burst.plot_burst(result)
+    display(fig)
+    plt.close(fig)
+    return result
+
+
+def calculator(scenario: _burst.BurstScenario = _burst.DEFAULT) -> LiveCalculator:
+    """The live calculator: every change re-runs both simulations and redraws."""
+    style = control_style()
+    controls = {
+        "peak_rate_per_s": widgets.FloatText(value=scenario.peak_rate_per_s,
+                                             description="Peak requests per second", **style),
+        "ramp_s": widgets.FloatText(value=scenario.ramp_s, description="Climb to the peak (s)",
+                                    **style),
+        "hold_s": widgets.FloatText(value=scenario.hold_s, description="Peak lasts (s)",
+                                    **style),
+        "concurrency_limit": widgets.IntText(
+            value=scenario.concurrency_limit or _burst.default_concurrency_limit(),
+            description="Lambda concurrency limit", **style),
+        "provisioned": widgets.IntText(value=scenario.provisioned,
+                                       description="Provisioned Concurrency", **style),
+        "warmup_s": widgets.FloatText(value=scenario.warmup_s,
+                                      description="Instance launch to ready (s)", **style),
+        "instances": widgets.IntText(value=scenario.instances,
+                                     description="Instances at the start (minimum)", **style),
+        "autoscaling": widgets.Checkbox(value=scenario.autoscaling,
+                                        description="Auto Scaling (else a fixed fleet)",
+                                        **style),
+    }
+    message = widgets.HTML(note_html("Change any input; the result for the default scenario is "
+                                     "shown above. Each change re-runs both simulations."))
+    output = widgets.Output()
+    calc = LiveCalculator("A burst: Lambda vs an Auto Scaling group", controls.values(),
+                          message=message, output=output)
+
+    def render() -> str:
+        current = replace(scenario, **{name: c.value for name, c in controls.items()})
+        result = _burst.run_burst(current)
+        output.outputs = ()
+        output.append_display_data(result.summary(slo_ms=SLO_MS).round(3))
+        fig = _burst.plot_burst(result)
+        output.append_display_data(fig)
+        plt.close(fig)
+        return note_html(summary(result))
+
+    def on_change(_change=None) -> None:
+        if not guarded(render, message):
+            output.outputs = ()
+
+    for control in controls.values():
+        control.observe(on_change, names="value")
+    calc.refresh = on_change
+    return calc

@@ -1,0 +1,217 @@
+"""Tests for ec2vslambda.burst and its calculator (lab 2)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import csv
+import math
+import shutil
+from functools import cache
+
+import numpy as np
+import pytest
+
+from ec2vslambda import burst, data, workloads
+from ec2vslambda.widgets.burst import calculator, show, summary
+
+SMALL = burst.BurstScenario(base_rate_per_s=5, peak_rate_per_s=120, window_s=300, start_s=30,
+                            ramp_s=10, hold_s=60, decay_s=30, max_instances=12)
+
+
+@cache
+def run(**changes) -> burst.BurstResult:
+    return burst.run_burst(SMALL.with_(**changes))
+
+
+def test_workload_is_the_seeded_flash_crowd():
+    direct = workloads.flash_crowd(5, 120, 300, start_s=30, ramp_s=10, hold_s=60, decay_s=30,
+                                   duration_ms=workloads.LogNormalMs(100.0, 0.5),
+                                   seed=SMALL.seed)
+    mine = burst.burst_workload(SMALL)
+    np.testing.assert_array_equal(mine.arrivals_s, direct.arrivals_s)
+    np.testing.assert_array_equal(mine.durations_ms, direct.durations_ms)
+
+
+def test_both_designs_serve_the_same_requests():
+    result = run()
+    table = result.summary()
+    n = len(result.workload)
+    assert table.loc["requests", "Lambda"] == n == table.loc["requests", "EC2 Auto Scaling"]
+    lam = result.lambda_result
+    assert table.loc["p99 latency (ms)", "Lambda"] == pytest.approx(
+        np.nanpercentile(lam.latency_ms, 99))
+    assert table.loc["p50 latency (ms)", "EC2 Auto Scaling"] == pytest.approx(
+        np.percentile(result.ec2_result.latency_ms, 50))
+    assert table.loc["answered within 1,000 ms", "EC2 Auto Scaling"] == pytest.approx(
+        np.mean(result.ec2_result.latency_ms <= 1000))
+    # Lambda's memory defaults to one full vCPU, read from data/
+    assert lam.memory_mb == int(round(data.limit_value("memory_per_vcpu")))
+
+
+def test_throttled_requests_count_as_not_answered():
+    result = run(concurrency_limit=5)
+    table = result.summary(slo_ms=10_000)
+    throttled = table.loc["throttled", "Lambda"]
+    assert throttled > 0
+    assert throttled == result.lambda_result.throttled
+    answered = table.loc["answered within 10,000 ms", "Lambda"]
+    assert answered == pytest.approx(1 - throttled / len(result.workload))
+
+
+def test_autoscaling_group_lags_the_burst_and_a_big_fixed_fleet_does_not():
+    scaled = run()
+    t = scaled.timeline(10)
+    before = t[t["start_s"] + 10 <= SMALL.start_s]
+    assert (before["ec2_instances"] == SMALL.instances).all()
+    assert t["ec2_instances"].max() <= SMALL.max_instances
+    # The two starting instances (4 slots, 40 requests/s at 100 ms) are swamped at the peak
+    assert scaled.ec2_result.percentiles["p99"] > 10 * scaled.lambda_result.percentiles["p99"]
+    fixed = run(autoscaling=False, instances=12)
+    assert fixed.ec2_result.launches == 12
+    assert fixed.ec2_result.wait_percentiles["p99"] < 100
+    assert fixed.ec2_result.cost_usd > scaled.ec2_result.cost_usd
+
+
+def test_cumulative_cost_ends_at_each_designs_bill():
+    for result in (run(), run(provisioned=20), run(autoscaling=False, instances=12)):
+        t = result.timeline(10)
+        assert t["lambda_cost_usd"].iloc[-1] == pytest.approx(result.lambda_result.cost_usd,
+                                                              rel=0.02)
+        assert t["ec2_cost_usd"].iloc[-1] == pytest.approx(result.ec2_result.cost_usd,
+                                                           rel=0.02)
+        assert (np.diff(t["lambda_cost_usd"]) >= 0).all()
+        assert (np.diff(t["ec2_cost_usd"]) >= 0).all()
+
+
+def test_provisioned_environments_remove_cold_starts_and_cost_while_idle():
+    on_demand = run()
+    peak = on_demand.lambda_result.peak_concurrency
+    provisioned = run(provisioned=peak + 5)
+    assert provisioned.lambda_result.cold_starts == 0
+    assert provisioned.lambda_result.provisioned_mask.any()
+    # idle provisioned environments are paid for: the first bin already costs more
+    t0 = on_demand.timeline(10)["lambda_cost_usd"].iloc[0]
+    t1 = provisioned.timeline(10)["lambda_cost_usd"].iloc[0]
+    assert t1 > t0
+
+
+def test_lambda_cost_timeline_spreads_the_enabled_charge_evenly():
+    result = run(provisioned=20)
+    edges = np.array([0.0, 100.0, 200.0, 300.0])
+    with_pc = burst.lambda_cost_timeline(result.lambda_result, edges, provisioned=20)
+    assert with_pc.sum() == pytest.approx(result.lambda_result.cost_usd, rel=0.02)
+    with pytest.raises(ValueError, match="provisioned=0"):
+        burst.lambda_cost_timeline(result.lambda_result, edges, provisioned=0)
+    with pytest.raises(ValueError, match="edges_s"):
+        burst.lambda_cost_timeline(result.lambda_result, [5.0])
+
+
+def test_break_even_utilisation_is_the_ratio_of_rates():
+    prices = data.lambda_prices()
+    for arch in ("arm64", "x86_64"):
+        expected = prices.provisioned_usd_per_gb_s[arch] / (
+            prices.duration_tiers[arch][0].usd_per_gb_s
+            - prices.provisioned_duration_usd_per_gb_s[arch])
+        found = burst.provisioned_break_even_utilisation(arch=arch, concurrency=10, hours=2)
+        assert found == pytest.approx(expected, abs=1e-4)
+    table = burst.provisioned_vs_on_demand([0.1, 0.9])
+    assert table.loc[0.1, "cheaper"] == "on demand"
+    assert table.loc[0.9, "cheaper"] == "provisioned"
+    # cold starts make on-demand dearer, so provisioned pays off sooner
+    with_colds = burst.provisioned_break_even_utilisation(init_ms=1000, cold_start_ratio=0.1)
+    assert with_colds < burst.provisioned_break_even_utilisation()
+
+
+def test_break_even_is_none_when_provisioned_never_pays(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(data.data_dir(), folder)
+    path = folder / "lambda_prices.csv"
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["item"] == "provisioned_concurrency":
+            row["value"] = "0.001"
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
+    assert burst.provisioned_break_even_utilisation() is None
+
+
+def test_compare_has_a_row_per_scenario_and_design():
+    table = burst.compare({"small": SMALL, "limited": SMALL.with_(concurrency_limit=5)})
+    assert list(table.index) == [("small", "Lambda"), ("small", "EC2 Auto Scaling"),
+                                 ("limited", "Lambda"), ("limited", "EC2 Auto Scaling")]
+    assert table.loc[("limited", "Lambda"), "throttled"] > 0
+    assert table.loc[("small", "Lambda"), "throttled"] == 0
+
+
+@pytest.mark.parametrize("changes, name", [
+    ({"instances": 0}, "instances"),
+    ({"peak_rate_per_s": 1.0}, "peak_rate_per_s"),
+    ({"peak_rate_per_s": 1e6}, "peak_rate_per_s"),
+    ({"concurrency_limit": 0}, "concurrency_limit"),
+    ({"provisioned": 5000}, "provisioned"),
+    ({"warmup_s": -1.0}, "warmup_s"),
+    ({"memory_mb": 64}, "memory_mb"),
+    ({"window_s": 0}, "window_s"),
+])
+def test_bad_scenarios_raise_readable_errors(changes, name):
+    with pytest.raises(ValueError, match=name):
+        burst.run_burst(SMALL.with_(**changes))
+
+
+def test_with_rejects_unknown_inputs_and_bad_objects():
+    with pytest.raises(ValueError, match="colour"):
+        SMALL.with_(colour="red")
+    with pytest.raises(ValueError, match="scenario"):
+        burst.run_burst("big")
+    with pytest.raises(ValueError, match="bin_s"):
+        run().timeline(0)
+
+
+def test_plot_has_both_designs_side_by_side():
+    import matplotlib.pyplot as plt
+
+    fig = burst.plot_burst(run(concurrency_limit=5), title="t")
+    try:
+        titles = [ax.get_title() for ax in fig.axes]
+        assert "Lambda" in titles
+        assert any(title.startswith("EC2 Auto Scaling") for title in titles)
+        assert len(fig.axes) == 8  # 3 rows x 2 columns plus two capacity axes
+    finally:
+        plt.close(fig)
+
+
+def test_calculator_shows_errors_and_updates():
+    calc = calculator(SMALL)
+    controls = {c.description: c for c in calc.controls}
+    controls["Lambda concurrency limit"].value = 5
+    assert "Check the inputs" not in calc.message.value
+    throttled = run(concurrency_limit=5).lambda_result.throttled
+    assert f"{throttled:,} throttled" in calc.message.value
+    assert len(calc.output.outputs) == 2
+
+    controls["Lambda concurrency limit"].value = 0
+    assert "Check the inputs" in calc.message.value
+    assert "concurrency_limit=0 is out of range" in calc.message.value
+    assert "Traceback" not in calc.message.value
+    assert calc.output.outputs == ()
+
+    controls["Lambda concurrency limit"].value = 1000
+    controls["Peak requests per second"].value = 1e6
+    assert "at most" in calc.message.value and "peak_rate_per_s" in calc.message.value
+    assert repr(calc).startswith("[Live calculator: A burst")
+
+
+def test_show_and_summary_agree():
+    result = show(SMALL)
+    text = summary(result)
+    assert f"{len(result.workload):,} requests" in text
+    lam_cost = result.lambda_result.cost_usd
+    assert f"${lam_cost:,.3f}" in text
+    assert not math.isnan(result.ec2_result.percentiles["p99"])
