@@ -6,13 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import csv
 import math
-import shutil
 from functools import cache
 
 import numpy as np
 import pytest
+from test_data import broken_copy
+from test_power_tuning import set_value
 
 from ec2vslambda import burst, data, workloads
 from ec2vslambda.widgets.burst import calculator, show, summary
@@ -126,18 +126,8 @@ def test_break_even_utilisation_is_the_ratio_of_rates():
 
 
 def test_break_even_is_none_when_provisioned_never_pays(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    shutil.copytree(data.data_dir(), folder)
-    path = folder / "lambda_prices.csv"
-    with path.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["item"] == "provisioned_concurrency":
-            row["value"] = "0.001"
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    folder = broken_copy(tmp_path, "lambda_prices.csv",
+                         set_value("item", "provisioned_concurrency", "0.001"))
     monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
     assert burst.provisioned_break_even_utilisation() is None
 

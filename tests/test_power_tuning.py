@@ -6,18 +6,27 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import csv
 import math
-import shutil
 import time
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_data import broken_copy
 
 from ec2vslambda import data
 from ec2vslambda import power_tuning as pt
 from ec2vslambda.widgets.power_tuning import calculator, show, summary
+
+
+def set_value(key: str, name: str, value: str):
+    """An edit for ``broken_copy``: set ``value`` in the row whose ``key`` column is ``name``."""
+    def edit(header, rows):
+        for row in rows:
+            if row[header.index(key)] == name:
+                row[header.index("value")] = value
+        return header, rows
+    return edit
 
 MB_PER_VCPU = data.limit_value("memory_per_vcpu")
 MEMORY_MIN = int(data.limit_value("memory_min"))
@@ -37,18 +46,7 @@ def test_one_vcpu_at_memory_per_vcpu():
 
 
 def test_vcpus_capped_at_vcpu_max(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    shutil.copytree(data.data_dir(), folder)
-    path = folder / "lambda_limits.csv"
-    with path.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    for row in rows:
-        if row["limit"] == "vcpu_max":
-            row["value"] = "2"
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    folder = broken_copy(tmp_path, "lambda_limits.csv", set_value("limit", "vcpu_max", "2"))
     monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
     assert pt.vcpus_at_memory(MEMORY_MAX) == 2.0
     # with the cap at 2 vCPUs, fully parallel code stops speeding up past 2 vCPUs' memory
