@@ -111,6 +111,12 @@ def middle_prices(directory: Path | None = None) -> MiddlePrices:
     return _middle_prices(directory.resolve() if directory else _data.data_dir())
 
 
+def middle_prices_table(directory: Path | None = None) -> pd.DataFrame:
+    """The rows of ``middle_options_prices.csv`` as loaded and validated, for a page."""
+    rows = _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE, MIDDLE_PRICES)
+    return pd.DataFrame(rows)[["item", "arch", "value", "unit", "as_of", "source_url"]]
+
+
 # --- the workload and the assumptions -------------------------------------------------------
 
 OPTIONS = {  # most managed first: the order used to prefer a managed option on a near-tie
