@@ -151,7 +151,8 @@ class BurstResult:
     def summary(self, *, slo_ms: float = 1000.0) -> pd.DataFrame:
         """Totals for the window, one column per design: requests, throttled, cold starts,
         latency percentiles (ms, of the requests served), the share answered within ``slo_ms``
-        (throttled requests count as not answered), peak capacity and cost (USD)."""
+        (throttled requests count as not answered), peak capacity and cost (USD). The p99.9
+        row shows the slowest requests, where cold starts live."""
         slo_ms = _number("slo_ms", slo_ms, low=0.0)
         lam, ec2 = self.lambda_result, self.ec2_result
         n = max(lam.requests, 1)
@@ -165,6 +166,7 @@ class BurstResult:
             "p50 latency (ms)": (lam.percentiles["p50"], ec2.percentiles["p50"]),
             "p95 latency (ms)": (lam.percentiles["p95"], ec2.percentiles["p95"]),
             "p99 latency (ms)": (lam.percentiles["p99"], ec2.percentiles["p99"]),
+            "p99.9 latency (ms)": (_tail_ms(lam.latency_ms), _tail_ms(ec2.latency_ms)),
             f"answered within {slo_ms:,.0f} ms": (lam_ok.sum() / n,
                                                   ec2_ok.sum() / max(ec2.requests, 1)),
             "peak environments / instances": (lam.peak_concurrency,
@@ -200,6 +202,12 @@ class BurstResult:
             "lambda_cost_usd": np.cumsum(lam_cost),
             "ec2_cost_usd": np.cumsum(ec2["cost_usd"].to_numpy()),
         })
+
+
+def _tail_ms(latency_ms: np.ndarray, q: float = 99.9) -> float:
+    """The ``q``-th percentile of the served requests' latency (0 when none was served)."""
+    served = latency_ms[~np.isnan(latency_ms)]
+    return float(np.percentile(served, q)) if served.size else 0.0
 
 
 def _align(table: pd.DataFrame, bins: int) -> pd.DataFrame:

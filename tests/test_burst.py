@@ -43,6 +43,8 @@ def test_both_designs_serve_the_same_requests():
     lam = result.lambda_result
     assert table.loc["p99 latency (ms)", "Lambda"] == pytest.approx(
         np.nanpercentile(lam.latency_ms, 99))
+    assert table.loc["p99.9 latency (ms)", "Lambda"] == pytest.approx(
+        np.nanpercentile(lam.latency_ms, 99.9))
     assert table.loc["p50 latency (ms)", "EC2 Auto Scaling"] == pytest.approx(
         np.percentile(result.ec2_result.latency_ms, 50))
     assert table.loc["answered within 1,000 ms", "EC2 Auto Scaling"] == pytest.approx(
