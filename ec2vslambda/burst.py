@@ -125,6 +125,20 @@ def burst_workload(scenario: BurstScenario) -> _wl.Workload:
                            seed=s.seed)
 
 
+def mean_duration_ms(scenario: BurstScenario) -> float:
+    """Mean handler duration of the scenario's log-normal durations: median × exp(σ²/2)."""
+    return scenario.median_duration_ms * math.exp(scenario.duration_sigma ** 2 / 2)
+
+
+def fleet_for_peak(scenario: BurstScenario, *, utilisation: float = 0.75) -> int:
+    """Instances needed to serve the peak rate with every slot busy ``utilisation`` of the time
+    (one slot per vCPU): ``ceil(peak × mean duration / slots / utilisation)``."""
+    utilisation = _number("utilisation", utilisation, low=0.01, high=1.0)
+    slots = _pricing.instance(scenario.instance_type).vcpu
+    busy = scenario.peak_rate_per_s * mean_duration_ms(scenario) / MS_PER_S
+    return max(1, math.ceil(round(busy / slots / utilisation, 9)))
+
+
 def _autoscaling(s: BurstScenario) -> _sim.Autoscaling | None:
     if not s.autoscaling:
         return None

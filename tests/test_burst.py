@@ -207,3 +207,16 @@ def test_show_and_summary_agree():
     lam_cost = result.lambda_result.cost_usd
     assert f"${lam_cost:,.3f}" in text
     assert not math.isnan(result.ec2_result.percentiles["p99"])
+
+
+def test_fleet_for_peak_follows_littles_law():
+    durations = burst.burst_workload(SMALL).durations_ms
+    assert burst.mean_duration_ms(SMALL) == pytest.approx(durations.mean(), rel=0.03)
+    # 120 requests/s x ~113 ms = ~13.6 busy slots; c7g.large has 2 vCPUs -> 6.8 instances
+    busy_slots = SMALL.peak_rate_per_s * burst.mean_duration_ms(SMALL) / 1000
+    assert burst.fleet_for_peak(SMALL, utilisation=1.0) == math.ceil(busy_slots / 2)
+    assert burst.fleet_for_peak(SMALL, utilisation=0.5) == math.ceil(busy_slots / 2 / 0.5)
+    sized = run(autoscaling=False, instances=burst.fleet_for_peak(SMALL))
+    assert sized.summary().loc["answered within 1,000 ms", "EC2 Auto Scaling"] == 1.0
+    with pytest.raises(ValueError, match="utilisation"):
+        burst.fleet_for_peak(SMALL, utilisation=0)
