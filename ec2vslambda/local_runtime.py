@@ -386,6 +386,17 @@ class LocalLambdaRuntime(_Design):
         with self._lock:
             return [e.process for e in self._environments]
 
+    def wait_until_idle(self, timeout_s: float = 60.0) -> float:
+        """Block until every environment has been shut down for idleness; return seconds waited."""
+        timeout_s = _number("timeout_s", timeout_s, low=0.0)
+        started = time.monotonic()
+        while self.warm_environments:
+            if self._failure is not None or time.monotonic() - started > timeout_s:
+                raise TimeoutError(f"{self.warm_environments} environments still warm after "
+                                   f"{timeout_s:g} s")
+            time.sleep(_POLL_PAUSE_S)
+        return time.monotonic() - started
+
     # the loop ----------------------------------------------------------------------------
     def _loop(self) -> None:
         while not self._stop.is_set():

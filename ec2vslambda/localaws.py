@@ -136,6 +136,8 @@ def local_aws(region: str = DEFAULT_REGION, *, set_environment: bool = True) -> 
     With ``set_environment`` (the default) the process environment points boto3 at the server
     inside the block, so plain ``boto3.client("s3")`` calls, and child processes started in the
     block, use it. The server is stopped and the environment restored on exit, even on error.
+    moto keeps its buckets and queues per Python process: a second server started in the same
+    process sees what the first one stored.
     """
     from moto.server import ThreadedMotoServer
 
@@ -242,3 +244,44 @@ def sample_photo(width_px: int, height_px: int, *, seed: int, fmt: str = "JPEG",
         options["exif"] = exif
     image.save(out, format=fmt, **options)
     return out.getvalue()
+
+
+def bomb_png(width_px: int, height_px: int) -> bytes:
+    """A tiny, valid PNG whose header claims a ``width_px`` x ``height_px`` canvas.
+
+    The shape of a decompression bomb: a few hundred bytes on disk that would need
+    width x height x 3 bytes of memory if a program decoded them without checking first.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    header = struct.pack(">IIBBBBB", width_px, height_px, 8, 2, 0, 0, 0)  # 8-bit RGB
+    rows = zlib.compress(b"\x00" * (1 + 3 * width_px) * 4)  # a few rows of black, compressed
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
+            + chunk(b"IEND", b""))
+
+
+def awkward_uploads(seed: int = 0) -> dict[str, bytes]:
+    """One of each kind of object a real upload bucket receives, keyed by a telling name.
+
+    Keys use spaces, a literal plus, Korean and nested prefixes, as users name files.
+    """
+    from PIL import Image
+
+    photo = sample_photo(1200, 900, seed=seed)
+    scan = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(scan, "BMP")
+    return {
+        "phone/IMG 0001 (portrait).jpg": sample_photo(1200, 900, seed=seed + 1, orientation=6),
+        "logos/로고+투명.png": sample_photo(600, 400, seed=seed + 2, fmt="PNG", transparent=True),
+        "docs/read me.txt": b"A text file, not a picture.\n",
+        "scans/page 1.bmp": scan.getvalue(),
+        "empty/zero bytes.jpg": b"",
+        "broken/half uploaded.jpg": photo[: len(photo) // 2],
+        "bombs/small file, huge canvas.png": bomb_png(20_000, 20_000),
+        "photos/2026/11/바다 sea.jpg": photo,
+    }

@@ -8,9 +8,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import itertools
-import struct
 import time
-import zlib
 from pathlib import Path
 
 import pytest
@@ -60,17 +58,6 @@ def thumbnail_of(s3, bucket: str, key: str) -> Image.Image:
     image = Image.open(io.BytesIO(body))
     image.load()
     return image
-
-
-def png_claiming(width_px: int, height_px: int) -> bytes:
-    """A tiny, valid PNG whose header claims a huge canvas: a decompression bomb's shape."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", width_px, height_px, 8, 2, 0, 0, 0)
-    rows = zlib.compress(b"\x00" * (1 + 3 * width_px) * 4)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
-            + chunk(b"IEND", b""))
 
 
 def photo(width_px=800, height_px=600, seed=1, **kwargs) -> bytes:
@@ -161,7 +148,7 @@ def test_corrupt_and_truncated_images_are_errors_for_that_record_only(app, s3, b
 @pytest.mark.parametrize("side_px", [8_000, 30_000])  # under and over Pillow's own bomb limit
 def test_decompression_bombs_are_refused_before_decoding(app, s3, buckets, side_px):
     uploads, _ = buckets
-    bomb = png_claiming(side_px, side_px)
+    bomb = localaws.bomb_png(side_px, side_px)
     assert len(bomb) < 200_000  # a small file ...
     event = put(s3, uploads, {"bomb.png": bomb, "fine.jpg": photo()})
     started = time.perf_counter()
@@ -312,3 +299,16 @@ def test_template_grants_only_what_the_function_needs():
     assert trigger["Bucket"] == {"Ref": "UploadsBucket"}
     assert trigger["Events"] == "s3:ObjectCreated:*"
     assert function["Handler"] == "app.handler"
+
+
+def test_the_labs_awkward_uploads_get_one_result_each(app, s3, buckets):
+    uploads, thumbnails = buckets
+    objects = localaws.awkward_uploads(seed=0)
+    event = put(s3, uploads, objects)
+    results = app.handler(event, None)["results"]
+    assert [r["source"] for r in results] == [f"s3://{uploads}/{k}" for k in objects]
+    assert [r["status"] for r in results] == ["ok", "ok", "skipped", "skipped", "skipped",
+                                              "error", "error", "ok"]
+    assert (results[0]["width"], results[0]["height"]) == (192, 256)  # portrait
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=thumbnails)["Contents"]}
+    assert keys == {k for k, r in zip(objects, results, strict=True) if r["status"] == "ok"}

@@ -68,7 +68,7 @@ def test_local_aws_points_boto3_at_loopback_and_restores_the_environment(monkeyp
 
         s3 = boto3.client("s3")  # plain client, as the function makes it
         s3.create_bucket(Bucket="probe")
-        assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["probe"]
+        assert "probe" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert os.environ["AWS_PROFILE"] == "someones-real-profile"
     assert "AWS_ENDPOINT_URL" not in os.environ
     with pytest.raises(ConnectionRefusedError):  # the server is gone once the block ends
@@ -302,3 +302,14 @@ def test_monthly_costs_price_lambda_per_upload_and_ec2_flat():
     with pytest.raises(ValueError, match="instance_type='t9.huge'"):
         lr.monthly_costs(rates, duration_ms=40.0, init_ms=500.0, memory_mb=512,
                          instance_type="t9.huge", keep_alive_s=600)
+
+
+def test_wait_until_idle_returns_once_environments_are_reaped(pipeline):
+    with lr.LocalLambdaRuntime(pipeline["config"], pipeline["queue_url"],
+                               idle_timeout_s=0.3) as runtime:
+        upload(pipeline, ["idle.jpg"])
+        runtime.wait_for(1, timeout_s=60)
+        assert runtime.warm_environments == 1
+        waited_s = runtime.wait_until_idle(timeout_s=10)
+        assert 0 < waited_s < 10
+        assert runtime.warm_environments == 0
