@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pricing import _number, _whole
+from .pricing import _choice, _number, _whole
 
 
 class FixedTracker:
@@ -161,3 +161,131 @@ class HybridTracker:
         tail_s = (tail_bin + 1) * p.bin_s
         prewarm_s = head_s * (1.0 - p.margin)
         return prewarm_s, tail_s * (1.0 + p.margin) - prewarm_s
+
+
+# --- experiments for lab 1 ------------------------------------------------------------------
+
+SHAPES = ("poisson", "diurnal", "bursty", "periodic")
+BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
+BURST_CYCLE_S = 3600.0
+
+
+def shaped_workload(shape: str, rate_per_hour: float, hours: float = 24.0, *,
+                    duration_ms=100.0, seed: int = 0):
+    """One function's traffic of a named ``shape`` at an average of ``rate_per_hour``.
+
+    ``poisson``: constant rate; ``diurnal``: a day/night cycle with a 10:1 peak-to-trough ratio;
+    ``bursty``: every request of each hour packed into a 5-minute batch; ``periodic``: a timer
+    firing every ``3600 / rate_per_hour`` seconds.
+    """
+    from . import workloads as _w
+
+    shape = _choice("shape", shape, SHAPES)
+    rate_per_hour = _number("rate_per_hour", rate_per_hour, low=1e-3, high=1e7)
+    span_s = _number("hours", hours, low=1e-3, high=24.0 * 366) * 3600.0
+    rate_per_s = rate_per_hour / 3600.0
+    if shape == "poisson":
+        return _w.poisson(rate_per_s, span_s, duration_ms=duration_ms, seed=seed)
+    if shape == "diurnal":
+        return _w.diurnal(rate_per_s, span_s, peak_to_trough=10.0, duration_ms=duration_ms,
+                          seed=seed)
+    if shape == "bursty":
+        return _w.bursty(0.0, rate_per_s * BURST_CYCLE_S / BURST_ON_S, span_s, on_s=BURST_ON_S,
+                         off_s=BURST_CYCLE_S - BURST_ON_S, duration_ms=duration_ms, seed=seed)
+    return _w.periodic(3600.0 / rate_per_hour, span_s, duration_ms=duration_ms, seed=seed)
+
+
+def poisson_cold_start_ratio(rate_per_s: float, keep_alive_s: float) -> float:
+    """Cold-start share of a Poisson stream whose requests are short next to the gaps.
+
+    One environment suffices; a request is cold when the gap since the previous one exceeds the
+    keep-alive, which for exponential gaps happens with probability ``exp(-rate × keep_alive)``.
+    """
+    rate_per_s = _number("rate_per_s", rate_per_s)
+    keep_alive_s = _number("keep_alive_s", keep_alive_s)
+    return math.exp(-rate_per_s * keep_alive_s)
+
+
+def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000),
+                    keep_alive_min=(1, 5, 10, 20, 60), *, hours: float = 24.0,
+                    duration_ms=100.0, init_ms: float = 200.0, memory_mb: int = 512,
+                    seed: int = 0):
+    """Cold-start share and idle memory for every shape × rate × fixed keep-alive window.
+
+    Returns a DataFrame with one row per combination: ``shape``, ``rate_per_hour``,
+    ``keep_alive_min``, ``requests``, ``cold_starts``, ``cold_start_ratio`` and ``idle_gb_h``.
+    The same workload (same seed) is reused across keep-alive windows.
+    """
+    import pandas as pd
+
+    from .simulate import simulate_lambda
+
+    rows = []
+    for shape in shapes:
+        for rate in rates_per_hour:
+            w = shaped_workload(shape, rate, hours, duration_ms=duration_ms, seed=seed)
+            for minutes in keep_alive_min:
+                r = simulate_lambda(w.arrivals_s, w.durations_ms, init_ms=init_ms,
+                                    keep_alive_s=_number("keep_alive_min", minutes) * 60.0,
+                                    memory_mb=memory_mb, with_cost=False)
+                rows.append({"shape": shape, "rate_per_hour": rate, "keep_alive_min": minutes,
+                             "requests": r.requests, "cold_starts": r.cold_starts,
+                             "cold_start_ratio": r.cold_start_ratio,
+                             "idle_gb_h": r.idle_gb_s / 3600.0})
+    return pd.DataFrame(rows)
+
+
+def run_policies(workload, policies, *, memory_mb: int = 512, init_ms: float = 200.0,
+                 progress: bool | None = False) -> dict:
+    """Simulate every function of a (multi-function) workload under each policy.
+
+    Returns ``{policy label: [LambdaResult per function]}``. ``progress=None`` shows a tqdm bar
+    on a terminal only (``disable=None``); the default shows none.
+    """
+    from tqdm import tqdm
+
+    from .simulate import simulate_functions
+
+    runs = {}
+    for policy in tqdm(policies, desc="policies", leave=False,
+                       disable=None if progress is None else not progress):
+        runs[policy.label] = simulate_functions(workload, policy=policy, memory_mb=memory_mb,
+                                                init_ms=init_ms, with_cost=False)
+    return runs
+
+
+def policy_table(runs: dict, *, baseline: str | None = None):
+    """Compare policies the way Shahrad et al. do: cold starts per function and memory kept
+    idle. Columns: the share of all invocations that were cold, the median and 75th-percentile
+    per-function cold-start percentage, idle memory in GB-hours, and that memory relative to
+    ``baseline`` (default: the first policy)."""
+    import pandas as pd
+
+    baseline = baseline or next(iter(runs))
+    idle_base = sum(r.idle_gb_s for r in runs[baseline])
+    rows = []
+    for label, results in runs.items():
+        cold = np.array([r.cold_starts for r in results])
+        served = np.array([r.served for r in results])
+        per_function = 100.0 * cold / np.maximum(served, 1)
+        idle = sum(r.idle_gb_s for r in results)
+        rows.append({"policy": label,
+                     "cold starts (% of invocations)": 100.0 * cold.sum() / max(served.sum(), 1),
+                     "median function cold (%)": float(np.median(per_function)),
+                     "75th pct function cold (%)": float(np.percentile(per_function, 75)),
+                     "idle memory (GB-h)": idle / 3600.0,
+                     f"idle memory vs {baseline}": idle / idle_base if idle_base else np.nan})
+    return pd.DataFrame(rows).set_index("policy")
+
+
+def policy_table_by_group(runs: dict, groups, *, baseline: str | None = None):
+    """:func:`policy_table` per group of functions (``groups``: one label per function)."""
+    import pandas as pd
+
+    groups = np.asarray(groups)
+    tables = {}
+    for group in dict.fromkeys(groups.tolist()):
+        keep = np.flatnonzero(groups == group)
+        subset = {label: [results[i] for i in keep] for label, results in runs.items()}
+        tables[group] = policy_table(subset, baseline=baseline)
+    return pd.concat(tables, names=["functions"])

@@ -595,18 +595,18 @@ def simulate_functions(workload, *, policy=None, keep_alive_s: float = 600.0,
     """Simulate each function of a multi-function workload (a trace replay) on its own.
 
     Every function gets its own environments, scaling budget and, for an adaptive policy, its
-    own histogram. Extra keyword arguments go to :func:`simulate_lambda`.
+    own histogram. Returns one result per function id (0 to the largest id), in order. Extra
+    keyword arguments go to :func:`simulate_lambda`.
     """
-    if workload.function_ids is None:
+    if workload.function_ids is None or workload.function_ids.size == 0:
         return [simulate_lambda(workload.arrivals_s, workload.durations_ms, policy=policy,
                                 keep_alive_s=keep_alive_s, **kwargs)]
     ids = workload.function_ids
     order = np.argsort(ids, kind="stable")
     bounds = np.searchsorted(ids[order], np.arange(int(ids.max()) + 2))
     results = []
-    for f in range(int(ids.max()) + 1):
+    for f in range(int(ids.max()) + 1):  # one result per function id, even if it has no request
         rows = order[bounds[f]:bounds[f + 1]]
-        if rows.size:
-            results.append(simulate_lambda(workload.arrivals_s[rows], workload.durations_ms[rows],
-                                           policy=policy, keep_alive_s=keep_alive_s, **kwargs))
+        results.append(simulate_lambda(workload.arrivals_s[rows], workload.durations_ms[rows],
+                                       policy=policy, keep_alive_s=keep_alive_s, **kwargs))
     return results
