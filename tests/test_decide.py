@@ -53,6 +53,15 @@ def test_middle_prices_come_from_the_csv():
     assert all(s.startswith("https://") for s in prices.sources)
 
 
+def test_middle_prices_table_lists_every_row_with_its_source():
+    table = decide.middle_prices_table()
+    with (data.data_dir() / decide.MIDDLE_FILE).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(table["item"]) == [r["item"] for r in rows]
+    assert list(table["value"]) == [float(r["value"]) for r in rows]
+    assert table["source_url"].str.startswith("https://").all()
+
+
 def test_broken_middle_prices_are_rejected_with_file_row_and_column(tmp_path):
     shutil.copy(data.data_dir() / decide.MIDDLE_FILE, tmp_path / decide.MIDDLE_FILE)
     path = tmp_path / decide.MIDDLE_FILE

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
+from matplotlib.patches import Patch
 
 from .. import decide as _decide
 from .. import pricing
@@ -97,6 +98,10 @@ def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt
     ax.set(xlabel="USD per month (log scale)",
            title=title or f"{rec.workload.name}: {rec.label} recommended")
     ax.grid(True, axis="x", which="major", alpha=0.3)
+    ax.legend(handles=[Patch(facecolor="tab:orange", label="recommended"),
+                       Patch(facecolor="tab:blue", label="fits"),
+                       Patch(facecolor="lightgrey", hatch="//", edgecolor="grey",
+                             label="ruled out")], fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
 
