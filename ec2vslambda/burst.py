@@ -259,7 +259,8 @@ def _last_end_s(workload: _wl.Workload, init_ms: float) -> float:
 
 
 def compare(scenarios: dict[str, BurstScenario], *, slo_ms: float = 1000.0) -> pd.DataFrame:
-    """One row per named scenario and design: latency, answered share, cold starts, cost."""
+    """One row per named scenario and design: p99 and p99.9 latency, answered share,
+    throttles, cost."""
     rows = []
     for name, scenario in scenarios.items():
         summary = run_burst(scenario).summary(slo_ms=slo_ms)
@@ -267,6 +268,7 @@ def compare(scenarios: dict[str, BurstScenario], *, slo_ms: float = 1000.0) -> p
             column = summary[design]
             rows.append({"scenario": name, "design": design,
                          "p99 latency (ms)": column["p99 latency (ms)"],
+                         "p99.9 latency (ms)": column["p99.9 latency (ms)"],
                          f"answered within {slo_ms:,.0f} ms":
                              column[f"answered within {slo_ms:,.0f} ms"],
                          "throttled": column["throttled"],

@@ -361,8 +361,9 @@ def measure_duration_ms(job: Callable[[], object] | None = None, *, repeats: int
 
 # --- figure ---------------------------------------------------------------------------------
 
-PICK_STYLES = {"cost": ("o", "tab:green"), "speed": ("s", "tab:red"),
-               "balanced": ("D", "tab:purple")}
+PICK_STYLES = {"cost": ("o", "tab:green", 15), "speed": ("s", "tab:red", 10),
+               "balanced": ("D", "tab:purple", 8)}  # marker, colour, size: coinciding picks
+# stay visible, the larger marker drawn first
 
 
 def plot_tuning(result: TuningResult, *, title: str | None = None):
@@ -380,13 +381,16 @@ def plot_tuning(result: TuningResult, *, title: str | None = None):
                  marker=".", label="billed duration")
     picks = result.picks()
     for strategy, pick in picks.iterrows():
-        marker, colour = PICK_STYLES[str(strategy)]
+        marker, colour, size = PICK_STYLES[str(strategy)]
         label = f"{strategy}: {int(pick['memory_mb'])} MB"
         for ax, column in ((ax_cost, "cost_usd_per_million"), (ax_time, "billed_duration_ms")):
-            ax.plot(pick["memory_mb"], pick[column], marker, color=colour, markersize=10,
+            ax.plot(pick["memory_mb"], pick[column], marker, color=colour, markersize=size,
                     fillstyle="none", markeredgewidth=2, label=label)
+    ticks = [m for m in (128, 512, 2048, 8192) if table["memory_mb"].min() <= m
+             <= table["memory_mb"].max()]
     for ax in (ax_cost, ax_time):
         ax.set_xscale("log", base=2)
+        ax.set_xticks(ticks, [f"{m:,}" for m in ticks])
         ax.set_xlabel("memory (MB, log scale)")
         ax.grid(True, alpha=0.3)
     ax_cost.set_ylabel(f"USD per million invocations ({result.arch})")

@@ -140,6 +140,9 @@ def test_compare_has_a_row_per_scenario_and_design():
                                  ("limited", "Lambda"), ("limited", "EC2 Auto Scaling")]
     assert table.loc[("limited", "Lambda"), "throttled"] > 0
     assert table.loc[("small", "Lambda"), "throttled"] == 0
+    small = run().summary()
+    assert table.loc[("small", "EC2 Auto Scaling"), "p99.9 latency (ms)"] == \
+        small.loc["p99.9 latency (ms)", "EC2 Auto Scaling"]
 
 
 @pytest.mark.parametrize("changes, name", [
