@@ -282,6 +282,6 @@ def awkward_uploads(seed: int = 0) -> dict[str, bytes]:
         "scans/page 1.bmp": scan.getvalue(),
         "empty/zero bytes.jpg": b"",
         "broken/half uploaded.jpg": photo[: len(photo) // 2],
-        "bombs/small file, huge canvas.png": bomb_png(20_000, 20_000),
+        "bombs/small file, huge canvas.png": bomb_png(10_000, 6_000),
         "photos/2026/11/바다 sea.jpg": photo,
     }
