@@ -427,3 +427,8 @@ def colab_setup_problems(notebook: Mapping, repository_url: str, branch: str) ->
             problems.append(f"the setup cell clones branch {named!r}, but _config.yml says "
                             f"{branch!r}")
     return problems
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Pages in a PDF as Chromium writes it (one ``/Type /Page`` object per page)."""
+    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))

@@ -112,7 +112,7 @@ def cheat_lambda_prices() -> pd.DataFrame:
         value = float(row["value"])
         money = str(row["unit"]).startswith("usd")
         table.append({"item": label, "arch": "" if arch == "any" else arch,
-                      "value": _money(value) if money else f"{value:,g}",
+                      "value": _money(value) if money else f"{value:,.10g}",
                       "unit": units.get(str(row["unit"]), str(row["unit"])),
                       "as_of": _date(row["as_of"])})
     return pd.DataFrame(table)
@@ -134,7 +134,7 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
                          f"{', '.join(sorted(limits))}")
     units = {"mb": "MB", "s": "s", "vcpu": "vCPU", "executions": "concurrent executions",
              "environments_per_10s": "environments / 10 s", "days": "days"}
-    return pd.DataFrame([{"limit": n, "value": f"{limits[n].value:,g}",
+    return pd.DataFrame([{"limit": n, "value": f"{limits[n].value:,.10g}",
                           "unit": units.get(limits[n].unit, limits[n].unit),
                           "adjustable": "yes" if limits[n].adjustable else "no",
                           "as_of": _date(limits[n].as_of)} for n in names])
@@ -202,6 +202,16 @@ def cheat_at_a_glance() -> pd.DataFrame:
          "warm; keep state in S3, DynamoDB, ..."),
     ]
     return pd.DataFrame(rows, columns=["", "EC2", "Lambda"])
+
+
+def tables_html(sections: list[tuple[str, pd.DataFrame]]) -> str:
+    """Titled tables side by side (they wrap on a narrow screen), for the printed sheet."""
+    import html
+
+    blocks = [f"<div class='cheat-block'><p class='cheat-title'><strong>{html.escape(title)}"
+              f"</strong></p>{table.to_html(index=False, classes='cheat', border=0)}</div>"
+              for title, table in sections]
+    return "<div class='cheat-row'>" + "".join(blocks) + "</div>"
 
 
 def cheat_as_of() -> dict[str, str]:

@@ -252,3 +252,22 @@ def test_html_size_budget(site_url, capsys):
     assert not over, _problems(
         f"pages over the {site_check.PAGE_BUDGET_BYTES // 1024} KiB budget (embedded widget state "
         "or large inline outputs?)", [f"{p}: {n / 1024:.0f} KiB" for p, n in over])
+
+
+CHEAT_SHEET = "workshop/cheat_sheet"
+
+
+@pytest.mark.skipif(CHEAT_SHEET not in DOCNAMES, reason="no cheat sheet in _toc.yml")
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_cheat_sheet_prints_on_one_page(browser, site_url, paper):
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if site_check.is_local(
+        route.request.url, site_url) else route.abort())
+    page.goto(urljoin(site_url, site_check.html_name(CHEAT_SHEET)), wait_until="load")
+    pdf = page.pdf(format=paper, print_background=False)
+    context.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"cheat_sheet_{paper}.pdf").write_bytes(pdf)
+    pages = site_check.pdf_page_count(pdf)
+    assert pages == 1, f"the cheat sheet prints on {pages} {paper} pages, not one"

@@ -281,3 +281,10 @@ def test_every_notebook_colab_setup_cell_clones_the_configured_repository(notebo
     problems = sc.colab_setup_problems(nbformat.read(BOOK_ROOT / notebook, as_version=4),
                                        repository["url"], repository["branch"])
     assert not problems, f"{notebook}: " + "; ".join(problems)
+
+
+def test_pdf_page_count_counts_page_objects_not_the_page_tree():
+    pdf = (b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n"
+           b"2 0 obj <</Type /Pages /Kids [3 0 R 4 0 R] /Count 2>> endobj\n"
+           b"3 0 obj <</Type /Page /Parent 2 0 R>> endobj\n4 0 obj <</Type/Page>> endobj\n")
+    assert sc.pdf_page_count(pdf) == 2

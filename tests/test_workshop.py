@@ -256,3 +256,18 @@ def test_agenda_parser_sees_a_gap(tmp_path):
     page.write_text("| Start | Minutes | Activity |\n|---|---|---|\n| 0:00 | 10 | A |\n"
                     "| 0:15 | 5 | Break |\n")
     assert agenda_slots(page) == [(0, 10, "A"), (15, 5, "Break")]
+
+
+def test_tables_html_puts_titled_tables_in_one_row():
+    import pandas as pd
+
+    text = workshop.tables_html([("A & B", pd.DataFrame({"x": [1]})),
+                                 ("C", pd.DataFrame({"y": ["<z>"]}))])
+    assert text.startswith("<div class='cheat-row'>") and text.count("cheat-block") == 2
+    assert "A &amp; B" in text and "&lt;z&gt;" in text and text.count("<table") == 2
+
+
+def test_large_counts_print_in_full():
+    table = workshop.cheat_lambda_prices().set_index("item")
+    requests = data.lambda_prices().free_requests
+    assert table.loc["Free tier: requests", "value"] == f"{requests:,.0f}"
