@@ -239,18 +239,23 @@ def run_policies(workload, policies, *, memory_mb: int = 512, init_ms: float = 2
                  progress: bool | None = False) -> dict:
     """Simulate every function of a (multi-function) workload under each policy.
 
-    Returns ``{policy label: [LambdaResult per function]}``. ``progress=None`` shows a tqdm bar
-    on a terminal only (``disable=None``); the default shows none.
+    ``policies`` is a sequence of policies (named by their ``label``) or a mapping from names
+    to policies. Returns ``{name: [LambdaResult per function]}``. ``progress=None`` shows a tqdm
+    bar on a terminal only (``disable=None``); the default shows none.
     """
     from tqdm import tqdm
 
     from .simulate import simulate_functions
 
+    named = dict(policies) if isinstance(policies, dict) else {p.label: p for p in policies}
+    if len(named) != len(policies):
+        raise ValueError("policies has two policies with the same label; allowed: distinct "
+                         "policies, or a mapping from names to policies")
     runs = {}
-    for policy in tqdm(policies, desc="policies", leave=False,
-                       disable=None if progress is None else not progress):
-        runs[policy.label] = simulate_functions(workload, policy=policy, memory_mb=memory_mb,
-                                                init_ms=init_ms, with_cost=False)
+    for name, policy in tqdm(named.items(), desc="policies", leave=False,
+                             disable=None if progress is None else not progress):
+        runs[name] = simulate_functions(workload, policy=policy, memory_mb=memory_mb,
+                                        init_ms=init_ms, with_cost=False)
     return runs
 
 

@@ -10,6 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from ec2vslambda import keepalive, simulate, workloads  # noqa: E402
+from ec2vslambda.widgets import keepalive as calc_module  # noqa: E402
 from ec2vslambda.widgets.keepalive import KeepAliveInputs, calculator, evaluate  # noqa: E402
 
 
@@ -96,3 +97,23 @@ def test_grid_and_policy_tables():
     assert set(by_group.index.get_level_values(0)) == {"timer", "other"}
     assert by_group.loc[("timer", "fixed 10 min"), "median function cold (%)"] == 100.0
 
+
+
+def test_grid_figure_has_a_panel_per_shape_and_a_line_per_window():
+    grid = keepalive.cold_start_grid(("poisson", "bursty"), (5, 50), (1, 10, 60), hours=4)
+    fig = calc_module.grid_figure(grid)
+    assert [ax.get_title() for ax in fig.axes] == ["poisson", "bursty"]
+    assert all(len(ax.lines) == 3 for ax in fig.axes)
+    y = fig.axes[0].lines[0].get_ydata()
+    expected = 100 * grid.query("shape == 'poisson' and keep_alive_min == 1")["cold_start_ratio"]
+    np.testing.assert_allclose(y, expected)
+
+
+def test_run_policies_names_and_rejects_duplicate_labels():
+    w = workloads.from_minute_counts([[1, 0, 1, 0, 1]], seed=0)
+    runs = keepalive.run_policies(w, {"short": keepalive.FixedKeepAlive(1),
+                                      "long": keepalive.FixedKeepAlive(600)})
+    assert [r.cold_starts for r in runs["short"]] == [3]
+    assert [r.cold_starts for r in runs["long"]] == [1]
+    with pytest.raises(ValueError, match="policies"):
+        keepalive.run_policies(w, [keepalive.HybridHistogram(), keepalive.HybridHistogram()])
