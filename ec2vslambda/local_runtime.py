@@ -642,19 +642,18 @@ def summarise(invocations: Sequence[Invocation]) -> dict[str, float]:
 
 
 def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
-    """Share of events that find no warm environment, for steady random (Poisson) uploads.
+    """Share of uploads that find no warm environment, for a steady random (Poisson) stream.
 
-    One environment stays warm for ``keep_alive_s`` after each event; an event is cold when the
-    gap since the previous one is longer, which for random arrivals at rate r happens with
-    probability exp(-r * keep_alive_s). A first-order model: it ignores concurrency and the
-    periodic recycling of environments.
+    A monthly rate in front of :func:`ec2vslambda.keepalive.poisson_cold_start_ratio`: an upload
+    is cold when the gap since the previous one exceeds ``keep_alive_s``. A first-order model: it
+    ignores concurrency and the periodic recycling of environments.
     """
+    from .keepalive import poisson_cold_start_ratio
     from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
 
     uploads_per_month = _number("uploads_per_month", uploads_per_month)
-    keep_alive_s = _number("keep_alive_s", keep_alive_s)
-    rate_per_s = uploads_per_month / (HOURS_PER_MONTH * SECONDS_PER_HOUR)
-    return math.exp(-rate_per_s * keep_alive_s)
+    return poisson_cold_start_ratio(uploads_per_month / (HOURS_PER_MONTH * SECONDS_PER_HOUR),
+                                    keep_alive_s)
 
 
 def monthly_costs(uploads_per_month: Sequence[float], *, duration_ms: float, init_ms: float,
