@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 
 from .. import burst as _burst
-from .common import LiveCalculator, control_style, guarded, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html
 
 SLO_MS = 1000.0
 
@@ -66,27 +66,12 @@ def calculator(scenario: _burst.BurstScenario = _burst.DEFAULT) -> LiveCalculato
                                         description="Auto Scaling (else a fixed fleet)",
                                         **style),
     }
-    message = widgets.HTML(note_html("Change any input; the result for the default scenario is "
-                                     "shown above. Each change re-runs both simulations."))
-    output = widgets.Output()
-    calc = LiveCalculator("A burst: Lambda vs an Auto Scaling group", controls.values(),
-                          message=message, output=output)
 
-    def render() -> str:
-        current = replace(scenario, **{name: c.value for name, c in controls.items()})
-        result = _burst.run_burst(current)
-        output.outputs = ()
-        output.append_display_data(result.summary(slo_ms=SLO_MS).round(3))
-        fig = _burst.plot_burst(result)
-        output.append_display_data(fig)
-        plt.close(fig)
-        return note_html(summary(result))
+    def compute(values: dict) -> tuple[list, str]:
+        result = _burst.run_burst(replace(scenario, **values))
+        return ([result.summary(slo_ms=SLO_MS).round(3), _burst.plot_burst(result)],
+                note_html(summary(result)))
 
-    def on_change(_change=None) -> None:
-        if not guarded(render, message):
-            output.outputs = ()
-
-    for control in controls.values():
-        control.observe(on_change, names="value")
-    calc.refresh = on_change
-    return calc
+    return live_calculator("A burst: Lambda vs an Auto Scaling group", controls, compute,
+                           intro="Change any input; the result for the default scenario is "
+                                 "shown above. Each change re-runs both simulations.")

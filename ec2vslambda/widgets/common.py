@@ -16,9 +16,12 @@ the package into a message box inside the widget.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 HOW_TO_GO_LIVE = (
     "needs a running Python kernel. Launch this page on Binder or Colab (rocket icon at the top "
@@ -77,3 +80,38 @@ def guarded(render: Callable[[], str], message: widgets.HTML) -> bool:
         return False
     return True
 
+
+
+DEFAULT_INTRO = "Change any input; the result for the default inputs is shown above."
+
+
+def live_calculator(title: str, controls: Mapping[str, widgets.Widget],
+                    compute: Callable[[dict[str, Any]], tuple[Iterable[object], str]], *,
+                    intro: str = DEFAULT_INTRO) -> LiveCalculator:
+    """Wire ``controls`` to ``compute`` and return the calculator.
+
+    On every change ``compute`` receives the controls' values by name and returns the objects to
+    show (tables, figures) and an HTML summary for the message area. A ``ValueError`` from it
+    becomes a readable message and clears the stale result. Figures are closed once shown.
+    """
+    message = widgets.HTML(note_html(intro))
+    output = widgets.Output()
+    calc = LiveCalculator(title, controls.values(), message=message, output=output)
+
+    def render() -> str:
+        shown, summary_html = compute({name: c.value for name, c in controls.items()})
+        output.outputs = ()
+        for item in shown:
+            output.append_display_data(item)
+            if isinstance(item, Figure):
+                plt.close(item)
+        return summary_html
+
+    def on_change(_change=None) -> None:
+        if not guarded(render, message):
+            output.outputs = ()
+
+    for control in controls.values():
+        control.observe(on_change, names="value")
+    calc.refresh = on_change
+    return calc

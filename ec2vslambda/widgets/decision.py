@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 
 from .. import decide as _decide
 from .. import pricing
-from .common import LiveCalculator, control_style, guarded, note_html
+from .common import LiveCalculator, control_style, live_calculator
 
 
 @dataclass(frozen=True)
@@ -174,26 +174,9 @@ def _control(name: str, value: object) -> widgets.Widget:
 def calculator(inputs: DecisionInputs = DecisionInputs()) -> LiveCalculator:
     """The live decision guide: every change re-runs :func:`ec2vslambda.decide.decide`."""
     controls = {f.name: _control(f.name, getattr(inputs, f.name)) for f in fields(inputs)}
-    message = widgets.HTML(note_html("Change any input; the result for the default inputs is "
-                                     "shown above."))
-    output = widgets.Output()
-    calc = LiveCalculator("Decision guide", controls.values(), message=message, output=output)
 
-    def render() -> str:
-        current = replace(inputs, **{k: c.value for k, c in controls.items()})
-        rec = current.decide()
-        output.outputs = ()
-        output.append_display_data(rec.table())
-        fig = cost_figure(rec)
-        output.append_display_data(fig)
-        plt.close(fig)
-        return reasons_html(rec)
+    def compute(values: dict) -> tuple[list, str]:
+        rec = replace(inputs, **values).decide()
+        return [rec.table(), cost_figure(rec)], reasons_html(rec)
 
-    def on_change(_change=None) -> None:
-        if not guarded(render, message):
-            output.outputs = ()
-
-    for control in controls.values():
-        control.observe(on_change, names="value")
-    calc.refresh = on_change
-    return calc
+    return live_calculator("Decision guide", controls, compute)

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 
 from .. import data as _data
 from .. import power_tuning as _pt
-from .common import LiveCalculator, control_style, guarded, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html
 
 
 def summary(result: _pt.TuningResult) -> str:
@@ -56,26 +56,11 @@ def calculator(**defaults) -> LiveCalculator:
                                                description="Balanced weight (1 = cost only)",
                                                **style),
     }
-    message = widgets.HTML(note_html("Change any input; the result for the reference inputs is "
-                                     "shown above."))
-    output = widgets.Output()
-    calc = LiveCalculator("Power tuning: memory, speed and cost", controls.values(),
-                          message=message, output=output)
 
-    def render() -> str:
-        result = _pt.tune(**{name: control.value for name, control in controls.items()})
-        output.outputs = ()
-        output.append_display_data(result.picks())
-        fig = _pt.plot_tuning(result)
-        output.append_display_data(fig)
-        plt.close(fig)
-        return note_html(summary(result))
+    def compute(values: dict) -> tuple[list, str]:
+        result = _pt.tune(**values)
+        return [result.picks(), _pt.plot_tuning(result)], note_html(summary(result))
 
-    def on_change(_change=None) -> None:
-        if not guarded(render, message):
-            output.outputs = ()
-
-    for control in controls.values():
-        control.observe(on_change, names="value")
-    calc.refresh = on_change
-    return calc
+    return live_calculator("Power tuning: memory, speed and cost", controls, compute,
+                           intro="Change any input; the result for the reference inputs is "
+                                 "shown above.")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import pricing
-from .common import LiveCalculator, control_style, guarded, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html
 
 FLEET_COLOURS = ("tab:blue", "tab:green", "tab:purple", "tab:red", "tab:brown", "tab:cyan")
 PRICING_LABELS = {"on_demand": "On-Demand", "savings_plan": "Savings Plan (assumed discount)",
@@ -157,27 +157,10 @@ def calculator(inputs: PricingInputs = PricingInputs()) -> LiveCalculator:
                                           value=inputs.pricing_model,
                                           description="EC2 pricing", **style),
     }
-    message = widgets.HTML(note_html("Change any input; the result for the default inputs is "
-                                     "shown above."))
-    output = widgets.Output()
-    calc = LiveCalculator("Lambda vs EC2 monthly cost", controls.values(), message=message,
-                          output=output)
 
-    def render() -> str:
-        current = replace(inputs, **{k: c.value for k, c in controls.items()})
+    def compute(values: dict) -> tuple[list, str]:
+        current = replace(inputs, **values)
         result = comparison(current)
-        output.outputs = ()
-        output.append_display_data(result.table())
-        fig = cost_figure(current)
-        output.append_display_data(fig)
-        plt.close(fig)
-        return note_html(summary(result))
+        return [result.table(), cost_figure(current)], note_html(summary(result))
 
-    def on_change(_change=None) -> None:
-        if not guarded(render, message):
-            output.outputs = ()
-
-    for control in controls.values():
-        control.observe(on_change, names="value")
-    calc.refresh = on_change
-    return calc
+    return live_calculator("Lambda vs EC2 monthly cost", controls, compute)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import coldstarts, latency
 from ..pricing import _number
-from .common import LiveCalculator, control_style, guarded, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html
 
 MEMORY_SIZES_MB = (128, 256, 512, 1024)
 
@@ -123,27 +123,9 @@ def calculator(inputs: TailInputs = TailInputs()) -> LiveCalculator:
         "warm_sigma": widgets.FloatText(value=inputs.warm_sigma,
                                         description="Warm spread (log-normal sigma)", **style),
     }
-    message = widgets.HTML(note_html("Change any input; the result for the default inputs is "
-                                     "shown above."))
-    output = widgets.Output()
-    calc = LiveCalculator("Tail latency with cold starts", controls.values(), message=message,
-                          output=output)
 
-    def render() -> str:
-        current = replace(inputs, **{k: c.value for k, c in controls.items()})
-        est = estimate(current)
-        output.outputs = ()
-        output.append_display_data(est.table())
-        fig = figure(est)
-        output.append_display_data(fig)
-        plt.close(fig)
-        return note_html(summary(est))
+    def compute(values: dict) -> tuple[list, str]:
+        est = estimate(replace(inputs, **values))
+        return [est.table(), figure(est)], note_html(summary(est))
 
-    def on_change(_change=None) -> None:
-        if not guarded(render, message):
-            output.outputs = ()
-
-    for control in controls.values():
-        control.observe(on_change, names="value")
-    calc.refresh = on_change
-    return calc
+    return live_calculator("Tail latency with cold starts", controls, compute)
