@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BOOK   := jupyter-book build --all -W -n --keep-going .
+# `make book` builds from the outputs stored in the notebooks; `make test` re-executes them all.
+BOOK_FROM_OUTPUTS = $(BIN)/$(BOOK) --config $$($(BIN)/python tools/book_config.py off)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
 .PHONY: help book test unit notebooks browser lint lab outputs linkcheck bench clean
@@ -28,10 +30,10 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/$(BOOK)
+	$(BOOK_FROM_OUTPUTS)
 	@echo "Built: $(CURDIR)/_build/html/index.html"
 
-# The build runs first so that the browser tests find a fresh site.
+# The build (executing every notebook) runs first so that the browser tests find a fresh site.
 test: $(STAMP)
 	$(BIN)/$(BOOK)
 	$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS)
@@ -43,7 +45,7 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) chapters labs workshop $(PYTEST_ARGS)
 
 browser: $(STAMP)
-	$(BIN)/$(BOOK)
+	$(BOOK_FROM_OUTPUTS)
 	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
 
 lint: $(STAMP)

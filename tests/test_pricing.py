@@ -169,7 +169,8 @@ def test_ec2_per_second_billing_with_60_second_minimum():
 
 def test_ec2_count_and_discounts():
     on_demand = ec2_cost("m7g.large", 100, count=3)
-    assert on_demand.total_usd == pytest.approx(3 * 100 * pricing.instance("m7g.large").usd_per_hour)
+    hourly = pricing.instance("m7g.large").usd_per_hour
+    assert on_demand.total_usd == pytest.approx(3 * 100 * hourly)
     for model in ("savings_plan", "spot"):
         discounted = ec2_cost("m7g.large", 100, count=3, pricing=model)
         off = data.ec2_prices().discounts[model]

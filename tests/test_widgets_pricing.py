@@ -55,6 +55,6 @@ def test_figure_marks_each_break_even():
     ax = fig.axes[0]
     markers = [line for line in ax.lines if line.get_marker() == "o"]
     assert len(markers) == 2
-    for marker, (name, count, model) in zip(markers, fleets, strict=True):
+    for marker, (name, _count, _model) in zip(markers, fleets, strict=True):
         assert marker.get_xdata()[0] == pricing.break_even_requests(
             inputs.duration_ms, inputs.memory_mb, name, arch=inputs.arch)
