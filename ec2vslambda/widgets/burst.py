@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from .. import burst as _burst
-from .common import LiveCalculator, control_style, live_calculator, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 SLO_MS = 1000.0
 
@@ -32,14 +31,8 @@ def summary(result: _burst.BurstResult, *, slo_ms: float = SLO_MS) -> str:
 
 def show(scenario: _burst.BurstScenario = _burst.DEFAULT) -> _burst.BurstResult:
     """Display the summary table, a sentence and the side-by-side figure for ``scenario``."""
-    from IPython.display import Markdown, display
-
     result = _burst.run_burst(scenario)
-    display(result.summary(slo_ms=SLO_MS).round(3))
-    display(Markdown(summary(result)))
-    fig = _burst.plot_burst(result)
-    display(fig)
-    plt.close(fig)
+    show_static(result.summary(slo_ms=SLO_MS).round(3), summary(result), _burst.plot_burst(result))
     return result
 
 

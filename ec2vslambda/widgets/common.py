@@ -82,6 +82,18 @@ def guarded(render: Callable[[], str], message: widgets.HTML) -> bool:
 
 
 
+def show_static(table: object, summary_markdown: str, figure: Figure | None = None) -> None:
+    """Display a calculator's result as ordinary output: what the static site shows and nbval
+    checks. The figure, if any, is closed once shown."""
+    from IPython.display import Markdown, display
+
+    display(table)
+    display(Markdown(summary_markdown))
+    if figure is not None:
+        display(figure)
+        plt.close(figure)
+
+
 DEFAULT_INTRO = "Change any input; the result for the default inputs is shown above."
 
 

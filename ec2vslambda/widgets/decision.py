@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 
 from .. import decide as _decide
 from .. import pricing
-from .common import LiveCalculator, control_style, live_calculator
+from .common import LiveCalculator, control_style, live_calculator, show_static
 
 
 @dataclass(frozen=True)
@@ -109,15 +109,8 @@ def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt
 def show(workload: _decide.Workload, assumptions: _decide.Assumptions | None = None, *,
          figure: bool = True) -> _decide.Recommendation:
     """Display the options table, the reasons and (optionally) the figure: the static result."""
-    from IPython.display import Markdown, display
-
     rec = _decide.decide(workload, assumptions or _decide.Assumptions())
-    display(rec.table())
-    display(Markdown(rec.reasons_markdown()))
-    if figure:
-        fig = cost_figure(rec)
-        display(fig)
-        plt.close(fig)
+    show_static(rec.table(), rec.reasons_markdown(), cost_figure(rec) if figure else None)
     return rec
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 from .. import keepalive as _ka
 from ..pricing import _number
 from ..simulate import LambdaResult, simulate_lambda
-from .common import LiveCalculator, control_style, guarded, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 SWEEP_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120)
 
@@ -107,14 +107,8 @@ def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOut
 
 def show(**inputs) -> KeepAliveOutcome:
     """Display the table, a one-line summary and the figure for the given inputs."""
-    from IPython.display import Markdown, display
-
     outcome = evaluate(**inputs)
-    display(outcome.table())
-    display(Markdown(outcome.summary()))
-    fig = outcome.figure()
-    display(fig)
-    plt.close(fig)
+    show_static(outcome.table(), outcome.summary(), outcome.figure())
     return outcome
 
 
@@ -135,30 +129,12 @@ def calculator(**defaults) -> LiveCalculator:
         "memory_mb": widgets.IntText(value=values["memory_mb"], description="Memory (MB)",
                                      **style),
     }
-    message = widgets.HTML(note_html("Change any input; the result for the default inputs is "
-                                     "shown above."))
-    output = widgets.Output()
-    calc = LiveCalculator("Cold starts and keep-alive", controls.values(), message=message,
-                          output=output)
 
-    def render() -> str:
-        chosen = {name: control.value for name, control in controls.items()}
+    def compute(chosen: dict) -> tuple[list, str]:
         outcome = evaluate(KeepAliveInputs(**{**values, **chosen}))
-        output.outputs = ()
-        output.append_display_data(outcome.table())
-        fig = outcome.figure()
-        output.append_display_data(fig)
-        plt.close(fig)
-        return note_html(outcome.summary())
+        return [outcome.table(), outcome.figure()], note_html(outcome.summary())
 
-    def on_change(_change=None) -> None:
-        if not guarded(render, message):
-            output.outputs = ()
-
-    for control in controls.values():
-        control.observe(on_change, names="value")
-    calc.refresh = on_change
-    return calc
+    return live_calculator("Cold starts and keep-alive", controls, compute)
 
 
 def grid_figure(grid: pd.DataFrame):

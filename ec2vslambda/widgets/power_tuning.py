@@ -8,11 +8,10 @@ wires controls to it for a live kernel.
 from __future__ import annotations
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 
 from .. import data as _data
 from .. import power_tuning as _pt
-from .common import LiveCalculator, control_style, live_calculator, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 
 def summary(result: _pt.TuningResult) -> str:
@@ -24,14 +23,8 @@ def summary(result: _pt.TuningResult) -> str:
 def show(**inputs) -> _pt.TuningResult:
     """Display the picks, a summary and the figure for ``tune(**inputs)``; defaults are
     :data:`ec2vslambda.power_tuning.REFERENCE`."""
-    from IPython.display import Markdown, display
-
     result = _pt.tune(**{**_pt.REFERENCE, **inputs})
-    display(result.picks())
-    display(Markdown(summary(result)))
-    fig = _pt.plot_tuning(result)
-    display(fig)
-    plt.close(fig)
+    show_static(result.picks(), summary(result), _pt.plot_tuning(result))
     return result
 
 

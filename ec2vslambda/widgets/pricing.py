@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import pricing
-from .common import LiveCalculator, control_style, live_calculator, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 FLEET_COLOURS = ("tab:blue", "tab:green", "tab:purple", "tab:red", "tab:brown", "tab:cyan")
 PRICING_LABELS = {"on_demand": "On-Demand", "savings_plan": "Savings Plan (assumed discount)",
@@ -124,14 +124,8 @@ def cost_figure(inputs: PricingInputs, *, fleets: tuple[tuple[str, int, str], ..
 
 def show(inputs: PricingInputs = PricingInputs(), **figure_kwargs) -> Comparison:
     """Display the table, the summary and the figure for ``inputs`` (the static result)."""
-    from IPython.display import Markdown, display
-
     result = comparison(inputs)
-    display(result.table())
-    display(Markdown(summary(result)))
-    fig = cost_figure(inputs, **figure_kwargs)
-    display(fig)
-    plt.close(fig)
+    show_static(result.table(), summary(result), cost_figure(inputs, **figure_kwargs))
     return result
 
 

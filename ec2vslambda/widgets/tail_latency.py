@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import coldstarts, latency
 from ..pricing import _number
-from .common import LiveCalculator, control_style, live_calculator, note_html
+from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 MEMORY_SIZES_MB = (128, 256, 512, 1024)
 
@@ -93,14 +93,8 @@ def figure(est: Estimate) -> plt.Figure:
 
 def show(inputs: TailInputs = TailInputs()) -> Estimate:
     """Display the table, the summary and the figure for ``inputs`` (the static result)."""
-    from IPython.display import Markdown, display
-
     est = estimate(inputs)
-    display(est.table())
-    display(Markdown(summary(est)))
-    fig = figure(est)
-    display(fig)
-    plt.close(fig)
+    show_static(est.table(), summary(est), figure(est))
     return est
 
 
