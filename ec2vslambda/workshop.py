@@ -5,13 +5,19 @@
 * The ``cheat_*`` functions build the cheat sheet's tables straight from ``data/*.csv`` (through
   :mod:`ec2vslambda.data` and :mod:`ec2vslambda.pricing`), each row with its ``as_of`` date, so
   the printed page can never disagree with the book.
+* The instructor notes' helpers compute the labs' expected answers:
+  :func:`keep_alive_for_cold_share_s` inverts the Poisson cold-start formula, and
+  :func:`thumbnail_handler`, :func:`edge_case_outcomes`, :func:`recursion_trap` and
+  :func:`thumbnail_cost_range` give lab 4's answers that do not depend on the learner's machine.
 
-Pure functions: no printing, no network.
+Pure functions, no printing; the lab 4 helpers talk only to a local server on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from contextlib import contextmanager
 from importlib import metadata as _metadata
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -286,3 +292,148 @@ def _github(repo_url: str) -> tuple[str, str]:
         raise ValueError(f"repo_url={repo_url!r} is not allowed; allowed: "
                          "https://github.com/owner/name")
     return segments[0], repo_folder(repo_url)
+
+
+# --- instructor notes: expected answers -------------------------------------------------------
+
+def keep_alive_for_cold_share_s(rate_per_s: float, cold_share: float) -> float:
+    """Shortest keep-alive window, in seconds, at which steady random traffic starts cold at most
+    ``cold_share`` of the time.
+
+    The inverse of :func:`ec2vslambda.keepalive.poisson_cold_start_ratio`: a request is cold when
+    the gap since the previous one exceeds the window ``k``, which for a Poisson stream at
+    ``rate_per_s`` happens with probability ``exp(-rate * k)``; so ``k = ln(1 / share) / rate``.
+    """
+    rate_per_s = _pricing._number("rate_per_s", rate_per_s, what="a rate above 0 per second")
+    cold_share = _pricing._number("cold_share", cold_share, high=1.0,
+                                  what="a share above 0 and at most 1")
+    if rate_per_s == 0:
+        raise ValueError("rate_per_s=0 is out of range; allowed: a rate above 0 per second")
+    if cold_share == 0:
+        raise ValueError("cold_share=0 is out of range; allowed: a share above 0 and at most 1")
+    import math
+
+    return math.log(1.0 / cold_share) / rate_per_s
+
+
+@contextmanager
+def thumbnail_handler(code_dir: str | Path, *, thumbnail_bucket: str = "photos-thumbnails"):
+    """A local S3 server on 127.0.0.1 and a fresh import of the lab's handler that talks to it.
+
+    Yields ``(app, s3)``: the handler module loaded from ``code_dir/app.py`` under a private
+    module name (its INIT runs here, so its S3 client points at this server), and an S3 client
+    for set-up. ``THUMBNAIL_BUCKET`` is set for the block and created as a bucket. The server is
+    stopped and the environment restored on exit, even on error.
+    """
+    import importlib.util
+    import os
+
+    from . import localaws
+
+    source = Path(code_dir) / "app.py"
+    if not source.is_file():
+        raise ValueError(f"code_dir={str(code_dir)!r} is not allowed; allowed: a folder that "
+                         "holds the thumbnail function's app.py")
+    with localaws.local_aws() as aws:
+        saved = os.environ.get("THUMBNAIL_BUCKET")
+        os.environ["THUMBNAIL_BUCKET"] = thumbnail_bucket
+        try:
+            name = f"_thumbnail_app_{next(_HANDLER_IMPORTS)}"
+            spec = importlib.util.spec_from_file_location(name, source)
+            app = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(app)
+            s3 = aws.client("s3")
+            s3.create_bucket(Bucket=thumbnail_bucket)
+            yield app, s3
+        finally:
+            if saved is None:
+                os.environ.pop("THUMBNAIL_BUCKET", None)
+            else:
+                os.environ["THUMBNAIL_BUCKET"] = saved
+
+
+_HANDLER_IMPORTS = itertools.count()
+
+
+def edge_case_outcomes(app, s3, *, seed: int = 4, bucket: str = "inbox") -> pd.DataFrame:
+    """Lab 4, Step 3: run the handler on one object of each awkward kind and tabulate its answers.
+
+    Uploads :func:`ec2vslambda.localaws.awkward_uploads` (``seed``) to ``bucket``, plus one object
+    that is deleted before the event is handled, and calls ``app.handler`` on one event naming all
+    of them. One row per record: key, status, thumbnail size (``ok`` only) and reason.
+    """
+    from . import localaws
+
+    awkward = localaws.awkward_uploads(seed=seed)
+    s3.create_bucket(Bucket=bucket)
+    for key, body in awkward.items():
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    gone = "gone/replaced.jpg"
+    s3.put_object(Bucket=bucket, Key=gone, Body=next(iter(awkward.values())))
+    event = localaws.s3_event(bucket, [*awkward, gone])
+    s3.delete_object(Bucket=bucket, Key=gone)
+    results = app.handler(event, None)["results"]
+    return pd.DataFrame([{
+        "key": r["source"].removeprefix(f"s3://{bucket}/"), "status": r["status"],
+        "thumbnail": f"{r['width']}x{r['height']}" if r["status"] == "ok" else "",
+        "reason": r.get("reason", "")} for r in results])
+
+
+def recursion_trap(app, s3, *, bucket: str = "trap", key: str = "photos/one.jpg",
+                   body: bytes | None = None) -> dict[str, object]:
+    """Lab 4's recursion exercise: point ``THUMBNAIL_BUCKET`` at the source bucket and upload once.
+
+    Returns the handler's status and reason, whether the original's bytes survived, and how many
+    objects the bucket holds before and after (a write would mean a new event, and a loop).
+    """
+    import os
+
+    from . import localaws
+
+    body = localaws.sample_photo(1200, 900, seed=0) if body is None else body
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key=key, Body=body)
+    before = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+    saved = os.environ.get("THUMBNAIL_BUCKET")
+    os.environ["THUMBNAIL_BUCKET"] = bucket
+    try:
+        result = app.handler(localaws.s3_event(bucket, [key]), None)["results"][0]
+    finally:
+        if saved is None:
+            os.environ.pop("THUMBNAIL_BUCKET", None)
+        else:
+            os.environ["THUMBNAIL_BUCKET"] = saved
+    after = s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0)
+    intact = s3.get_object(Bucket=bucket, Key=key)["Body"].read() == body
+    return {"status": result["status"], "reason": result.get("reason", ""),
+            "original intact": intact, "objects before": before, "objects after": after}
+
+
+def thumbnail_cost_range(warm_ms: tuple[float, ...], *, init_ms: float,
+                         uploads_per_month: tuple[float, ...], memory_mb: int = 512,
+                         instance_type: str = "t3.small",
+                         keep_alive_s: float = 600.0) -> pd.DataFrame:
+    """Lab 4, Step 7, over a range of plausible laptop timings instead of one measurement.
+
+    One row per warm INVOKE time: Lambda's monthly cost at each upload rate
+    (:func:`ec2vslambda.local_runtime.monthly_costs`, INIT billed on cold starts), the instance's
+    flat month, and the uploads a month at which the two cost the same
+    (:func:`ec2vslambda.pricing.break_even_requests`, free tier on, INIT left out, as in the lab).
+    """
+    from . import local_runtime as _lr
+
+    if not warm_ms:
+        raise ValueError("warm_ms=() is empty; allowed: one or more durations in ms")
+    rows = []
+    for duration_ms in warm_ms:
+        costs = _lr.monthly_costs(uploads_per_month, duration_ms=duration_ms, init_ms=init_ms,
+                                  memory_mb=memory_mb, instance_type=instance_type,
+                                  keep_alive_s=keep_alive_s)
+        row = {"warm INVOKE (ms)": duration_ms}
+        row.update({f"Lambda, {c['uploads_per_month']:,.0f}/month (USD)": c["lambda_usd"]
+                    for c in costs})
+        row[f"{instance_type}, any rate (USD)"] = costs[0]["ec2_usd"]
+        row["break-even uploads / month"] = _pricing.break_even_requests(
+            duration_ms, memory_mb, instance_type)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("warm INVOKE (ms)")

@@ -271,3 +271,103 @@ def test_large_counts_print_in_full():
     table = workshop.cheat_lambda_prices().set_index("item")
     requests = data.lambda_prices().free_requests
     assert table.loc["Free tier: requests", "value"] == f"{requests:,.0f}"
+
+
+# --- instructor notes: expected answers -------------------------------------------------------
+
+LAB4_FUNCTION = Path(__file__).resolve().parent.parent / "labs" / "thumbnail_function"
+
+
+@pytest.mark.parametrize(("rate_per_s", "share"), [(6 / 3600, 0.05), (1 / 120, 0.1),
+                                                   (2.0, 0.5), (1e-4, 1.0)])
+def test_keep_alive_for_cold_share_inverts_the_poisson_formula(rate_per_s, share):
+    from ec2vslambda import keepalive
+
+    window_s = workshop.keep_alive_for_cold_share_s(rate_per_s, share)
+    assert keepalive.poisson_cold_start_ratio(rate_per_s, window_s) == pytest.approx(share)
+    # a window a little shorter leaves more requests cold than the target
+    if share < 1:
+        assert keepalive.poisson_cold_start_ratio(rate_per_s, 0.99 * window_s) > share
+
+
+@pytest.mark.parametrize(("kwargs", "name"), [({"rate_per_s": 0}, "rate_per_s"),
+                                              ({"rate_per_s": -1.0}, "rate_per_s"),
+                                              ({"cold_share": 0}, "cold_share"),
+                                              ({"cold_share": 1.5}, "cold_share"),
+                                              ({"cold_share": "10%"}, "cold_share")])
+def test_keep_alive_for_cold_share_refuses_bad_input(kwargs, name):
+    arguments = {"rate_per_s": 1.0, "cold_share": 0.1} | kwargs
+    with pytest.raises(ValueError, match=rf"^{name}=.*allowed: "):
+        workshop.keep_alive_for_cold_share_s(**arguments)
+
+
+@pytest.fixture(scope="module")
+def handler_on_local_s3():
+    with workshop.thumbnail_handler(LAB4_FUNCTION, thumbnail_bucket="notes-thumbs") as pair:
+        yield pair
+
+
+def test_edge_case_outcomes_answer_every_kind_of_upload(handler_on_local_s3):
+    app, s3 = handler_on_local_s3
+    table = workshop.edge_case_outcomes(app, s3, bucket="notes-inbox").set_index("key")
+    assert len(table) == 9
+    expected = {"phone/IMG 0001 (portrait).jpg": ("ok", "192x256"),  # EXIF turn applied
+                "logos/로고+투명.png": ("ok", "256x171"),
+                "photos/2026/11/바다 sea.jpg": ("ok", "256x192"),
+                "docs/read me.txt": ("skipped", ""), "scans/page 1.bmp": ("skipped", ""),
+                "empty/zero bytes.jpg": ("skipped", ""), "gone/replaced.jpg": ("skipped", ""),
+                "broken/half uploaded.jpg": ("error", ""),
+                "bombs/small file, huge canvas.png": ("error", "")}
+    for key, (status, size) in expected.items():
+        assert (table.loc[key, "status"], table.loc[key, "thumbnail"]) == (status, size), key
+    assert "decompression bomb" in table.loc["bombs/small file, huge canvas.png", "reason"]
+    assert "no longer exists" in table.loc["gone/replaced.jpg", "reason"]
+    # the thumbnails really were written, under the decoded keys
+    listed = {o["Key"] for o in s3.list_objects_v2(Bucket="notes-thumbs")["Contents"]}
+    assert {"logos/로고+투명.png", "photos/2026/11/바다 sea.jpg"} <= listed
+
+
+def test_recursion_trap_is_refused_and_leaves_the_original(handler_on_local_s3):
+    app, s3 = handler_on_local_s3
+    import os
+
+    trap = workshop.recursion_trap(app, s3, bucket="notes-trap")
+    assert trap["status"] == "error" and "recursive loop" in trap["reason"]
+    assert trap["original intact"] and trap["objects before"] == trap["objects after"] == 1
+    assert os.environ["THUMBNAIL_BUCKET"] == "notes-thumbs"  # restored after the trap
+
+
+def test_thumbnail_handler_restores_the_environment_and_refuses_a_missing_function(tmp_path):
+    import os
+
+    before = {name: os.environ.get(name) for name in ("AWS_ENDPOINT_URL", "THUMBNAIL_BUCKET")}
+    with workshop.thumbnail_handler(LAB4_FUNCTION) as (app, _):
+        assert os.environ["THUMBNAIL_BUCKET"] == "photos-thumbnails"
+        assert app.S3.meta.endpoint_url == os.environ["AWS_ENDPOINT_URL"]
+        assert "127.0.0.1" in app.S3.meta.endpoint_url
+    assert {name: os.environ.get(name) for name in before} == before
+    with pytest.raises(ValueError, match="code_dir=.*allowed: a folder that holds"):
+        with workshop.thumbnail_handler(tmp_path):
+            pass
+
+
+def test_thumbnail_cost_range_agrees_with_the_lab_model():
+    from ec2vslambda import local_runtime
+
+    uploads = (10_000, 30_000_000)
+    table = workshop.thumbnail_cost_range((40.0, 160.0), init_ms=1500.0,
+                                          uploads_per_month=uploads)
+    for warm_ms in (40.0, 160.0):
+        costs = local_runtime.monthly_costs(uploads, duration_ms=warm_ms, init_ms=1500.0,
+                                            memory_mb=512, instance_type="t3.small",
+                                            keep_alive_s=600.0)
+        assert table.loc[warm_ms, "Lambda, 30,000,000/month (USD)"] == costs[1]["lambda_usd"]
+        assert table.loc[warm_ms, "break-even uploads / month"] == (
+            pricing.break_even_requests(warm_ms, 512, "t3.small"))
+    assert table.loc[160.0, "Lambda, 30,000,000/month (USD)"] > (
+        table.loc[40.0, "Lambda, 30,000,000/month (USD)"])
+    assert table.loc[160.0, "break-even uploads / month"] < (
+        table.loc[40.0, "break-even uploads / month"])
+    assert set(table["t3.small, any rate (USD)"]) == {pricing.ec2_monthly_usd("t3.small")}
+    with pytest.raises(ValueError, match="warm_ms=.*allowed"):
+        workshop.thumbnail_cost_range((), init_ms=0.0, uploads_per_month=uploads)
