@@ -10,7 +10,7 @@ BOOK   := jupyter-book build --all -W -n --keep-going .
 BOOK_FROM_OUTPUTS = $(BIN)/$(BOOK) --config $$($(BIN)/python tools/book_config.py off)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: help book test unit notebooks browser lint lab outputs linkcheck bench clean
+.PHONY: help book test unit notebooks browser lint lab outputs linkcheck bench wheel-check clean
 
 help:
 	@echo "make book       build the site into _build/html"
@@ -19,6 +19,7 @@ help:
 	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
 	@echo "make linkcheck  check external links (needs the internet; not part of make test)"
 	@echo "make bench      print the benchmark figures"
+	@echo "make wheel-check  build the wheel and use it from a fresh venv outside the checkout"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0])'
@@ -62,6 +63,11 @@ linkcheck: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+# Build the wheel, install it with its extras into a fresh venv (from the package index) and use
+# it from outside the checkout. .ci/run runs it.
+wheel-check: $(STAMP)
+	$(BIN)/python tools/check_wheel.py
 
 clean:
 	rm -rf _build test-artifacts

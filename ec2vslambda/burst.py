@@ -30,7 +30,7 @@ from . import data as _data
 from . import pricing as _pricing
 from . import simulate as _sim
 from . import workloads as _wl
-from .pricing import _number, _whole
+from .validation import number, whole
 
 MS_PER_S = 1000.0
 
@@ -109,11 +109,11 @@ DEFAULT = BurstScenario()
 def burst_workload(scenario: BurstScenario) -> _wl.Workload:
     """The scenario's requests: a seeded flash crowd with log-normal durations."""
     s = scenario
-    window = _number("window_s", s.window_s, low=1.0, high=_wl.SECONDS_PER_DAY)
-    base = _number("base_rate_per_s", s.base_rate_per_s, high=1e6)
-    peak = _number("peak_rate_per_s", s.peak_rate_per_s, low=base, high=1e7)
-    extra_s = (_number("ramp_s", s.ramp_s) + _number("decay_s", s.decay_s)) / 2 + \
-        _number("hold_s", s.hold_s)
+    window = number("window_s", s.window_s, low=1.0, high=_wl.SECONDS_PER_DAY)
+    base = number("base_rate_per_s", s.base_rate_per_s, high=1e6)
+    peak = number("peak_rate_per_s", s.peak_rate_per_s, low=base, high=1e7)
+    extra_s = (number("ramp_s", s.ramp_s) + number("decay_s", s.decay_s)) / 2 + \
+        number("hold_s", s.hold_s)
     expected = base * window + (peak - base) * min(extra_s, window)
     if expected > MAX_REQUESTS:
         raise ValueError(f"peak_rate_per_s={s.peak_rate_per_s!r} with hold_s={s.hold_s!r} makes "
@@ -133,7 +133,7 @@ def mean_duration_ms(scenario: BurstScenario) -> float:
 def fleet_for_peak(scenario: BurstScenario, *, utilisation: float = 0.75) -> int:
     """Instances needed to serve the peak rate with every slot busy ``utilisation`` of the time
     (one slot per vCPU): ``ceil(peak × mean duration / slots / utilisation)``."""
-    utilisation = _number("utilisation", utilisation, low=0.01, high=1.0)
+    utilisation = number("utilisation", utilisation, low=0.01, high=1.0)
     slots = _pricing.instance(scenario.instance_type).vcpu
     busy = scenario.peak_rate_per_s * mean_duration_ms(scenario) / MS_PER_S
     return max(1, math.ceil(round(busy / slots / utilisation, 9)))
@@ -167,7 +167,7 @@ class BurstResult:
         latency percentiles (ms, of the requests served), the share answered within ``slo_ms``
         (throttled requests count as not answered), peak capacity and cost (USD). The p99.9
         row shows the slowest requests, where cold starts live."""
-        slo_ms = _number("slo_ms", slo_ms, low=0.0)
+        slo_ms = number("slo_ms", slo_ms, low=0.0)
         lam, ec2 = self.lambda_result, self.ec2_result
         n = max(lam.requests, 1)
         lam_ok = np.nan_to_num(lam.latency_ms, nan=math.inf) <= slo_ms
@@ -196,7 +196,7 @@ class BurstResult:
 
         The bins cover the window and any time after it that either design still runs (a
         fleet draining its queue, or Provisioned Concurrency's enabled time)."""
-        bin_s = _number("bin_s", bin_s, low=1.0, high=self.window_s)
+        bin_s = number("bin_s", bin_s, low=1.0, high=self.window_s)
         span = max(self.window_s, self.ec2_result.horizon_s, self.lambda_result.horizon_s)
         bins = int(math.ceil(round(span / bin_s, 6)))
         edges = np.arange(bins + 1) * bin_s
@@ -234,7 +234,7 @@ def run_burst(scenario: BurstScenario = DEFAULT) -> BurstResult:
     s = scenario
     if not isinstance(s, BurstScenario):
         raise ValueError(f"scenario={s!r} is not allowed; allowed: a BurstScenario")
-    _whole("instances", s.instances, low=1, high=10_000)
+    whole("instances", s.instances, low=1, high=10_000)
     workload = burst_workload(s)
     lam = _sim.simulate_lambda(
         workload.arrivals_s, workload.durations_ms, init_ms=s.init_ms,
@@ -303,7 +303,7 @@ def lambda_cost_timeline(result: _sim.LambdaResult, edges_s, *,
     if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
         raise ValueError(f"edges_s={edges_s!r} is not allowed; allowed: at least two "
                          "increasing bin edges")
-    provisioned = _whole("provisioned", provisioned, high=1e6)
+    provisioned = whole("provisioned", provisioned, high=1e6)
     if result.provisioned_mask.any() and not provisioned:
         raise ValueError("provisioned=0 but provisioned environments served requests; "
                          "allowed: the number of environments the run had enabled")
@@ -349,13 +349,13 @@ def provisioned_vs_on_demand(utilisations, *, concurrency: int = 10, hours: floa
     requests of ``duration_ms``). On demand, the same requests run with ``cold_start_ratio``
     cold starts of ``init_ms``. One row per utilisation; no free tier on either side.
     """
-    concurrency = _whole("concurrency", concurrency, low=1, high=1e6)
-    hours = _number("hours", hours, low=0.0, high=_pricing.HOURS_PER_MONTH)
-    duration_ms = _number("duration_ms", duration_ms, low=1.0,
+    concurrency = whole("concurrency", concurrency, low=1, high=1e6)
+    hours = number("hours", hours, low=0.0, high=_pricing.HOURS_PER_MONTH)
+    duration_ms = number("duration_ms", duration_ms, low=1.0,
                           high=_data.limit_value("timeout_max") * MS_PER_S)
     rows = []
     for u in utilisations:
-        u = _number("utilisation", u, high=1.0)
+        u = number("utilisation", u, high=1.0)
         requests = u * concurrency * hours * _pricing.SECONDS_PER_HOUR * MS_PER_S / duration_ms
         on_demand = _pricing.lambda_cost(requests, duration_ms, memory_mb, arch=arch,
                                          free_tier=False, init_ms=init_ms,

@@ -20,7 +20,7 @@ from functools import cache
 from pathlib import Path
 
 from . import data as _data
-from .pricing import _choice
+from .validation import choice
 
 FILE = "cold_starts.csv"
 
@@ -94,8 +94,8 @@ def init_ms(runtime: str, arch: str = "x86_64", memory_mb: int = 128, *,
     Raises ``ValueError`` naming the allowed values when the combination was not measured.
     """
     rows = cold_starts(directory)
-    runtime = _choice("runtime", runtime, runtimes(directory))
-    arch = _choice("arch", arch, ("x86_64", "arm64"))
+    runtime = choice("runtime", runtime, runtimes(directory))
+    arch = choice("arch", arch, ("x86_64", "arm64"))
     sizes = tuple(str(c.memory_mb) for c in rows if c.runtime == runtime and c.arch == arch)
     for c in rows:
         if (c.runtime, c.arch, c.memory_mb) == (runtime, arch, memory_mb):

@@ -30,8 +30,9 @@ class DataError(ValueError):
 def data_dir() -> Path:
     """The folder holding the CSV files.
 
-    ``$EC2VSLAMBDA_DATA`` wins when set (tests use it for broken copies); otherwise the ``data/``
-    folder of the repository this package sits in.
+    ``$EC2VSLAMBDA_DATA`` wins when set (tests use it for broken copies). An installed package
+    (a wheel, or the bundle the site's live calculators load) carries the CSV files as
+    ``ec2vslambda/_data/``; a git checkout uses the book's top-level ``data/`` folder.
     """
     return _resolve_dir(os.environ.get(DATA_ENV_VAR) or None)
 
@@ -40,7 +41,9 @@ def data_dir() -> Path:
 def _resolve_dir(override: str | None) -> Path:
     if override:
         return Path(override).resolve()
-    return Path(__file__).resolve().parent.parent / "data"
+    here = Path(__file__).resolve().parent
+    shipped = here / "_data"
+    return shipped if shipped.is_dir() else here.parent / "data"
 
 
 @dataclass(frozen=True)

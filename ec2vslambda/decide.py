@@ -48,18 +48,20 @@ import pandas as pd
 from . import data as _data
 from . import latency, limits, pricing
 from .power_tuning import vcpus_at_memory
-from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR, _choice, _number, _whole
+from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
+from .validation import InputError, choice, number, whole
 
 MS_PER_S = 1000.0
 
 
 def _positive(name: str, value: object, high: float | None = None) -> float:
-    """``_number`` for quantities that must be more than 0 (a duration, a size, a share)."""
+    """:func:`~ec2vslambda.validation.number` for quantities that must be more than 0 (a duration,
+    a size, a share)."""
     allowed = f"more than 0 up to {high:,g}" if high is not None else "more than 0"
-    number = _number(name, value, high=high, what=allowed)
-    if number <= 0:
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {allowed}")
-    return number
+    result = number(name, value, high=high, what=allowed)
+    if result <= 0:
+        raise InputError(name, value, "is out of range", allowed)
+    return result
 
 # --- prices of the middle options -------------------------------------------------------------
 
@@ -141,8 +143,8 @@ def peak_concurrency_for(peak_rps: float, duration_ms: float) -> int:
 
     At least 1: something is running whenever there is any load.
     """
-    peak_rps = _number("peak_rps", peak_rps)
-    duration_ms = _number("duration_ms", duration_ms)
+    peak_rps = number("peak_rps", peak_rps)
+    duration_ms = number("duration_ms", duration_ms)
     return max(1, math.ceil(round(peak_rps * duration_ms / MS_PER_S, 9)))
 
 
@@ -190,14 +192,14 @@ class Workload:
     name: str = "workload"
 
     def __post_init__(self) -> None:
-        _number("requests_per_month", self.requests_per_month, low=1.0)
+        number("requests_per_month", self.requests_per_month, low=1.0)
         _positive("duration_ms", self.duration_ms)
-        _whole("peak_concurrency", self.peak_concurrency, low=1)
-        _whole("memory_mb", self.memory_mb, low=_data.limit_value("memory_min"))
+        whole("peak_concurrency", self.peak_concurrency, low=1)
+        whole("memory_mb", self.memory_mb, low=_data.limit_value("memory_min"))
         pricing.check_arch(self.arch)
         _positive("active_hours_per_month", self.active_hours_per_month, high=HOURS_PER_MONTH)
-        _number("init_ms", self.init_ms)
-        _number("cold_start_fraction", self.cold_start_fraction, high=1.0)
+        number("init_ms", self.init_ms)
+        number("cold_start_fraction", self.cold_start_fraction, high=1.0)
         _positive("cpu_fraction", self.cpu_fraction, high=1.0)
         for name in ("can_queue", "interruptible", "steady_for_a_year", "multi_az"):
             if not isinstance(getattr(self, name), bool):
@@ -273,7 +275,7 @@ class Assumptions:
         _positive("target_utilisation", self.target_utilisation, high=1.0)
         _positive("fargate_task_vcpu", self.fargate_task_vcpu)
         _positive("fargate_task_memory_gb", self.fargate_task_memory_gb)
-        _number("prefer_managed_within", self.prefer_managed_within, high=1.0)
+        number("prefer_managed_within", self.prefer_managed_within, high=1.0)
 
 
 # --- the result -----------------------------------------------------------------------------
@@ -326,7 +328,7 @@ class Recommendation:
         return self.option(self.choice).monthly_usd  # type: ignore[return-value]
 
     def option(self, key: str) -> OptionCost:
-        _choice("option", key, tuple(OPTIONS))
+        choice("option", key, tuple(OPTIONS))
         return next(o for o in self.options if o.option == key)
 
     def table(self) -> pd.DataFrame:
@@ -355,10 +357,10 @@ def fleet_size(vcpus_needed: float, vcpus_per_unit: float, target_utilisation: f
                minimum: int = 1) -> int:
     """Instances (or tasks) of ``vcpus_per_unit`` each to carry ``vcpus_needed`` busy vCPUs
     while running at most ``target_utilisation`` of their capacity; at least ``minimum``."""
-    vcpus_needed = _number("vcpus_needed", vcpus_needed)
+    vcpus_needed = number("vcpus_needed", vcpus_needed)
     vcpus_per_unit = _positive("vcpus_per_unit", vcpus_per_unit)
     target_utilisation = _positive("target_utilisation", target_utilisation, high=1.0)
-    minimum = _whole("minimum", minimum, low=1)
+    minimum = whole("minimum", minimum, low=1)
     return max(minimum, math.ceil(round(vcpus_needed / (vcpus_per_unit * target_utilisation), 9)))
 
 
@@ -473,8 +475,8 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
             why = ["the work cannot be interrupted, and AWS may reclaim Spot capacity"] + why
         options.append(OptionCost(key, OPTIONS[key], usd, not why, n, p99_warm, tuple(why)))
 
-    choice = _choose(options, a.prefer_managed_within)
-    rec = Recommendation(workload=w, assumptions=a, choice=choice, options=tuple(options),
+    chosen = _choose(options, a.prefer_managed_within)
+    rec = Recommendation(workload=w, assumptions=a, choice=chosen, options=tuple(options),
                          reasons=(), violations=tuple(violations), instance_type=itype,
                          fleet_instances=n)
     return replace(rec, reasons=tuple(_reasons(rec, vcpus, sized_for, lambda_costs, middle)))

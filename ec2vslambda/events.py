@@ -22,7 +22,7 @@ import json
 import uuid
 from urllib.parse import quote_plus, urlencode
 
-from .pricing import _choice, _whole
+from .validation import choice, whole
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -57,7 +57,7 @@ def s3_put_event(bucket: str, key: str, size_bytes: int, *, region: str = REGION
     """
     bucket = _text("bucket", bucket)
     key = _text("key", key)
-    size_bytes = _whole("size_bytes", size_bytes)
+    size_bytes = whole("size_bytes", size_bytes)
     request_id = _stable_id("s3", bucket, key, size_bytes).replace("-", "")[:16].upper()
     return {"Records": [{
         "eventVersion": "2.1",
@@ -91,7 +91,7 @@ def http_api_event(method: str, path: str, *, query: dict[str, str] | None = Non
     ``body`` may be a dict (sent as JSON) or a string. Header names are lower-cased, as API
     Gateway delivers them.
     """
-    method = _choice("method", method, HTTP_METHODS)
+    method = choice("method", method, HTTP_METHODS)
     path = _text("path", path)
     if not path.startswith("/"):
         raise ValueError(f"path={path!r} is not allowed; allowed: a path starting with '/'")

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .pricing import _choice, _number, _whole
+from .validation import choice, number, whole
 
 
 class FixedTracker:
@@ -64,7 +64,7 @@ class FixedKeepAlive:
     keep_alive_s: float = 600.0
 
     def __post_init__(self) -> None:
-        _number("keep_alive_s", self.keep_alive_s, low=0.0)
+        number("keep_alive_s", self.keep_alive_s, low=0.0)
 
     def tracker(self) -> FixedTracker:
         return FixedTracker(float(self.keep_alive_s))
@@ -89,15 +89,15 @@ class HybridHistogram:
     forecast_samples: int = 10
 
     def __post_init__(self) -> None:
-        _number("bin_s", self.bin_s, low=1e-3)
-        _number("range_s", self.range_s, low=self.bin_s)
-        _number("head_percentile", self.head_percentile, low=0.0, high=100.0)
-        _number("tail_percentile", self.tail_percentile, low=self.head_percentile, high=100.0)
-        _number("margin", self.margin, low=0.0, high=0.99)
-        _number("cv_threshold", self.cv_threshold, low=0.0)
-        _whole("min_samples", self.min_samples, low=1)
-        _number("out_of_range_share", self.out_of_range_share, low=0.0, high=1.0)
-        _whole("forecast_samples", self.forecast_samples, low=1)
+        number("bin_s", self.bin_s, low=1e-3)
+        number("range_s", self.range_s, low=self.bin_s)
+        number("head_percentile", self.head_percentile, low=0.0, high=100.0)
+        number("tail_percentile", self.tail_percentile, low=self.head_percentile, high=100.0)
+        number("margin", self.margin, low=0.0, high=0.99)
+        number("cv_threshold", self.cv_threshold, low=0.0)
+        whole("min_samples", self.min_samples, low=1)
+        number("out_of_range_share", self.out_of_range_share, low=0.0, high=1.0)
+        whole("forecast_samples", self.forecast_samples, low=1)
 
     def tracker(self) -> HybridTracker:
         return HybridTracker(self)
@@ -180,9 +180,9 @@ def shaped_workload(shape: str, rate_per_hour: float, hours: float = 24.0, *,
     """
     from . import workloads as _w
 
-    shape = _choice("shape", shape, SHAPES)
-    rate_per_hour = _number("rate_per_hour", rate_per_hour, low=1e-3, high=1e7)
-    span_s = _number("hours", hours, low=1e-3, high=24.0 * 366) * 3600.0
+    shape = choice("shape", shape, SHAPES)
+    rate_per_hour = number("rate_per_hour", rate_per_hour, low=1e-3, high=1e7)
+    span_s = number("hours", hours, low=1e-3, high=24.0 * 366) * 3600.0
     rate_per_s = rate_per_hour / 3600.0
     if shape == "poisson":
         return _w.poisson(rate_per_s, span_s, duration_ms=duration_ms, seed=seed)
@@ -201,8 +201,8 @@ def poisson_cold_start_ratio(rate_per_s: float, keep_alive_s: float) -> float:
     One environment suffices; a request is cold when the gap since the previous one exceeds the
     keep-alive, which for exponential gaps happens with probability ``exp(-rate × keep_alive)``.
     """
-    rate_per_s = _number("rate_per_s", rate_per_s)
-    keep_alive_s = _number("keep_alive_s", keep_alive_s)
+    rate_per_s = number("rate_per_s", rate_per_s)
+    keep_alive_s = number("keep_alive_s", keep_alive_s)
     return math.exp(-rate_per_s * keep_alive_s)
 
 
@@ -226,7 +226,7 @@ def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000)
             w = shaped_workload(shape, rate, hours, duration_ms=duration_ms, seed=seed)
             for minutes in keep_alive_min:
                 r = simulate_lambda(w.arrivals_s, w.durations_ms, init_ms=init_ms,
-                                    keep_alive_s=_number("keep_alive_min", minutes) * 60.0,
+                                    keep_alive_s=number("keep_alive_min", minutes) * 60.0,
                                     memory_mb=memory_mb, with_cost=False)
                 rows.append({"shape": shape, "rate_per_hour": rate, "keep_alive_min": minutes,
                              "requests": r.requests, "cold_starts": r.cold_starts,

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import data as _data
-from .pricing import _number
+from .validation import number, whole
 
 DEFAULT_WARM_SIGMA = 0.25
 MAX_WARM_SIGMA = 2.0
@@ -60,23 +60,20 @@ class TailLatency:
 def _check_inputs(cold_fraction: object, init_ms: object, warm_ms: object,
                   warm_sigma: object) -> tuple[float, float, float, float]:
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
-    cold_fraction = _number("cold_fraction", cold_fraction, high=1.0)
-    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    warm_ms = _number("warm_ms", warm_ms, high=timeout_ms)
+    cold_fraction = number("cold_fraction", cold_fraction, high=1.0)
+    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    warm_ms = number("warm_ms", warm_ms, high=timeout_ms)
     if warm_ms <= 0:
         raise ValueError(f"warm_ms={warm_ms!r} is out of range; allowed: more than 0 up to "
                          f"{timeout_ms:,g}")
-    warm_sigma = _number("warm_sigma", warm_sigma, high=MAX_WARM_SIGMA)
+    warm_sigma = number("warm_sigma", warm_sigma, high=MAX_WARM_SIGMA)
     return cold_fraction, init_ms, warm_ms, warm_sigma
 
 
 def _check_percentiles(percentiles: Iterable[object]) -> tuple[int, ...]:
     checked = []
     for p in percentiles:
-        number = _number("percentiles", p, low=1, high=99)
-        if number != int(number):
-            raise ValueError(f"percentiles={p!r} is not a whole number; allowed: 1 to 99")
-        checked.append(int(number))
+        checked.append(whole("percentiles", p, low=1, high=99))
     if not checked:
         raise ValueError("percentiles=() is empty; allowed: one or more whole numbers 1 to 99")
     return tuple(checked)
@@ -160,7 +157,7 @@ def sample_latencies_ms(n: int, cold_fraction: float, init_ms: float, warm_ms: f
     """
     import numpy as np
 
-    n = int(_number("n", n, low=1, high=10_000_000))
+    n = int(number("n", n, low=1, high=10_000_000))
     c, init, warm, sigma = _check_inputs(cold_fraction, init_ms, warm_ms, warm_sigma)
     rng = np.random.default_rng(seed)
     warm_draws = warm * np.exp(sigma * rng.standard_normal(n))

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import data as _data
-from .pricing import _number, _whole
+from .validation import number, whole
 
 Handler = Callable[[object, "InvokeContext"], object]
 Module = Callable[["ExecutionEnvironment"], Handler]
@@ -127,13 +127,13 @@ class LambdaModel:
             raise ValueError(f"module={module!r} is not callable; allowed: a function that "
                              "takes the environment and returns a handler")
         self._module = module
-        self.init_ms = _number("init_ms", init_ms,
+        self.init_ms = number("init_ms", init_ms,
                                high=_data.limit_value("init_timeout") * 1000.0)
-        self.keep_alive_ms = _number("keep_alive_ms", keep_alive_ms)
+        self.keep_alive_ms = number("keep_alive_ms", keep_alive_ms)
         self.max_lifetime_ms = (None if max_lifetime_ms is None
-                                else _number("max_lifetime_ms", max_lifetime_ms, low=1.0))
+                                else number("max_lifetime_ms", max_lifetime_ms, low=1.0))
         default_limit = _data.limit_value("concurrency_default")
-        self.concurrency_limit = _whole("concurrency_limit", concurrency_limit
+        self.concurrency_limit = whole("concurrency_limit", concurrency_limit
                                         if concurrency_limit is not None else default_limit,
                                         low=1)
         self.version = 1
@@ -145,7 +145,7 @@ class LambdaModel:
     # -- time and housekeeping
     def _advance(self, at_ms: object) -> float:
         given = at_ms
-        at_ms = _number("at_ms", at_ms)
+        at_ms = number("at_ms", at_ms)
         if at_ms < self._clock_ms:
             raise ValueError(f"at_ms={given!r} is out of range; allowed: {self._clock_ms:g} or "
                              "later (events must arrive in time order)")
@@ -173,7 +173,7 @@ class LambdaModel:
                duration_ms: float = 50.0) -> Invocation:
         """A request arrives at ``at_ms``; its handler runs for ``duration_ms`` (simulated)."""
         at_ms = self._advance(at_ms)
-        duration_ms = _number("duration_ms", duration_ms,
+        duration_ms = number("duration_ms", duration_ms,
                               high=_data.limit_value("timeout_max") * 1000.0)
         request_id = len(self.invocations) + 1
         idle = [e for e in self.live_environments()
@@ -272,8 +272,8 @@ def demo_module(env: ExecutionEnvironment) -> Handler:
 
 def concurrency_needed(requests_per_s: float, duration_ms: float) -> float:
     """Average concurrent executions for a steady request rate (Little's law: rate x duration)."""
-    requests_per_s = _number("requests_per_s", requests_per_s)
-    duration_ms = _number("duration_ms", duration_ms,
+    requests_per_s = number("requests_per_s", requests_per_s)
+    duration_ms = number("duration_ms", duration_ms,
                           high=_data.limit_value("timeout_max") * 1000.0)
     return requests_per_s * duration_ms / 1000.0
 
@@ -285,8 +285,8 @@ def max_environments_after(seconds: float, *, account_limit: int | None = None) 
     ``lambda_limits.csv``), capped by the account's concurrency limit. The model counts whole
     10-second steps, with the first step available at once.
     """
-    seconds = _number("seconds", seconds)
-    limit = _whole("account_limit", account_limit if account_limit is not None
+    seconds = number("seconds", seconds)
+    limit = whole("account_limit", account_limit if account_limit is not None
                    else _data.limit_value("concurrency_default"), low=1)
     rate = _data.limit_value("scaling_rate")
     steps = math.floor(seconds / 10.0) + 1
@@ -298,8 +298,8 @@ def seconds_to_reach(environments: int, *, account_limit: int | None = None) -> 
 
     ``None`` when the account limit is below the target (raise the limit first).
     """
-    environments = _whole("environments", environments, low=1)
-    limit = _whole("account_limit", account_limit if account_limit is not None
+    environments = whole("environments", environments, low=1)
+    limit = whole("account_limit", account_limit if account_limit is not None
                    else _data.limit_value("concurrency_default"), low=1)
     if environments > limit:
         return None

@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from . import data as _data
-from .pricing import _choice, _number, _whole
+from .validation import choice, number, whole
 
 MS_PER_S = 1000.0
 INVOCATION_TYPES = ("sync", "async")
@@ -85,21 +85,21 @@ class WorkloadNeeds:
     package_mb: float = 0.0
 
     def __post_init__(self) -> None:
-        _number("duration_ms", self.duration_ms)
-        _number("memory_mb", self.memory_mb)
-        _number("payload_mb", self.payload_mb)
-        _choice("invocation", self.invocation, INVOCATION_TYPES)
-        _number("tmp_mb", self.tmp_mb)
-        _whole("peak_concurrency", self.peak_concurrency, low=1)
+        number("duration_ms", self.duration_ms)
+        number("memory_mb", self.memory_mb)
+        number("payload_mb", self.payload_mb)
+        choice("invocation", self.invocation, INVOCATION_TYPES)
+        number("tmp_mb", self.tmp_mb)
+        whole("peak_concurrency", self.peak_concurrency, low=1)
         if not isinstance(self.needs_state, bool):
             raise ValueError(f"needs_state={self.needs_state!r} is not allowed; allowed: True, "
                              "False")
         if self.latency_target_ms is not None:
-            _number("latency_target_ms", self.latency_target_ms, what="a number above 0, or None")
+            number("latency_target_ms", self.latency_target_ms, what="a number above 0, or None")
             if self.latency_target_ms <= 0:
                 raise ValueError(f"latency_target_ms={self.latency_target_ms!r} is out of range; "
                                  "allowed: a number above 0, or None")
-        _number("package_mb", self.package_mb)
+        number("package_mb", self.package_mb)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -256,7 +256,7 @@ def check_workload(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) ->
     """
     if not isinstance(needs, WorkloadNeeds):
         raise ValueError(f"needs={needs!r} is not allowed; allowed: a WorkloadNeeds")
-    init_ms = _number("init_ms", init_ms)
+    init_ms = number("init_ms", init_ms)
     checks = (_check_timeout(needs), _check_memory(needs), _check_payload(needs),
               _check_tmp(needs), _check_package(needs), _check_concurrency(needs),
               _check_init(init_ms), _check_state(needs), _check_latency(needs, init_ms))

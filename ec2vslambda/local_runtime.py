@@ -44,7 +44,7 @@ from datetime import datetime
 from multiprocessing.connection import Connection, wait
 
 from . import localaws
-from .pricing import _number, _whole
+from .validation import number, whole
 
 _CONTEXT = multiprocessing.get_context("spawn")
 LAMBDA = "lambda"
@@ -308,8 +308,8 @@ class _Design:
 
     def wait_for(self, count: int, timeout_s: float = 60.0) -> list[Invocation]:
         """Block until ``count`` events in all have been handled; return every invocation."""
-        count = _whole("count", count)
-        timeout_s = _number("timeout_s", timeout_s, low=0.0)
+        count = whole("count", count)
+        timeout_s = number("timeout_s", timeout_s, low=0.0)
         deadline = time.monotonic() + timeout_s
         with self._changed:
             while len(self._results) < count:
@@ -349,8 +349,8 @@ class LocalLambdaRuntime(_Design):
         super().__init__()
         self.config = config
         self.queue_url = queue_url
-        self.max_concurrency = _whole("max_concurrency", max_concurrency, low=1, high=64)
-        self.idle_timeout_s = _number("idle_timeout_s", idle_timeout_s, low=0.0, high=3600.0)
+        self.max_concurrency = whole("max_concurrency", max_concurrency, low=1, high=64)
+        self.idle_timeout_s = number("idle_timeout_s", idle_timeout_s, low=0.0, high=3600.0)
         self._allow_real_aws = allow_real_aws
         self._environments: list[_Environment] = []
         self._lock = threading.Lock()
@@ -388,7 +388,7 @@ class LocalLambdaRuntime(_Design):
 
     def wait_until_idle(self, timeout_s: float = 60.0) -> float:
         """Block until every environment has been shut down for idleness; return seconds waited."""
-        timeout_s = _number("timeout_s", timeout_s, low=0.0)
+        timeout_s = number("timeout_s", timeout_s, low=0.0)
         started = time.monotonic()
         while self.warm_environments:
             if self._failure is not None or time.monotonic() - started > timeout_s:
@@ -543,7 +543,7 @@ class AlwaysOnWorker(_Design):
         super().__init__()
         self.config = config
         self.queue_url = queue_url
-        self.process_count = _whole("processes", processes, low=1, high=64)
+        self.process_count = whole("processes", processes, low=1, high=64)
         self._allow_real_aws = allow_real_aws
         self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
         self.boot_ms: list[float] = []
@@ -651,7 +651,7 @@ def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
     from .keepalive import poisson_cold_start_ratio
     from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
 
-    uploads_per_month = _number("uploads_per_month", uploads_per_month)
+    uploads_per_month = number("uploads_per_month", uploads_per_month)
     return poisson_cold_start_ratio(uploads_per_month / (HOURS_PER_MONTH * SECONDS_PER_HOUR),
                                     keep_alive_s)
 

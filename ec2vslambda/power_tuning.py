@@ -38,7 +38,7 @@ import pandas as pd
 
 from . import data as _data
 from . import pricing as _pricing
-from .pricing import _number, _whole
+from .validation import choice, number, whole
 
 #: Memory settings tried by default, MB: Power Tuning's usual sizes, the one-vCPU point and the
 #: largest setting. Each is checked against ``lambda_limits.csv`` when used.
@@ -78,8 +78,8 @@ def relative_duration(vcpus: float, parallel_fraction: float = 0.0) -> float:
 
     Amdahl's law with the serial part capped at one vCPU: ``(1-p)/min(vcpus,1) + p/vcpus``.
     """
-    vcpus = _number("vcpus", vcpus, low=0.0)
-    p = _number("parallel_fraction", parallel_fraction, low=0.0, high=1.0)
+    vcpus = number("vcpus", vcpus, low=0.0)
+    p = number("parallel_fraction", parallel_fraction, low=0.0, high=1.0)
     if vcpus == 0:
         raise ValueError("vcpus=0 is out of range; allowed: more than 0")
     return (1.0 - p) / min(vcpus, 1.0) + p / vcpus
@@ -98,7 +98,7 @@ def duration_at_memory_ms(base_duration_ms: float, base_memory_mb: int, memory_m
 
     Returns the modelled duration in ms (not rounded: billing rounds it, see :func:`tune`).
     """
-    base_duration_ms = _number("base_duration_ms", base_duration_ms, low=0.0)
+    base_duration_ms = number("base_duration_ms", base_duration_ms, low=0.0)
     base = relative_duration(vcpus_at_memory(base_memory_mb), parallel_fraction)
     target = relative_duration(vcpus_at_memory(memory_mb), parallel_fraction)
     return base_duration_ms * target / base
@@ -253,12 +253,12 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
         base_memory_mb = int(round(_data.limit_value("memory_per_vcpu")))
     base_memory_mb = _pricing.check_memory_mb(base_memory_mb)
     settings = _memory_settings(memory_mb)
-    parallel_fraction = _number("parallel_fraction", parallel_fraction, high=1.0)
-    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    cold_start_ratio = _number("cold_start_ratio", cold_start_ratio, high=1.0)
+    parallel_fraction = number("parallel_fraction", parallel_fraction, high=1.0)
+    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    cold_start_ratio = number("cold_start_ratio", cold_start_ratio, high=1.0)
     arch = _pricing.check_arch(arch)
-    balanced_weight = _number("balanced_weight", balanced_weight, high=1.0)
-    tie_tolerance = _number("tie_tolerance", tie_tolerance, high=1.0)
+    balanced_weight = number("balanced_weight", balanced_weight, high=1.0)
+    tie_tolerance = number("tie_tolerance", tie_tolerance, high=1.0)
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
 
     rows = []
@@ -305,7 +305,7 @@ def compare_picks(name: str, values: Iterable[object], **inputs) -> pd.DataFrame
     per value with the three picks and the cost at the cheapest."""
     allowed = ("base_duration_ms", "base_memory_mb", "memory_mb", "parallel_fraction",
                "init_ms", "cold_start_ratio", "arch", "balanced_weight", "tie_tolerance")
-    name = _pricing._choice("name", name, allowed)
+    name = choice("name", name, allowed)
     rows = []
     for value in values:
         result = tune(**{**REFERENCE, **inputs, name: value})
@@ -328,7 +328,7 @@ def collatz_steps_total(limit: int) -> int:
     Pure Python on purpose: it runs on one core, holds the interpreter lock, and gives the same
     answer everywhere, so a learner can time it and check it did the same work.
     """
-    limit = _whole("limit", limit, low=1, high=10_000_000)
+    limit = whole("limit", limit, low=1, high=10_000_000)
     total = 0
     for start in range(1, limit + 1):
         n = start
@@ -345,7 +345,7 @@ def measure_duration_ms(job: Callable[[], object] | None = None, *, repeats: int
     The median shrugs off a slow first run or a busy moment; the result still varies from run
     to run and machine to machine, so notebooks show it only where the output is sanitised.
     """
-    repeats = _whole("repeats", repeats, low=1, high=1000)
+    repeats = whole("repeats", repeats, low=1, high=1000)
     if job is None:
         def job() -> int:
             return collatz_steps_total(30_000)

@@ -23,6 +23,7 @@ import math
 from dataclasses import asdict, dataclass
 
 from . import data as _data
+from .validation import choice, flag, number, whole
 
 HOURS_PER_MONTH = 730.0
 SECONDS_PER_HOUR = 3600.0
@@ -30,57 +31,21 @@ MB_PER_GB = 1024.0
 EC2_MINIMUM_BILLED_S = 60.0
 
 
-# --- validation -----------------------------------------------------------------------------
-
-def _number(name: str, value: object, *, low: float | None = 0.0, high: float | None = None,
-            what: str | None = None) -> float:
-    """Check that ``value`` is a finite number in [low, high]; return it as float."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}={value!r} is not a number; allowed: {what or _range(low, high)}")
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
-        raise ValueError(f"{name}={value!r} is not a finite number; allowed: "
-                         f"{what or _range(low, high)}")
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise ValueError(f"{name}={value!r} is out of range; allowed: {what or _range(low, high)}")
-    return number
-
-
-def _range(low: float | None, high: float | None) -> str:
-    if low is not None and high is not None:
-        return f"{low:,g} to {high:,g}"
-    if low is not None:
-        return f"{low:,g} or more"
-    return f"at most {high:,g}"
-
-
-def _whole(name: str, value: object, *, low: float = 0.0, high: float | None = None) -> int:
-    number = _number(name, value, low=low, high=high)
-    if number != int(number):
-        raise ValueError(f"{name}={value!r} is not a whole number; allowed: whole numbers "
-                         f"{_range(low, high)}")
-    return int(number)
-
-
-def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise ValueError(f"{name}={value!r} is not allowed; allowed: {', '.join(allowed)}")
-    return str(value)
-
+# --- validation of Lambda settings -------------------------------------------------------
 
 def check_memory_mb(memory_mb: object) -> int:
     """Validate a Lambda memory setting against ``lambda_limits.csv``; return it as int."""
-    return _whole("memory_mb", memory_mb, low=_data.limit_value("memory_min"),
+    return whole("memory_mb", memory_mb, low=_data.limit_value("memory_min"),
                   high=_data.limit_value("memory_max"))
 
 
 def check_duration_ms(duration_ms: object, name: str = "duration_ms") -> float:
     """Validate one invocation's duration against Lambda's timeout."""
-    return _number(name, duration_ms, low=0.0, high=_data.limit_value("timeout_max") * 1000.0)
+    return number(name, duration_ms, low=0.0, high=_data.limit_value("timeout_max") * 1000.0)
 
 
 def check_arch(arch: object) -> str:
-    return _choice("arch", arch, _data.lambda_prices().architectures)
+    return choice("arch", arch, _data.lambda_prices().architectures)
 
 
 # --- Lambda ---------------------------------------------------------------------------------
@@ -97,7 +62,7 @@ def tiered_compute_usd(gb_seconds: float, arch: str = "x86_64", *, free_gb_s: fl
 
     ``free_gb_s`` is taken off the lowest tier first (the free tier).
     """
-    gb_seconds = _number("gb_seconds", gb_seconds)
+    gb_seconds = number("gb_seconds", gb_seconds)
     tiers = _data.lambda_prices().duration_tiers[check_arch(arch)]
     usd = 0.0
     for tier in tiers:
@@ -164,22 +129,21 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
         environments, if it differs from ``duration_ms``.
     """
     prices = _data.lambda_prices()
-    requests = _number("requests", requests)
+    requests = number("requests", requests)
     duration_ms = check_duration_ms(duration_ms)
     memory_mb = check_memory_mb(memory_mb)
     arch = check_arch(arch)
-    if not isinstance(free_tier, bool):
-        raise ValueError(f"free_tier={free_tier!r} is not allowed; allowed: True, False")
-    ephemeral_mb = _whole("ephemeral_mb", ephemeral_mb, low=_data.limit_value("tmp_min"),
+    free_tier = flag("free_tier", free_tier)
+    ephemeral_mb = whole("ephemeral_mb", ephemeral_mb, low=_data.limit_value("tmp_min"),
                           high=_data.limit_value("tmp_max"))
-    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    cold_start_ratio = _number("cold_start_ratio", cold_start_ratio, high=1.0)
-    provisioned_concurrency = _whole("provisioned_concurrency", provisioned_concurrency,
+    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    cold_start_ratio = number("cold_start_ratio", cold_start_ratio, high=1.0)
+    provisioned_concurrency = whole("provisioned_concurrency", provisioned_concurrency,
                                      high=_data.limit_value("concurrency_default") * 1000)
-    provisioned_hours = _number("provisioned_hours", provisioned_hours, high=HOURS_PER_MONTH)
+    provisioned_hours = number("provisioned_hours", provisioned_hours, high=HOURS_PER_MONTH)
     if provisioned_share is None:
         provisioned_share = 1.0 if provisioned_concurrency and provisioned_hours else 0.0
-    provisioned_share = _number("provisioned_share", provisioned_share, high=1.0)
+    provisioned_share = number("provisioned_share", provisioned_share, high=1.0)
     provisioned_duration_ms = duration_ms if provisioned_duration_ms is None else \
         check_duration_ms(provisioned_duration_ms, "provisioned_duration_ms")
     if provisioned_share > 0 and not (provisioned_concurrency and provisioned_hours):
@@ -271,10 +235,10 @@ def ec2_cost(instance_type: str, hours: float, *, count: int = 1,
              pricing: str = "on_demand") -> Ec2Cost:
     """Cost of ``count`` instances of ``instance_type`` each running ``hours``."""
     spec = instance(instance_type)
-    hours = _number("hours", hours)
-    count = _whole("count", count)
+    hours = number("hours", hours)
+    count = whole("count", count)
     discounts = _data.ec2_prices().discounts
-    pricing = _choice("pricing", pricing, tuple(m for m in PRICING_MODELS if m in discounts))
+    pricing = choice("pricing", pricing, tuple(m for m in PRICING_MODELS if m in discounts))
     discount = discounts[pricing]
     billed_h = ec2_billed_seconds(hours * SECONDS_PER_HOUR) / SECONDS_PER_HOUR
     rate = spec.usd_per_hour * (1.0 - discount)
@@ -297,8 +261,8 @@ def ec2_capacity_requests(instance_type: str, duration_ms: float, *, count: int 
     """
     spec = instance(instance_type)
     duration_ms = check_duration_ms(duration_ms)
-    count = _whole("count", count)
-    slots = spec.vcpu if concurrency_per_instance is None else _whole(
+    count = whole("count", count)
+    slots = spec.vcpu if concurrency_per_instance is None else whole(
         "concurrency_per_instance", concurrency_per_instance, low=1)
     if duration_ms == 0:
         return math.inf

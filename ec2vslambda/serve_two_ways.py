@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
-from .pricing import _choice, _number, _whole
+from .validation import choice, number, whole
 
 LOOPBACK = "127.0.0.1"
 THUMBNAIL_PREFIX = "thumbnails/"
@@ -52,7 +52,7 @@ def plan_thumbnail(key: str, size_bytes: int) -> dict[str, object]:
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"key={key!r} is not allowed; allowed: a non-empty object key")
-    size_bytes = _whole("size_bytes", size_bytes)
+    size_bytes = whole("size_bytes", size_bytes)
     plan: dict[str, object] = {"source_key": key, "size_bytes": size_bytes, "action": "skip",
                                "thumbnail_key": None, "content_type": None}
     suffix = PurePosixPath(key).suffix.lower()
@@ -115,7 +115,7 @@ class LambdaContext:
     _deadline: float = field(default=0.0, repr=False)
 
     def __post_init__(self) -> None:
-        _number("timeout_s", self.timeout_s)
+        number("timeout_s", self.timeout_s)
         self._deadline = time.monotonic() + self.timeout_s
 
     @property
@@ -220,8 +220,8 @@ class PlanServer:
     """
 
     def __init__(self, host: str = LOOPBACK, port: int = 0) -> None:
-        self.host = _choice("host", host, (LOOPBACK,))
-        self.requested_port = _whole("port", port, high=65535)
+        self.host = choice("host", host, (LOOPBACK,))
+        self.requested_port = whole("port", port, high=65535)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -274,8 +274,8 @@ def call_server(url: str, key: str, size_bytes: int, *, method: str = "POST",
     """
     if not isinstance(url, str) or urlsplit(url).hostname != LOOPBACK:
         raise ValueError(f"url={url!r} is not allowed; allowed: an http://{LOOPBACK}:PORT address")
-    method = _choice("method", method, ("GET", "POST"))
-    timeout_s = _number("timeout_s", timeout_s, low=0.001, high=60.0)
+    method = choice("method", method, ("GET", "POST"))
+    timeout_s = number("timeout_s", timeout_s, low=0.001, high=60.0)
     if method == "GET":
         request = urllib.request.Request(
             f"{url}{ROUTE}?{urlencode({'key': key, 'size_bytes': size_bytes})}", method="GET")

@@ -51,7 +51,7 @@ import numpy as np
 from . import data as _data
 from . import pricing
 from .keepalive import FixedKeepAlive, FixedTracker, HybridHistogram
-from .pricing import _number, _whole
+from .validation import number, whole
 from .workloads import check_requests
 
 PERCENTILES = (50, 95, 99)
@@ -140,7 +140,7 @@ class LambdaResult:
         concurrency and cost (no free tier) of the requests that arrived in the bin."""
         import pandas as pd
 
-        bin_s = _number("bin_s", bin_s, low=1e-3)
+        bin_s = number("bin_s", bin_s, low=1e-3)
         span = max(self.horizon_s, float(self.arrivals_s[-1]) if self.requests else 0.0)
         edges = np.arange(0.0, span + bin_s, bin_s)
         which = np.searchsorted(edges, self.arrivals_s, side="right") - 1
@@ -206,15 +206,15 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     """
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
     arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
-    keep_alive_s = _number("keep_alive_s", keep_alive_s, low=0.0)
-    init_ms = _number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    keep_alive_s = number("keep_alive_s", keep_alive_s, low=0.0)
+    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
     if concurrency_limit is None:
         concurrency_limit = int(_data.limit_value("concurrency_default"))
-    limit = _whole("concurrency_limit", concurrency_limit, low=1, high=1e9)
+    limit = whole("concurrency_limit", concurrency_limit, low=1, high=1e9)
     if max_new_envs_per_10s is None:
         max_new_envs_per_10s = int(_data.limit_value("scaling_rate"))
-    rate = _whole("max_new_envs_per_10s", max_new_envs_per_10s, low=1, high=1e9)
-    provisioned = _whole("provisioned", provisioned, high=limit)
+    rate = whole("max_new_envs_per_10s", max_new_envs_per_10s, low=1, high=1e9)
+    provisioned = whole("provisioned", provisioned, high=limit)
     policy = _check_policy(policy, keep_alive_s)
     memory_mb = pricing.check_memory_mb(memory_mb)
     arch = pricing.check_arch(arch)
@@ -254,7 +254,7 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     billed_ms = np.ceil(np.round(latency[served] / step_ms, 6)) * step_ms
     n_served = int(served.sum())
     last_end = float(np.max(ends[served])) if n_served else 0.0
-    horizon = last_end if horizon_s is None else _number(
+    horizon = last_end if horizon_s is None else number(
         "horizon_s", horizon_s, low=float(arrivals[-1]) if n else 0.0)
 
     cost = None
@@ -423,12 +423,12 @@ class Autoscaling:
     evaluation_s: float = 60.0
 
     def __post_init__(self) -> None:
-        _number("target_utilisation", self.target_utilisation, low=0.01, high=1.0)
-        _number("warmup_s", self.warmup_s)
-        _number("scale_in_cooldown_s", self.scale_in_cooldown_s)
-        _whole("min_instances", self.min_instances, low=1, high=10_000)
-        _whole("max_instances", self.max_instances, low=self.min_instances, high=10_000)
-        _number("evaluation_s", self.evaluation_s, low=1.0)
+        number("target_utilisation", self.target_utilisation, low=0.01, high=1.0)
+        number("warmup_s", self.warmup_s)
+        number("scale_in_cooldown_s", self.scale_in_cooldown_s)
+        whole("min_instances", self.min_instances, low=1, high=10_000)
+        whole("max_instances", self.max_instances, low=self.min_instances, high=10_000)
+        number("evaluation_s", self.evaluation_s, low=1.0)
 
 
 @dataclass
@@ -470,7 +470,7 @@ class Ec2Result:
         """Per time bin: requests, latency percentiles, instances running and their cost."""
         import pandas as pd
 
-        bin_s = _number("bin_s", bin_s, low=1e-3)
+        bin_s = number("bin_s", bin_s, low=1e-3)
         edges = np.arange(0.0, self.horizon_s + bin_s, bin_s)
         which = np.searchsorted(edges, self.arrivals_s, side="right") - 1
         usd_per_s = pricing.instance(self.instance_type).usd_per_hour / pricing.SECONDS_PER_HOUR
@@ -498,14 +498,14 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     """
     arrivals, durations = check_requests(arrivals_s, durations_ms)
     spec = pricing.instance(instance_type)
-    slots = spec.vcpu if concurrency_per_instance is None else _whole(
+    slots = spec.vcpu if concurrency_per_instance is None else whole(
         "concurrency_per_instance", concurrency_per_instance, low=1, high=100_000)
     if autoscaling is not None and not isinstance(autoscaling, Autoscaling):
         raise ValueError(f"autoscaling={autoscaling!r} is not allowed; allowed: None or "
                          "Autoscaling(...)")
     low, high = ((autoscaling.min_instances, autoscaling.max_instances) if autoscaling
                  else (1, 10_000))
-    instances = _whole("instances", instances, low=low, high=high)
+    instances = whole("instances", instances, low=low, high=high)
     period = autoscaling.evaluation_s if autoscaling else 60.0
 
     fleet = [_Instance(0.0, 0.0, slot_free_s=[0.0] * slots) for _ in range(instances)]
@@ -573,7 +573,7 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     last = max(float(ends.max()) if ends.size else 0.0,
                float(arrivals[-1]) if arrivals.size else 0.0)
     if horizon_s is not None:
-        _number("horizon_s", horizon_s,
+        number("horizon_s", horizon_s,
                 low=float(arrivals[-1]) if arrivals.size else 0.0)  # the fleet waits for work
     horizon = last if horizon_s is None else max(float(horizon_s), last)
     while tick <= horizon:

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from . import data as _data
-from .pricing import _number, _whole
+from .validation import number, whole
 
 MINUTES_PER_DAY = 1440
 SECONDS_PER_DAY = 86_400.0
@@ -92,7 +92,7 @@ class Workload:
 
     def head(self, count: int) -> Workload:
         """The first ``count`` requests (for quick runs and benchmarks)."""
-        count = _whole("count", count)
+        count = whole("count", count)
         ids = None if self.function_ids is None else self.function_ids[:count]
         return Workload(self.arrivals_s[:count], self.durations_ms[:count], self.name, ids)
 
@@ -143,8 +143,8 @@ class LogNormalMs:
     sigma: float = 0.5
 
     def sample(self, rng: np.random.Generator, count: int) -> np.ndarray:
-        median = _number("median_ms", self.median_ms, low=0.0)
-        sigma = _number("sigma", self.sigma, low=0.0, high=5.0)
+        median = number("median_ms", self.median_ms, low=0.0)
+        sigma = number("sigma", self.sigma, low=0.0, high=5.0)
         if median == 0:
             return np.zeros(count)
         return rng.lognormal(math.log(median), sigma, count)
@@ -157,7 +157,7 @@ class ExponentialMs:
     mean_ms: float
 
     def sample(self, rng: np.random.Generator, count: int) -> np.ndarray:
-        return rng.exponential(_number("mean_ms", self.mean_ms, low=0.0), count)
+        return rng.exponential(number("mean_ms", self.mean_ms, low=0.0), count)
 
 
 DurationSpec = float | int | LogNormalMs | ExponentialMs
@@ -168,7 +168,7 @@ def durations(spec: DurationSpec, count: int, rng: np.random.Generator) -> np.nd
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
     if isinstance(spec, (LogNormalMs, ExponentialMs)):
         return np.minimum(spec.sample(rng, count), timeout_ms)
-    value = _number("duration_ms", spec, low=0.0, high=timeout_ms,
+    value = number("duration_ms", spec, low=0.0, high=timeout_ms,
                     what=f"a number of ms from 0 to {timeout_ms:,g}, LogNormalMs or ExponentialMs")
     return np.full(count, value)
 
@@ -182,7 +182,7 @@ def _make(name: str, arrivals: np.ndarray, spec: DurationSpec,
 
 
 def _window(duration_s: object) -> float:
-    return _number("duration_s", duration_s, low=0.0, high=366 * SECONDS_PER_DAY)
+    return number("duration_s", duration_s, low=0.0, high=366 * SECONDS_PER_DAY)
 
 
 def _constant_rate(rng: np.random.Generator, rate_per_s: float, start_s: float,
@@ -201,7 +201,7 @@ def _thinned(rng: np.random.Generator, rate: Callable[[np.ndarray], np.ndarray],
 def poisson(rate_per_s: float, duration_s: float, *, duration_ms: DurationSpec = 100.0,
             seed: int = 0) -> Workload:
     """Requests at a constant average rate over ``[0, duration_s)``."""
-    rate = _number("rate_per_s", rate_per_s, high=1e6)
+    rate = number("rate_per_s", rate_per_s, high=1e6)
     span = _window(duration_s)
     rng = np.random.default_rng(seed)
     return _make(f"poisson {rate:g}/s", _constant_rate(rng, rate, 0.0, span), duration_ms, rng)
@@ -216,11 +216,11 @@ def diurnal(mean_rate_per_s: float, duration_s: float = SECONDS_PER_DAY, *,
     The peak is ``peak_to_trough`` times the trough and falls at ``peak_at_s`` into each
     ``period_s`` (default: 14:00 of a 24-hour day).
     """
-    mean = _number("mean_rate_per_s", mean_rate_per_s, high=1e6)
+    mean = number("mean_rate_per_s", mean_rate_per_s, high=1e6)
     span = _window(duration_s)
-    ratio = _number("peak_to_trough", peak_to_trough, low=1.0, high=1e6)
-    period = _number("period_s", period_s, low=1.0)
-    peak_at = _number("peak_at_s", peak_at_s, low=0.0)
+    ratio = number("peak_to_trough", peak_to_trough, low=1.0, high=1e6)
+    period = number("period_s", period_s, low=1.0)
+    peak_at = number("peak_at_s", peak_at_s, low=0.0)
     amplitude = mean * (ratio - 1.0) / (ratio + 1.0)
 
     def rate(t: np.ndarray) -> np.ndarray:
@@ -235,11 +235,11 @@ def bursty(base_rate_per_s: float, burst_rate_per_s: float, duration_s: float, *
            on_s: float = 60.0, off_s: float = 540.0, duration_ms: DurationSpec = 100.0,
            seed: int = 0) -> Workload:
     """On/off traffic: each cycle has ``off_s`` at the base rate, then ``on_s`` of burst."""
-    base = _number("base_rate_per_s", base_rate_per_s, high=1e6)
-    burst = _number("burst_rate_per_s", burst_rate_per_s, high=1e6)
+    base = number("base_rate_per_s", base_rate_per_s, high=1e6)
+    burst = number("burst_rate_per_s", burst_rate_per_s, high=1e6)
     span = _window(duration_s)
-    on = _number("on_s", on_s, low=0.0)
-    off = _number("off_s", off_s, low=0.0)
+    on = number("on_s", on_s, low=0.0)
+    off = number("off_s", off_s, low=0.0)
     if on + off <= 0:
         raise ValueError(f"on_s={on_s!r} and off_s={off_s!r} add up to 0; allowed: a positive "
                          "cycle")
@@ -261,13 +261,13 @@ def flash_crowd(base_rate_per_s: float, peak_rate_per_s: float, duration_s: floa
     """A flash crowd: the base rate, then at ``start_s`` a linear climb over ``ramp_s`` to the
     peak, which holds for ``hold_s`` and then fades back to the base rate linearly over
     ``decay_s``."""
-    base = _number("base_rate_per_s", base_rate_per_s, high=1e6)
-    peak = _number("peak_rate_per_s", peak_rate_per_s, low=base, high=1e7)
+    base = number("base_rate_per_s", base_rate_per_s, high=1e6)
+    peak = number("peak_rate_per_s", peak_rate_per_s, low=base, high=1e7)
     span = _window(duration_s)
-    start = _number("start_s", start_s)
-    ramp = _number("ramp_s", ramp_s)
-    hold = _number("hold_s", hold_s)
-    decay = _number("decay_s", decay_s)
+    start = number("start_s", start_s)
+    ramp = number("ramp_s", ramp_s)
+    hold = number("hold_s", hold_s)
+    decay = number("decay_s", decay_s)
     knots_s = [0.0, start, start + ramp, start + ramp + hold, start + ramp + hold + decay]
 
     def rate(t: np.ndarray) -> np.ndarray:
@@ -283,11 +283,11 @@ def periodic(period_s: float, duration_s: float, *, per_fire: int = 1, offset_s:
              seed: int = 0) -> Workload:
     """A cron timer: ``per_fire`` requests at ``offset_s``, ``offset_s + period_s``, … before
     ``duration_s``, each delayed by a uniform jitter in ``[0, jitter_s]``."""
-    period = _number("period_s", period_s, low=1e-3)
+    period = number("period_s", period_s, low=1e-3)
     span = _window(duration_s)
-    per_fire = _whole("per_fire", per_fire, low=1, high=1e6)
-    offset = _number("offset_s", offset_s)
-    jitter = _number("jitter_s", jitter_s, high=period)
+    per_fire = whole("per_fire", per_fire, low=1, high=1e6)
+    offset = number("offset_s", offset_s)
+    jitter = number("jitter_s", jitter_s, high=period)
     rng = np.random.default_rng(seed)
     fires = np.arange(offset, span, period) if offset < span else np.empty(0)
     arrivals = np.repeat(fires, per_fire)

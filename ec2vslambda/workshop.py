@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import data as _data
 from . import pricing as _pricing
+from .validation import choice, number
 
 #: Jupyter front ends an nbgitpuller link can open, and the URL path prefix each one uses.
 NBGITPULLER_APPS = {"lab": "lab/tree", "notebook": "tree"}
@@ -70,7 +71,7 @@ def nbgitpuller_link(hub_url: str, repo_url: str, branch: str = "main", path: st
     if not isinstance(path, str) or path.startswith("/") or ".." in path.split("/"):
         raise ValueError(f"path={path!r} is not allowed; allowed: a path inside the "
                          "repository, e.g. labs/01_cold_starts_keepalive.ipynb, or ''")
-    app = _pricing._choice("app", app, tuple(NBGITPULLER_APPS))
+    app = choice("app", app, tuple(NBGITPULLER_APPS))
     folder = repo_folder(repo_url)
     urlpath = "/".join(p for p in (NBGITPULLER_APPS[app], folder, path.strip("/")) if p)
     query = urlencode({"repo": repo_url.strip(), "urlpath": urlpath, "branch": branch})
@@ -304,8 +305,8 @@ def keep_alive_for_cold_share_s(rate_per_s: float, cold_share: float) -> float:
     the gap since the previous one exceeds the window ``k``, which for a Poisson stream at
     ``rate_per_s`` happens with probability ``exp(-rate * k)``; so ``k = ln(1 / share) / rate``.
     """
-    rate_per_s = _pricing._number("rate_per_s", rate_per_s, what="a rate above 0 per second")
-    cold_share = _pricing._number("cold_share", cold_share, high=1.0,
+    rate_per_s = number("rate_per_s", rate_per_s, what="a rate above 0 per second")
+    cold_share = number("cold_share", cold_share, high=1.0,
                                   what="a share above 0 and at most 1")
     if rate_per_s == 0:
         raise ValueError("rate_per_s=0 is out of range; allowed: a rate above 0 per second")

@@ -10,7 +10,7 @@ screen is saved under ``test-artifacts/screenshots/``.
 
 The site is ``$BOOK_HTML_DIR`` if set, else ``_build/html`` (``make test`` builds it first).
 Requests to other hosts (CDNs: MathJax, require.js, Thebe) are aborted at once: the tests run
-offline, and only local files must exist. The decisions live in :mod:`ec2vslambda.site_check`.
+offline, and only local files must exist. The decisions live in `tests/site_check.py`.
 
 Without Chromium (Debian package ``chromium``) or a built site the tests skip with the reason;
 with ``REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
@@ -30,8 +30,8 @@ from urllib.parse import urljoin
 import pytest
 import yaml
 
-from ec2vslambda import site_check
 from ec2vslambda.widgets.common import HOW_TO_GO_LIVE
+from tests import site_check
 
 pytestmark = pytest.mark.browser
 

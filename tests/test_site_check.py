@@ -1,4 +1,4 @@
-"""Unit tests of the site checks (ec2vslambda.site_check), and the Colab setup cell of every
+"""Unit tests of the site checks (tests/site_check.py), and the Colab setup cell of every
 notebook. No browser, no built site needed."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import nbformat
 import pytest
 import yaml
 
-from ec2vslambda import site_check as sc
+from tests import site_check as sc
+from tools import colab_setup
 
 BOOK_ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -288,3 +289,24 @@ def test_pdf_page_count_counts_page_objects_not_the_page_tree():
            b"2 0 obj <</Type /Pages /Kids [3 0 R 4 0 R] /Count 2>> endobj\n"
            b"3 0 obj <</Type /Page /Parent 2 0 R>> endobj\n4 0 obj <</Type/Page>> endobj\n")
     assert sc.pdf_page_count(pdf) == 2
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_every_notebook_setup_cell_is_the_generated_one(notebook):
+    """One source for the setup cell (tools/colab_setup.py), with the extras the notebook uses."""
+    nb = nbformat.read(BOOK_ROOT / notebook, as_version=4)
+    assert colab_setup.first_code_cell(nb).source == colab_setup.expected_cell(nb), (
+        f"{notebook}: the setup cell differs from tools/colab_setup.py's; run "
+        "`python tools/colab_setup.py`")
+
+
+def test_a_notebook_that_starts_a_local_s3_installs_the_labs_extra():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print(1)")]
+    assert colab_setup.extras_needed(nb) == ()
+    assert '"-e", "/content/course"]' in colab_setup.cell_source()
+    nb.cells.append(nbformat.v4.new_code_cell("from ec2vslambda import localaws"))
+    assert colab_setup.extras_needed(nb) == ("labs",)
+    assert '"-e", "/content/course[labs]"' in colab_setup.expected_cell(nb)
+    lab4 = nbformat.read(BOOK_ROOT / "labs/04_thumbnail_pipeline.ipynb", as_version=4)
+    assert "[labs]" in colab_setup.first_code_cell(lab4).source

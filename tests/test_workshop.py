@@ -9,7 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from ec2vslambda import data, pricing, site_check, workshop
+from ec2vslambda import data, pricing, workshop
+from tests import site_check
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 REPO = "https://github.com/ec2-vs-lambda/ec2-vs-lambda-book"

@@ -17,6 +17,7 @@ from matplotlib.patches import Patch
 
 from .. import decide as _decide
 from .. import pricing
+from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, show_static
 
 
@@ -51,8 +52,8 @@ class DecisionInputs:
     prefer_managed_within: float = 0.1
 
     def workload(self) -> _decide.Workload:
-        cold = pricing._number("cold_start_percent", self.cold_start_percent, high=100.0)
-        target = pricing._number("latency_target_ms", self.latency_target_ms,
+        cold = number("cold_start_percent", self.cold_start_percent, high=100.0)
+        target = number("latency_target_ms", self.latency_target_ms,
                                  what="0 (no target) or more")
         return _decide.Workload(
             requests_per_month=self.requests_per_month, duration_ms=self.duration_ms,

@@ -15,8 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import keepalive as _ka
-from ..pricing import _number
 from ..simulate import LambdaResult, simulate_lambda
+from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 SWEEP_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120)
@@ -88,9 +88,9 @@ def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOut
     """Simulate the inputs, and the same traffic under the windows of :data:`SWEEP_MIN`."""
     values = {**asdict(inputs or KeepAliveInputs()), **overrides}
     i = KeepAliveInputs(**values)
-    keep_alive_s = _number("keep_alive_min", i.keep_alive_min, high=24 * 60.0) * 60.0
-    _number("rate_per_hour", i.rate_per_hour, low=0.01, high=100_000.0)
-    _number("hours", i.hours, low=0.1, high=72.0)
+    keep_alive_s = number("keep_alive_min", i.keep_alive_min, high=24 * 60.0) * 60.0
+    number("rate_per_hour", i.rate_per_hour, low=0.01, high=100_000.0)
+    number("hours", i.hours, low=0.1, high=72.0)
     workload = _ka.shaped_workload(i.shape, i.rate_per_hour, i.hours,
                                    duration_ms=i.duration_ms, seed=i.seed)
     options = dict(init_ms=i.init_ms, memory_mb=i.memory_mb)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import coldstarts, latency
-from ..pricing import _number
+from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 MEMORY_SIZES_MB = (128, 256, 512, 1024)
@@ -52,8 +52,8 @@ class Estimate:
 
 def estimate(inputs: TailInputs) -> Estimate:
     """INIT floor + extra INIT, then the percentiles; raises ValueError on bad input."""
-    cold_percent = _number("cold_percent", inputs.cold_percent, high=100.0)
-    extra = _number("extra_init_ms", inputs.extra_init_ms)
+    cold_percent = number("cold_percent", inputs.cold_percent, high=100.0)
+    extra = number("extra_init_ms", inputs.extra_init_ms)
     floor = coldstarts.init_ms(inputs.runtime, inputs.arch, inputs.memory_mb)
     result = latency.tail_latency(cold_percent / 100.0, floor + extra, inputs.warm_ms,
                                   warm_sigma=inputs.warm_sigma)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import local_runtime as _lr
 from .. import pricing
+from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 SWEEP = np.geomspace(1e3, 1e9, 61)  # uploads a month
@@ -64,7 +65,7 @@ def evaluate(inputs: ThumbnailCostInputs = ThumbnailCostInputs()) -> ThumbnailCo
     """Cost both designs at the chosen rate and over the sweep; ValueError on bad input."""
     kwargs = dict(duration_ms=inputs.warm_ms, init_ms=inputs.init_ms, memory_mb=inputs.memory_mb,
                   instance_type=inputs.instance_type,
-                  keep_alive_s=pricing._number("keep_alive_min", inputs.keep_alive_min) * 60.0)
+                  keep_alive_s=number("keep_alive_min", inputs.keep_alive_min) * 60.0)
     row = _lr.monthly_costs([inputs.uploads_per_month], **kwargs)[0]
     return ThumbnailCosts(inputs, row, pd.DataFrame(_lr.monthly_costs(SWEEP, **kwargs)))
 
