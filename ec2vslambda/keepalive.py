@@ -39,6 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lifecycle import poisson_cold_start_ratio  # noqa: F401 - part of this module's API
 from .validation import choice, number, whole
 
 
@@ -193,17 +194,6 @@ def shaped_workload(shape: str, rate_per_hour: float, hours: float = 24.0, *,
         return _w.bursty(0.0, rate_per_s * BURST_CYCLE_S / BURST_ON_S, span_s, on_s=BURST_ON_S,
                          off_s=BURST_CYCLE_S - BURST_ON_S, duration_ms=duration_ms, seed=seed)
     return _w.periodic(3600.0 / rate_per_hour, span_s, duration_ms=duration_ms, seed=seed)
-
-
-def poisson_cold_start_ratio(rate_per_s: float, keep_alive_s: float) -> float:
-    """Cold-start share of a Poisson stream whose requests are short next to the gaps.
-
-    One environment suffices; a request is cold when the gap since the previous one exceeds the
-    keep-alive, which for exponential gaps happens with probability ``exp(-rate × keep_alive)``.
-    """
-    rate_per_s = number("rate_per_s", rate_per_s)
-    keep_alive_s = number("keep_alive_s", keep_alive_s)
-    return math.exp(-rate_per_s * keep_alive_s)
 
 
 def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000),

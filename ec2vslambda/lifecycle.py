@@ -270,6 +270,19 @@ def demo_module(env: ExecutionEnvironment) -> Handler:
 
 # --- concurrency and scaling --------------------------------------------------------------------
 
+def poisson_cold_start_ratio(rate_per_s: float, keep_alive_s: float) -> float:
+    """Cold-start share of a Poisson stream whose requests are short next to the gaps.
+
+    Also :func:`ec2vslambda.keepalive.poisson_cold_start_ratio`, where lab 1 uses it.
+
+    One environment suffices; a request is cold when the gap since the previous one exceeds the
+    keep-alive, which for exponential gaps happens with probability ``exp(-rate × keep_alive)``.
+    """
+    rate_per_s = number("rate_per_s", rate_per_s)
+    keep_alive_s = number("keep_alive_s", keep_alive_s)
+    return math.exp(-rate_per_s * keep_alive_s)
+
+
 def concurrency_needed(requests_per_s: float, duration_ms: float) -> float:
     """Average concurrent executions for a steady request rate (Little's law: rate x duration)."""
     requests_per_s = number("requests_per_s", requests_per_s)

@@ -26,8 +26,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-import pandas as pd
-
 from . import data as _data
 from .validation import choice, number, whole
 
@@ -268,16 +266,26 @@ def fits_lambda(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) -> bo
     return not check_workload(needs, init_ms=init_ms)
 
 
-def violations_frame(violations: list[Violation]) -> pd.DataFrame:
-    """The violations as a table for a page: one row a limit."""
-    columns = ["limit", "needed", "Lambda allows", "unit", "what to use instead"]
-    rows = [[v.limit, _fmt(v.requested), _fmt(v.allowed), v.unit, "; ".join(v.alternatives)]
+VIOLATION_COLUMNS = ("limit", "needed", "Lambda allows", "unit", "what to use instead")
+
+
+def violation_rows(violations: list[Violation]) -> list[list[str]]:
+    """The violations as rows of display strings (columns :data:`VIOLATION_COLUMNS`)."""
+    return [[v.limit, _fmt(v.requested), _fmt(v.allowed), v.unit, "; ".join(v.alternatives)]
             for v in violations]
-    return pd.DataFrame(rows, columns=columns)
 
 
-def limits_frame(names: tuple[str, ...] | None = None) -> pd.DataFrame:
+def violations_frame(violations: list[Violation]):
+    """The violations as a pandas table for a page: one row a limit."""
+    import pandas as pd
+
+    return pd.DataFrame(violation_rows(violations), columns=list(VIOLATION_COLUMNS))
+
+
+def limits_frame(names: tuple[str, ...] | None = None):
     """The limits the checker uses, with their units and sources, straight from the CSV."""
+    import pandas as pd
+
     limits = _data.lambda_limits()
     names = names or CHECKED_LIMITS
     rows = [[n, _fmt(limits[n].value), limits[n].unit, "yes" if limits[n].adjustable else "no",

@@ -44,6 +44,7 @@ from datetime import datetime
 from multiprocessing.connection import Connection, wait
 
 from . import localaws
+from .upload_costs import cold_start_ratio, monthly_costs  # noqa: F401 - lab 4's API
 from .validation import number, whole
 
 _CONTEXT = multiprocessing.get_context("spawn")
@@ -641,42 +642,3 @@ def summarise(invocations: Sequence[Invocation]) -> dict[str, float]:
     }
 
 
-def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
-    """Share of uploads that find no warm environment, for a steady random (Poisson) stream.
-
-    A monthly rate in front of :func:`ec2vslambda.keepalive.poisson_cold_start_ratio`: an upload
-    is cold when the gap since the previous one exceeds ``keep_alive_s``. A first-order model: it
-    ignores concurrency and the periodic recycling of environments.
-    """
-    from .keepalive import poisson_cold_start_ratio
-    from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
-
-    uploads_per_month = number("uploads_per_month", uploads_per_month)
-    return poisson_cold_start_ratio(uploads_per_month / (HOURS_PER_MONTH * SECONDS_PER_HOUR),
-                                    keep_alive_s)
-
-
-def monthly_costs(uploads_per_month: Sequence[float], *, duration_ms: float, init_ms: float,
-                  memory_mb: int, instance_type: str, keep_alive_s: float,
-                  arch: str = "x86_64") -> list[dict[str, float | str]]:
-    """Monthly cost of the two designs at each upload rate (one row per rate, USD).
-
-    Lambda: ``lambda_cost`` at the measured warm ``duration_ms`` and ``memory_mb``, with INIT
-    billed on the share of cold starts from :func:`cold_start_ratio`. Always-on: one
-    ``instance_type`` running all month, whatever the traffic; ``ec2_busy_share`` is the share of
-    its capacity (one image at a time per vCPU) that the uploads would use, and a value above 1
-    means one instance cannot keep up.
-    """
-    from .pricing import ec2_capacity_requests, ec2_monthly_usd, lambda_cost
-
-    ec2_usd = ec2_monthly_usd(instance_type)
-    capacity = ec2_capacity_requests(instance_type, duration_ms)
-    rows = []
-    for uploads in uploads_per_month:
-        ratio = cold_start_ratio(uploads, keep_alive_s)
-        cost = lambda_cost(uploads, duration_ms, memory_mb, arch=arch, init_ms=init_ms,
-                           cold_start_ratio=ratio)
-        rows.append({"uploads_per_month": float(uploads), "cold_start_share": ratio,
-                     "lambda_usd": cost.total_usd, "ec2_usd": ec2_usd,
-                     "ec2_instance": instance_type, "ec2_busy_share": uploads / capacity})
-    return rows

@@ -20,7 +20,10 @@ setting it prices the billed duration (rounded up to 1 ms, INIT included on cold
 INIT is billed from August 2025) and picks the cheapest setting, the fastest one and a balanced
 one. Two details follow Power Tuning's analyser: when costs tie the faster setting wins, when
 durations tie the cheaper one wins; the balanced pick minimises
-``weight * cost / max cost + (1 - weight) * duration / max duration``.
+``weight * cost / max cost + (1 - weight) * duration / max duration``. Cost is what AWS bills
+(durations rounded up to 1 ms); speed is the mean duration as measured, *not* rounded, the way
+Power Tuning averages the durations its invocations report. Ranking by the rounded figure would
+make settings tie that are not equally fast (800 ms against 799.34 ms both bill as 800 ms).
 
 Pure functions: no printing, no network. The only impure helper, :func:`measure_duration_ms`,
 times a small pure-Python workload on the reader's own machine.
@@ -33,8 +36,6 @@ import statistics
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-
-import pandas as pd
 
 from . import data as _data
 from . import pricing as _pricing
@@ -106,7 +107,7 @@ def duration_at_memory_ms(base_duration_ms: float, base_memory_mb: int, memory_m
 
 def scaling_table(base_duration_ms: float, parallel_fractions: Iterable[float], *,
                   base_memory_mb: int | None = None,
-                  memory_mb: Sequence[int] = DEFAULT_MEMORY_MB) -> pd.DataFrame:
+                  memory_mb: Sequence[int] = DEFAULT_MEMORY_MB):
     """Modelled handler duration (ms) at each memory setting (rows) for each parallel fraction
     (columns, labelled ``p=<fraction>``); ``base_memory_mb`` defaults to one full vCPU."""
     if base_memory_mb is None:
@@ -118,24 +119,35 @@ def scaling_table(base_duration_ms: float, parallel_fractions: Iterable[float], 
                                                      parallel_fraction=p) for m in settings]
     if not columns:
         raise ValueError("parallel_fractions=[] is empty; allowed: one or more fractions 0 to 1")
+    import pandas as pd
+
     return pd.DataFrame(columns, index=pd.Index(settings, name="memory_mb"))
 
 
 # --- tuning ---------------------------------------------------------------------------------
 
+#: The columns of a tuning table, in order (see :class:`TuningResult`).
+COLUMNS = ("memory_mb", "vcpus", "duration_ms", "mean_duration_ms", "billed_duration_ms",
+           "compute_usd_per_invocation", "cost_usd_per_invocation", "cost_usd_per_million",
+           "timed_out")
+STRATEGIES = ("cost", "speed", "balanced")
+
+
 @dataclass(frozen=True)
 class TuningResult:
     """One power-tuning run over several memory settings.
 
-    ``table`` has one row per setting with the columns ``memory_mb``, ``vcpus``,
-    ``duration_ms`` (handler, warm), ``billed_duration_ms`` (mean per invocation: rounded up to
-    1 ms, INIT added on the cold share), ``compute_usd_per_invocation`` (duration charge only,
-    what Power Tuning compares), ``cost_usd_per_invocation`` and ``cost_usd_per_million``
-    (duration plus the request charge), and ``timed_out`` (the handler would exceed Lambda's
-    timeout; such rows are never picked and carry NaN costs).
+    ``rows`` has one dict per setting with the keys of :data:`COLUMNS`: ``memory_mb``,
+    ``vcpus``, ``duration_ms`` (handler, warm), ``mean_duration_ms`` (mean per invocation, INIT
+    added on the cold share, not rounded: what the speed and balanced strategies rank),
+    ``billed_duration_ms`` (the same mean after rounding each invocation up to 1 ms),
+    ``compute_usd_per_invocation`` (duration charge only, what Power Tuning compares),
+    ``cost_usd_per_invocation`` and ``cost_usd_per_million`` (duration plus the request charge),
+    and ``timed_out`` (the handler would exceed Lambda's timeout; such rows are never picked and
+    carry NaN costs). :attr:`table` is the same as a pandas DataFrame.
     """
 
-    table: pd.DataFrame
+    rows: tuple[dict, ...]
     cost_optimal_mb: int
     speed_optimal_mb: int
     balanced_mb: int
@@ -146,44 +158,52 @@ class TuningResult:
     balanced_weight: float
     tie_tolerance: float
 
-    def row(self, memory_mb: int) -> pd.Series:
-        """The table row of one memory setting."""
-        rows = self.table[self.table["memory_mb"] == memory_mb]
-        if rows.empty:
-            raise ValueError(f"memory_mb={memory_mb!r} was not tuned; allowed: "
-                             f"{', '.join(str(m) for m in self.table['memory_mb'])}")
-        return rows.iloc[0]
+    @property
+    def table(self):
+        """The rows as a pandas DataFrame (columns :data:`COLUMNS`)."""
+        import pandas as pd
 
-    def picks(self) -> pd.DataFrame:
+        return pd.DataFrame(list(self.rows), columns=list(COLUMNS))
+
+    def row(self, memory_mb: int) -> dict:
+        """The row of one memory setting."""
+        for row in self.rows:
+            if row["memory_mb"] == memory_mb:
+                return row
+        raise ValueError(f"memory_mb={memory_mb!r} was not tuned; allowed: "
+                         f"{', '.join(str(r['memory_mb']) for r in self.rows)}")
+
+    def pick(self, strategy: str) -> int:
+        """The memory setting a strategy (``cost``, ``speed`` or ``balanced``) picks."""
+        return {"cost": self.cost_optimal_mb, "speed": self.speed_optimal_mb,
+                "balanced": self.balanced_mb}[choice("strategy", strategy, STRATEGIES)]
+
+    def picks(self):
         """The three recommended settings with their duration and cost, one row each."""
-        rows = []
-        for strategy, memory_mb in (("cost", self.cost_optimal_mb),
-                                    ("speed", self.speed_optimal_mb),
-                                    ("balanced", self.balanced_mb)):
-            row = self.row(memory_mb)
-            rows.append({"strategy": strategy, "memory_mb": memory_mb,
-                         "billed_duration_ms": row["billed_duration_ms"],
-                         "cost_usd_per_million": row["cost_usd_per_million"]})
+        import pandas as pd
+
+        rows = [{"strategy": s, "memory_mb": self.pick(s),
+                 "billed_duration_ms": self.row(self.pick(s))["billed_duration_ms"],
+                 "cost_usd_per_million": self.row(self.pick(s))["cost_usd_per_million"]}
+                for s in STRATEGIES]
         return pd.DataFrame(rows).set_index("strategy")
 
-    def summary_table(self) -> pd.DataFrame:
+    def picked_for(self, memory_mb: int) -> str:
+        """The strategies that picked ``memory_mb`` (``"cost, speed"``), or ``"timed out"``."""
+        names = [s for s in STRATEGIES if self.pick(s) == memory_mb]
+        return ", ".join(names) or ("timed out" if self.row(memory_mb)["timed_out"] else "")
+
+    def summary_table(self):
         """The table for reading: one row per setting, rounded, with the picks named."""
-        picked: dict[int, list[str]] = {}
-        for strategy, memory_mb in (("cost", self.cost_optimal_mb),
-                                    ("speed", self.speed_optimal_mb),
-                                    ("balanced", self.balanced_mb)):
-            picked.setdefault(memory_mb, []).append(strategy)
-        table = self.table
+        import pandas as pd
+
         return pd.DataFrame({
-            "vCPUs": table["vcpus"].round(2).to_numpy(),
-            "handler (ms)": table["duration_ms"].round(1).to_numpy(),
-            "mean billed (ms)": table["billed_duration_ms"].round(1).to_numpy(),
-            "USD per million": table["cost_usd_per_million"].round(4).to_numpy(),
-            "picked for": [", ".join(picked.get(int(m), [])) or
-                           ("timed out" if out else "")
-                           for m, out in zip(table["memory_mb"], table["timed_out"],
-                                             strict=True)],
-        }, index=pd.Index(table["memory_mb"].to_numpy(), name="memory (MB)"))
+            "vCPUs": [round(r["vcpus"], 2) for r in self.rows],
+            "handler (ms)": [round(r["duration_ms"], 1) for r in self.rows],
+            "mean billed (ms)": [round(r["billed_duration_ms"], 1) for r in self.rows],
+            "USD per million": [round(r["cost_usd_per_million"], 4) for r in self.rows],
+            "picked for": [self.picked_for(r["memory_mb"]) for r in self.rows],
+        }, index=pd.Index([r["memory_mb"] for r in self.rows], name="memory (MB)"))
 
 
 def _memory_settings(memory_mb: Iterable[int]) -> list[int]:
@@ -198,31 +218,32 @@ def _memory_settings(memory_mb: Iterable[int]) -> list[int]:
     return checked
 
 
-def _cheapest(candidates: pd.DataFrame, tolerance: float) -> int:
+def _cheapest(candidates: list[dict], tolerance: float) -> int:
     """Cheapest row; rows within ``tolerance`` of the cheapest tie, and the fastest wins."""
-    cost = candidates["compute_usd_per_invocation"]
-    tied = candidates[cost <= cost.min() * (1.0 + tolerance)]
-    best = tied.sort_values(["billed_duration_ms", "compute_usd_per_invocation", "memory_mb"])
-    return int(best.iloc[0]["memory_mb"])
+    least = min(r["compute_usd_per_invocation"] for r in candidates)
+    tied = [r for r in candidates if r["compute_usd_per_invocation"] <= least * (1 + tolerance)]
+    return _fastest(tied)
 
 
-def _fastest(candidates: pd.DataFrame) -> int:
-    """Fastest row; when billed durations tie, the cheaper setting wins."""
-    best = candidates.sort_values(["billed_duration_ms", "compute_usd_per_invocation",
-                                   "memory_mb"])
-    return int(best.iloc[0]["memory_mb"])
+def _fastest(candidates: list[dict]) -> int:
+    """Fastest row by mean (unrounded) duration; when durations tie, the cheaper one wins."""
+    best = min(candidates, key=lambda r: (r["mean_duration_ms"],
+                                          r["compute_usd_per_invocation"], r["memory_mb"]))
+    return int(best["memory_mb"])
 
 
-def _balanced(candidates: pd.DataFrame, weight: float) -> int:
+def _balanced(candidates: list[dict], weight: float) -> int:
     """Power Tuning's balanced pick: minimise weighted cost and duration, each over its max."""
-    cost = candidates["compute_usd_per_invocation"]
-    duration = candidates["billed_duration_ms"]
-    cost_part = cost / cost.max() if cost.max() > 0 else 0.0 * cost
-    duration_part = duration / duration.max() if duration.max() > 0 else 0.0 * duration
-    score = weight * cost_part + (1.0 - weight) * duration_part
-    ranked = candidates.assign(score=score).sort_values(["score", "billed_duration_ms",
-                                                         "memory_mb"])
-    return int(ranked.iloc[0]["memory_mb"])
+    top_cost = max(r["compute_usd_per_invocation"] for r in candidates)
+    top_duration = max(r["mean_duration_ms"] for r in candidates)
+
+    def score(r: dict) -> float:
+        cost = r["compute_usd_per_invocation"] / top_cost if top_cost > 0 else 0.0
+        duration = r["mean_duration_ms"] / top_duration if top_duration > 0 else 0.0
+        return weight * cost + (1.0 - weight) * duration
+
+    best = min(candidates, key=lambda r: (score(r), r["mean_duration_ms"], r["memory_mb"]))
+    return int(best["memory_mb"])
 
 
 def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
@@ -266,7 +287,9 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
         duration_ms = duration_at_memory_ms(base_duration_ms, base_memory_mb, setting,
                                             parallel_fraction=parallel_fraction)
         row = {"memory_mb": setting, "vcpus": vcpus_at_memory(setting),
-               "duration_ms": duration_ms, "timed_out": duration_ms > timeout_ms}
+               "duration_ms": duration_ms,
+               "mean_duration_ms": duration_ms + cold_start_ratio * init_ms,
+               "timed_out": duration_ms > timeout_ms}
         if row["timed_out"]:
             row.update(billed_duration_ms=math.nan, compute_usd_per_invocation=math.nan,
                        cost_usd_per_invocation=math.nan, cost_usd_per_million=math.nan)
@@ -281,17 +304,13 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
                        compute_usd_per_invocation=cost.compute_usd / _REQUESTS,
                        cost_usd_per_invocation=cost.total_usd / _REQUESTS,
                        cost_usd_per_million=cost.total_usd)
-        rows.append(row)
-    table = pd.DataFrame(rows, columns=["memory_mb", "vcpus", "duration_ms",
-                                        "billed_duration_ms", "compute_usd_per_invocation",
-                                        "cost_usd_per_invocation", "cost_usd_per_million",
-                                        "timed_out"])
-    candidates = table[~table["timed_out"]]
-    if candidates.empty:
+        rows.append({key: row[key] for key in COLUMNS})
+    candidates = [r for r in rows if not r["timed_out"]]
+    if not candidates:
         raise ValueError(f"base_duration_ms={base_duration_ms!r} makes every setting exceed "
                          f"Lambda's {timeout_ms / 1000:g} s timeout; allowed: a duration that "
                          "fits at one of the settings tried")
-    return TuningResult(table=table, cost_optimal_mb=_cheapest(candidates, tie_tolerance),
+    return TuningResult(rows=tuple(rows), cost_optimal_mb=_cheapest(candidates, tie_tolerance),
                         speed_optimal_mb=_fastest(candidates),
                         balanced_mb=_balanced(candidates, balanced_weight), arch=arch,
                         init_ms=init_ms, cold_start_ratio=cold_start_ratio,
@@ -299,7 +318,7 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
                         tie_tolerance=tie_tolerance)
 
 
-def compare_picks(name: str, values: Iterable[object], **inputs) -> pd.DataFrame:
+def compare_picks(name: str, values: Iterable[object], **inputs):
     """Tune once per value of one input ``name`` (any keyword of :func:`tune`, or
     ``base_duration_ms``), the others from :data:`REFERENCE` overridden by ``inputs``; one row
     per value with the three picks and the cost at the cheapest."""
@@ -317,6 +336,8 @@ def compare_picks(name: str, values: Iterable[object], **inputs) -> pd.DataFrame
                      "mean billed ms at cheapest": round(cheapest["billed_duration_ms"], 1)})
     if not rows:
         raise ValueError("values=[] is empty; allowed: one or more values to compare")
+    import pandas as pd
+
     return pd.DataFrame(rows).set_index(name)
 
 

@@ -62,7 +62,7 @@ def number(name: str, value: object, *, low: float | None = 0.0, high: float | N
     return result
 
 
-def whole(name: str, value: object, *, low: float = 0.0, high: float | None = None) -> int:
+def whole(name: str, value: object, *, low: float | None = 0.0, high: float | None = None) -> int:
     """Check that ``value`` is a whole number in ``[low, high]``; return it as ``int``.
 
     ``3.0`` is accepted (a text box or JSON may send it), ``3.5`` is not.

@@ -160,6 +160,8 @@ class Output:
     has_table: bool
     has_image: bool
     widget_controls: int  # <input>, <select>, <textarea>, sliders, widget views
+    live_calculators: tuple[str, ...] = ()  # data-calculator names of live calculators
+    live_placeholders: tuple[str, ...] = ()  # calculators left as placeholders (not made live)
 
 
 @dataclass
@@ -203,11 +205,16 @@ def page_facts(text: str) -> PageFacts:
             if cell else ()
         classes = tuple(dict.fromkeys(
             c for child in block.find_all(class_="output") for c in child.get("class") or []))
+        live = block.select(".ec2vl-live[data-calculator]")
         facts.outputs.append(Output(
             classes=classes, text=block.get_text("\n"), cell_tags=tags,
             has_table=block.find("table") is not None,
             has_image=block.find(["img", "svg"]) is not None,
-            widget_controls=len(block.select(_CONTROL_SELECTOR)),
+            widget_controls=sum(1 for c in block.select(_CONTROL_SELECTOR)
+                                if not c.find_parent(class_="ec2vl-live")),
+            live_calculators=tuple(str(b["data-calculator"]) for b in live if b.find("form")),
+            live_placeholders=tuple(str(b["data-calculator"]) for b in live
+                                    if not b.find("form")),
         ))
     for a in soup.select(".dropdown-launch-buttons a[href]"):
         label = a.get_text(" ", strip=True) or str(a.get("title", ""))
@@ -253,9 +260,11 @@ def output_problem(output: Output) -> str | None:
 def calculator_problems(outputs: list[Output], how_to_go_live: str) -> list[str]:
     """What is wrong with the calculators on a static page, as readable sentences.
 
-    * No output may hold a control (slider, text box, widget view): nothing runs on a static
-      page, so such a control would silently do nothing.
-    * Each calculator's text form must carry the whole ``how_to_go_live`` note.
+    * No output may hold a control (slider, text box, widget view) outside a live calculator:
+      nothing else runs on a static page, so such a control would silently do nothing.
+    * A live calculator (``ec2vl-live``) must have been made live by the book's extension (a
+      form, not the bare placeholder) and come after a default result.
+    * Each other calculator's text form must carry the whole ``how_to_go_live`` note.
     * Each calculator must come after a default result: a table or figure in the same output or
       in one of the two outputs before it.
     """
@@ -264,7 +273,15 @@ def calculator_problems(outputs: list[Output], how_to_go_live: str) -> list[str]
         if output.widget_controls:
             problems.append(f"output {index + 1} shows {output.widget_controls} input control(s) "
                             "that cannot run on a static page")
-        if CALCULATOR_MARK not in output.text:
+        for name in output.live_placeholders:
+            problems.append(f"calculator {name!r} was left as a placeholder: the live_calculators "
+                            "extension did not make it live")
+        before = outputs[max(0, index - 2): index + 1]
+        for name in output.live_calculators:
+            if not any(o.has_table or o.has_image for o in before):
+                problems.append(f"live calculator {name!r}: no default result (table or figure) "
+                                "just before it")
+        if CALCULATOR_MARK not in output.text or output.live_calculators:
             continue
         name = output.text.split(CALCULATOR_MARK, 1)[1].split("]", 1)[0].strip()
         flat = " ".join(output.text.split())
@@ -272,7 +289,6 @@ def calculator_problems(outputs: list[Output], how_to_go_live: str) -> list[str]
             shown = flat[flat.index(CALCULATOR_MARK):][:200]
             problems.append(f"calculator {name!r}: its note on how to go live is missing or cut "
                             f"short (shown: {shown!r})")
-        before = outputs[max(0, index - 2): index + 1]
         if not any(o.has_table or o.has_image for o in before):
             problems.append(f"calculator {name!r}: no default result (table or figure) just "
                             "before it")

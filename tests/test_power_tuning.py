@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_data import broken_copy
 
-from ec2vslambda import data
+from ec2vslambda import data, live
 from ec2vslambda import power_tuning as pt
-from ec2vslambda.widgets.power_tuning import calculator, show, summary
+from ec2vslambda.widgets import calculator
 
 
 def set_value(key: str, name: str, value: str):
@@ -249,37 +249,38 @@ def test_plot_marks_the_picks():
 # --- calculator -----------------------------------------------------------------------------
 
 def test_calculator_shows_errors_and_updates():
-    calc = calculator()
-    controls = {c.description: c for c in calc.controls}
-    controls["Parallel fraction"].value = 1.0
+    calc = calculator("power_tuning")
+    controls = calc.controls_by_key
+    controls["parallel_fraction"].value = 1.0
     assert f"fastest {MEMORY_MAX:,} MB" in calc.message.value
-    assert len(calc.output.outputs) == 2  # the picks and the figure
+    assert len(calc.output.outputs) == 2  # the table and the figure
 
-    controls["Duration at one vCPU (ms)"].value = -5.0
-    assert "Check the inputs" in calc.message.value
-    assert "base_duration_ms=-5.0 is out of range" in calc.message.value
-    assert "Traceback" not in calc.message.value
-    assert calc.output.outputs == ()
+    controls["base_duration_ms"].value = -5.0
+    row = next(r for r in calc.controls if controls["base_duration_ms"] in r.children)
+    assert "base_duration_ms=-5.0 is out of range" in row.children[1].value
+    assert "Traceback" not in row.children[1].value
+    assert len(calc.output.outputs) == 2  # the last good result stays
 
-    controls["Duration at one vCPU (ms)"].value = 400.0
-    controls["Parallel fraction"].value = 0.0
-    assert "Check the inputs" not in calc.message.value
+    controls["base_duration_ms"].value = 400.0
+    controls["parallel_fraction"].value = 0.0
+    assert row.children[1].value == ""
     assert f"fastest {ONE_VCPU_MB:,} MB" in calc.message.value
-    controls["Cold-start share (0 to 1)"].value = 1.5
-    assert "cold_start_ratio=1.5 is out of range" in calc.message.value
+    controls["cold_start_ratio"].value = 1.5
+    assert "cold_start_ratio=1.5 is out of range" in str(
+        [r.children[1].value for r in calc.controls])
 
 
 def test_static_text_form_says_how_to_go_live():
-    text = repr(calculator())
+    text = repr(calculator("power_tuning"))
     assert text.startswith("[Live calculator: Power tuning")
     assert "Colab" in text
 
 
-def test_show_displays_the_reference_result(capsys):
-    result = show(parallel_fraction=0.9)
-    assert result.speed_optimal_mb == MEMORY_MAX
-    assert result.init_ms == pt.REFERENCE["init_ms"]
-    assert summary(result).startswith(f"Cheapest {result.cost_optimal_mb:,} MB")
+def test_the_live_result_is_the_models_run():
+    result = live.compute("power_tuning", {"parallel_fraction": 0.9})
+    tuned = pt.tune(**{**pt.REFERENCE, "parallel_fraction": 0.9})
+    assert result["numbers"]["speed"] == tuned.speed_optimal_mb == MEMORY_MAX
+    assert result["summary"].startswith(f"Cheapest {tuned.cost_optimal_mb:,} MB")
 
 
 def test_scaling_table_columns_follow_the_model():
@@ -322,3 +323,13 @@ def test_compare_picks_runs_tune_once_per_value():
         pt.compare_picks("colour", [1])
     with pytest.raises(ValueError, match="values"):
         pt.compare_picks("init_ms", [])
+
+
+def test_speed_ranks_by_the_unrounded_duration_like_power_tuning():
+    """799.34 ms and 800 ms both bill as 800 ms; the faster setting is still the faster one."""
+    result = pt.tune(800, parallel_fraction=0.001, memory_mb=(1769, 10240))
+    fast, slow = result.row(10240), result.row(1769)
+    assert fast["mean_duration_ms"] == pytest.approx(799.34, abs=0.01)
+    assert fast["billed_duration_ms"] == slow["billed_duration_ms"] == 800
+    assert result.speed_optimal_mb == 10240
+    assert result.cost_optimal_mb == 1769  # the same billed time at less memory costs less

@@ -19,11 +19,6 @@ with ``REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
 from __future__ import annotations
 
 import functools
-import os
-import shutil
-import threading
-from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -32,116 +27,16 @@ import yaml
 
 from ec2vslambda.widgets.common import HOW_TO_GO_LIVE
 from tests import site_check
+from tests.conftest import HTML_DIR
 
 pytestmark = pytest.mark.browser
 
 BOOK_ROOT = Path(__file__).resolve().parent.parent
-HTML_DIR = Path(os.environ.get("BOOK_HTML_DIR") or BOOK_ROOT / "_build" / "html")
 ARTIFACTS = BOOK_ROOT / "test-artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
 CONFIG = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text(encoding="utf-8"))
 DOCNAMES = site_check.read_toc(BOOK_ROOT / "_toc.yml")
 NOTEBOOK_DOCS = [d for d in DOCNAMES
                  if (site_check.source_file(BOOK_ROOT, d) or Path()).suffix == ".ipynb"]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
-VIEWPORT = {"width": 1280, "height": 800}
-
-
-def _unavailable(reason: str):
-    if os.environ.get("REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (REQUIRE_BROWSER=1: the browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url():
-    """The built site, served on 127.0.0.1 and a free port for the whole session."""
-    if not (HTML_DIR / "index.html").exists():
-        _unavailable(f"no built site at {HTML_DIR}: build the book first (`make test` does; or "
-                     "set BOOK_HTML_DIR to a built _build/html)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    chromium = shutil.which("chromium")
-    if not chromium:
-        _unavailable("Chromium is not installed: `apt-get install -y chromium` (Debian package; "
-                     "never `playwright install`)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - playwright is pinned in requirements.txt
-        _unavailable("the playwright Python package is not installed (requirements.txt)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@dataclass
-class Visit:
-    docname: str
-    url: str
-    status: int | None
-    title: str
-    facts: site_check.PageFacts
-    missing: list[str] = field(default_factory=list)  # local requests that failed
-    external_blocked: int = 0
-    screenshot: Path | None = None
-
-
-@pytest.fixture(scope="session")
-def visit(browser, site_url):
-    """visit(docname) -> Visit; each page is loaded once per session, whatever asks first."""
-    cache: dict[str, Visit] = {}
-
-    def load(docname: str) -> Visit:
-        if docname in cache:
-            return cache[docname]
-        url = urljoin(site_url, site_check.html_name(docname))
-        context = browser.new_context(viewport=VIEWPORT)
-        page = context.new_page()
-        missing: list[str] = []
-        blocked = [0]
-
-        def route(route):
-            if site_check.is_local(route.request.url, site_url):
-                route.continue_()
-            else:  # a CDN: unreachable offline, and not this site's business
-                blocked[0] += 1
-                route.abort()
-
-        page.route("**/*", route)
-        page.on("response", lambda r: r.status >= 400 and site_check.is_local(r.url, site_url)
-                and missing.append(f"HTTP {r.status}: {r.url}"))
-        page.on("requestfailed", lambda r: site_check.is_local(r.url, site_url)
-                and missing.append(f"failed ({r.failure}): {r.url}"))
-        response = page.goto(url, wait_until="load", timeout=30_000)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        shot = SCREENSHOTS / (docname.replace("/", "__") + ".png")
-        page.screenshot(path=str(shot))
-        cache[docname] = Visit(docname=docname, url=url,
-                               status=response.status if response else None, title=page.title(),
-                               facts=site_check.page_facts(page.content()), missing=missing,
-                               external_blocked=blocked[0], screenshot=shot)
-        context.close()
-        return cache[docname]
-
-    return load
 
 
 @functools.cache

@@ -1,5 +1,11 @@
-"""ipywidgets calculators: thin wiring from controls to the package's pure functions.
+"""The notebook front ends of the book's calculators.
 
-Each calculator module builds a :class:`~ec2vslambda.widgets.common.LiveCalculator`. Logic stays
-in the package modules; these modules only read controls, call them, and render the result.
+``show(name, **inputs)`` displays a calculator's result as static output and
+``calculator(name, **inputs)`` returns its ipywidgets form; both call
+:func:`ec2vslambda.live.compute`, the same function the site runs in the reader's browser.
+Calculators that need numpy (lab 2's simulator) keep their own module here.
 """
+
+from .common import calculator, show
+
+__all__ = ["calculator", "show"]

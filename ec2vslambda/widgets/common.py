@@ -1,16 +1,19 @@
-"""Shared pieces of every calculator: the live/static split and readable error messages.
+"""The notebook front ends of the book's calculators: static results and ipywidgets.
 
-A static page cannot run Python, so a slider there would silently do nothing. The book's
-calculators therefore come in two parts:
+Every calculator is one function from inputs to plain data (:mod:`ec2vslambda.live`). Here it
+gets its two notebook front ends:
 
-* the result for the default inputs, displayed as ordinary output (a table and a figure) that
-  the static site shows and nbval checks; and
-* a :class:`LiveCalculator` widget for a running kernel. Its plain-text form, which the static
-  site shows instead of the widget (``nb_mime_priority_overrides`` in ``_config.yml``), says how
-  to make it live.
+* :func:`show` displays the result for given inputs as ordinary output (a table, a sentence and
+  a matplotlib figure drawn from the result's chart): what nbval checks and a printed page
+  shows;
+* :func:`calculator` returns a :class:`LiveCalculator` widget for a running kernel, with one
+  control per :class:`~ec2vslambda.live.Field`. On the static site the widget cannot run, so
+  its HTML form is a placeholder that the book's Sphinx extension (``_ext/live_calculators``)
+  turns into the same calculator running in the reader's browser on Pyodide. Its plain-text
+  form says how to make it live in Jupyter.
 
-Bad input never reaches the reader as a traceback: :func:`guarded` turns a ``ValueError`` from
-the package into a message box inside the widget.
+Bad input never reaches the reader as a traceback: a ``ValueError`` from the model becomes a
+message next to the control it names (:func:`guarded` for the older, hand-wired calculators).
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from typing import Any
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+
+from .. import live
 
 HOW_TO_GO_LIVE = (
     "needs a running Python kernel. Launch this page on Binder or Colab (rocket icon at the top "
@@ -51,6 +56,9 @@ class LiveCalculator(widgets.VBox):
         # ipywidgets cuts the plain-text form at 110 characters; the static page shows it whole
         bundle = super()._repr_mimebundle_(**kwargs)
         bundle["text/plain"] = repr(self)
+        placeholder = getattr(self, "placeholder", None)
+        if placeholder:  # the static site's live calculator (see placeholder_html)
+            bundle["text/html"] = placeholder
         return bundle
 
 
@@ -126,4 +134,147 @@ def live_calculator(title: str, controls: Mapping[str, widgets.Widget],
     for control in controls.values():
         control.observe(on_change, names="value")
     calc.refresh = on_change
+    return calc
+
+
+# --- calculators of ec2vslambda.live -----------------------------------------------------------
+
+def result_table(result: Mapping[str, Any]):
+    """The result's table as a pandas DataFrame indexed by its first column (or None)."""
+    import pandas as pd
+
+    table = result.get("table")
+    if not table or not table["rows"]:
+        return None
+    frame = pd.DataFrame(table["rows"], columns=table["columns"])
+    return frame.set_index(table["columns"][0])
+
+
+_LINESTYLES = {"line": ("-", None), "dashed": ("--", None), "dotted": (":", None),
+               "points": ("none", "o"), "line+points": ("-", "o")}
+
+
+def chart_figure(chart: Mapping[str, Any]) -> Figure:
+    """Draw a result's chart with matplotlib (the browser draws the same data with Chart.js)."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if chart["kind"] == "hbar":
+        bars = list(reversed(chart["bars"]))
+        values = [b["value"] for b in bars if b["value"] is not None]
+        floor = min(values) / 3 if chart["x"].get("log") and values else 0.0
+        for y, bar in enumerate(bars):
+            if bar["value"] is None:
+                ax.text(floor or 0, y, "  cannot run this work", va="center", fontsize=8,
+                        color="grey")
+                continue
+            ax.barh(y, bar["value"] - floor, left=floor, color=bar["colour"])
+            ax.text(bar["value"], y, f" ${bar['value']:,.2f}", va="center", fontsize=8)
+        ax.set_yticks(range(len(bars)), [b["label"] for b in bars], fontsize=9)
+        _axis(ax, "x", chart["x"])
+        if values and chart["x"].get("log"):
+            ax.set_xlim(floor, max(values) * 8)
+    else:
+        twin = ax.twinx() if chart.get("y2") else None
+        for line in chart["series"]:
+            target = twin if line["axis"] == "y2" and twin is not None else ax
+            style, marker = _LINESTYLES[line["style"]]
+            y = [float("nan") if v is None else v for v in line["y"]]
+            target.plot(line["x"], y, linestyle=style, marker=marker, color=line["colour"],
+                        lw=2, markersize=5, label=line["label"])
+        for mark in chart.get("vlines", ()):
+            ax.axvline(mark["x"], color=mark["colour"], lw=1,
+                       linestyle=_LINESTYLES[mark["style"]][0], label=mark["label"])
+        _axis(ax, "x", chart["x"])
+        _axis(ax, "y", chart["y"])
+        if twin is not None:
+            _axis(twin, "y", chart["y2"])
+        handles, labels = ax.get_legend_handles_labels()
+        if twin is not None:
+            more = twin.get_legend_handles_labels()
+            handles, labels = handles + more[0], labels + more[1]
+        ax.legend(handles, labels, fontsize=8, loc="best")
+    ax.set_title(chart["title"])
+    ax.grid(True, which="major", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def _axis(ax, which: str, spec: Mapping[str, Any]) -> None:
+    getattr(ax, f"set_{which}label")(spec["label"])
+    if spec.get("log"):
+        getattr(ax, f"set_{which}scale")("log")
+    low, high = spec.get("min"), spec.get("max")
+    if low is not None or high is not None:
+        getattr(ax, f"set_{which}lim")(low, high)
+
+
+def show(name: str, **inputs) -> dict[str, Any]:
+    """Display calculator ``name``'s result for ``inputs`` as static output; return it."""
+    result = live.compute(name, inputs)
+    chart = result.get("chart")
+    show_static(result_table(result), f"**{result['summary']}**",
+                chart_figure(chart) if chart else None)
+    return result
+
+
+def _control(spec: live.Field, value: object) -> widgets.Widget:
+    style = control_style()
+    label = spec.label + (f" ({spec.unit})" if spec.unit else "")
+    if spec.kind == "flag":
+        return widgets.Checkbox(value=bool(value), description=label, **style)
+    if spec.kind == "choice":
+        names = spec.option_labels or tuple(map(str, spec.options))
+        return widgets.Dropdown(options=list(zip(names, spec.options, strict=True)), value=value,
+                                description=label, **style)
+    if spec.kind == "integer":
+        return widgets.IntText(value=value, description=label, **style)
+    return widgets.FloatText(value=value, description=label, step=spec.step, **style)
+
+
+def calculator(name: str, **inputs) -> LiveCalculator:
+    """The ipywidgets calculator for ``name``, starting from ``inputs`` (else the defaults).
+
+    Every change recomputes through :func:`ec2vslambda.live.compute` and redraws the table, the
+    sentence and the chart; a ``ValueError`` shows its message next to the control it names and
+    keeps the last good result. ``calculator.controls_by_key`` maps input keys to controls.
+    """
+    calc_spec = live.calculator(name)
+    start = calc_spec.inputs(inputs)
+    controls = {f.key: _control(f, start[f.key]) for f in calc_spec.fields}
+    notes = {key: widgets.HTML() for key in controls}
+    rows = [widgets.HBox([controls[key], notes[key]]) for key in controls]
+    message = widgets.HTML(note_html(DEFAULT_INTRO))
+    output = widgets.Output()
+    calc = LiveCalculator(calc_spec.title, rows, message=message, output=output)
+    calc.name = name
+    calc.controls_by_key = controls
+    calc.last_result = None
+
+    def refresh(_change=None) -> None:
+        values = {key: control.value for key, control in controls.items()}
+        for note in notes.values():
+            note.value = ""
+        try:
+            result = live.compute(name, values)
+        except ValueError as error:
+            key = getattr(error, "name", None)
+            (notes[key] if key in notes else message).value = error_html(str(error))
+            if key in notes:
+                message.value = note_html("Fix the input marked in red; the result below is "
+                                          "for the last good inputs.")
+            return
+        calc.last_result = result
+        message.value = note_html(result["summary"])
+        output.outputs = ()
+        table = result_table(result)
+        if table is not None:
+            output.append_display_data(table)
+        if result.get("chart"):
+            figure = chart_figure(result["chart"])
+            output.append_display_data(figure)
+            plt.close(figure)
+
+    for control in controls.values():
+        control.observe(refresh, names="value")
+    calc.refresh = refresh
+    calc.placeholder = live.placeholder_html(name, start)
     return calc

@@ -1,0 +1,308 @@
+"""Every calculator of the book as one function from inputs to plain data: the live layer.
+
+A calculator is written once, here, in standard-library Python, and three front ends draw it:
+
+* the ipywidgets calculator in a running notebook (:mod:`ec2vslambda.widgets.common`);
+* the static result a notebook stores for its default inputs (table, sentence, matplotlib
+  figure), which strict nbval checks and the printed book shows;
+* the live calculator on the static site, where the same code runs in the reader's browser on
+  Pyodide (``_ext/live_calculators``), without numpy or pandas.
+
+So they cannot disagree. The entry point is :func:`compute`::
+
+    >>> result = compute("pricing", {"requests_per_month": 1_000_000})
+    >>> sorted(result)
+    ['chart', 'numbers', 'summary', 'table', 'title']
+
+Inputs a calculator does not know, or values it does not allow, raise :class:`ValueError` with
+the package's usual message (parameter, value, what is allowed).
+
+The result (JSON-able, no NaN or infinity) has:
+
+``title``
+    the calculator's title;
+``summary``
+    one or two plain sentences on the result;
+``numbers``
+    the summary's numbers, by name (numbers, strings, booleans or ``None``);
+``table``
+    ``{"columns": [...], "rows": [[...], ...]}`` of display strings (money as ``$0.80``, a line
+    that does not apply as ``"—"``), or ``None``;
+``chart``
+    ``None``, or a chart description (see :func:`line_chart` and :func:`bar_chart`) that the
+    browser draws with Chart.js and the notebook with matplotlib.
+
+Adding a calculator: write a module in this package with a ``CALCULATOR =``
+:class:`Calculator` (its :class:`Field` list, title, and ``run(inputs) -> result``), add its
+module to :data:`MODULES`, test it in ``tests/test_live.py``, and put its widget in a notebook
+(``ec2vslambda.widgets.common.live_widget(name)``). CONTRIBUTING.md has the whole recipe.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from ..validation import InputError, choice, flag, number, range_text
+
+__all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
+           "dash", "line_chart", "money", "names", "placeholder_html", "result", "series", "spec",
+           "vline"]
+
+#: Calculator name -> module of this package that defines it (imported on first use, so the
+#: browser loads only what a page needs).
+MODULES: dict[str, str] = {
+    "fit_checker": "fit_checker",
+    "tail_latency": "tail_latency",
+    "power_tuning": "power_tuning",
+    "thumbnail_cost": "thumbnail_cost",
+}
+
+KINDS = ("number", "integer", "choice", "flag")
+DASH = "—"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a calculator: what the form shows and what the model accepts.
+
+    ``kind`` is ``number``, ``integer``, ``choice`` or ``flag``. ``minimum``/``maximum`` are
+    hints for the form (the model validates for itself and its message is what the reader
+    sees). ``options`` are the allowed values of a ``choice``, ``option_labels`` how the form
+    shows them.
+    """
+
+    key: str
+    label: str
+    kind: str
+    default: object
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    option_labels: tuple[str, ...] = ()
+    help: str = ""
+
+    def __post_init__(self) -> None:
+        choice("kind", self.kind, KINDS)
+        if self.kind == "choice" and self.default not in self.options:
+            raise ValueError(f"default={self.default!r} is not one of options; allowed: "
+                             f"{', '.join(map(str, self.options))}")
+        if self.option_labels and len(self.option_labels) != len(self.options):
+            raise ValueError(f"option_labels has {len(self.option_labels)} labels for "
+                             f"{len(self.options)} options; allowed: one label per option")
+
+    def check(self, value: object) -> object:
+        """The value, type-checked, or :class:`InputError`; the model checks the range.
+
+        A number keeps its type (so a message repeats ``-3``, not ``-3.0``); an integer given
+        as ``512.0`` becomes ``512``.
+        """
+        hint = range_text(self.minimum, self.maximum)
+        if self.kind == "number":
+            number(self.key, value, low=None, what=hint)
+            return value
+        if self.kind == "integer":
+            wholes = "whole numbers" + ("" if self.minimum is None and self.maximum is None
+                                        else f" {hint}")
+            checked = number(self.key, value, low=None, what=wholes)
+            if checked != int(checked):
+                raise InputError(self.key, value, "is not a whole number", wholes)
+            return int(checked)
+        if self.kind == "flag":
+            return flag(self.key, value)
+        if value not in self.options:
+            raise InputError(self.key, value, "is not allowed",
+                             ", ".join(map(str, self.options)))
+        return value
+
+    def as_dict(self) -> dict[str, object]:
+        spec: dict[str, object] = {"key": self.key, "label": self.label, "kind": self.kind,
+                                   "default": self.default, "unit": self.unit}
+        for name in ("minimum", "maximum", "step"):
+            if getattr(self, name) is not None:
+                spec[name] = getattr(self, name)
+        if self.kind == "choice":
+            spec["options"] = list(self.options)
+            spec["option_labels"] = list(self.option_labels or map(str, self.options))
+        if self.help:
+            spec["help"] = self.help
+        return spec
+
+
+@dataclass(frozen=True)
+class Calculator:
+    """A named calculator: its inputs and the function from inputs to a result."""
+
+    name: str
+    title: str
+    fields: tuple[Field, ...]
+    run: Callable[[dict[str, object]], dict[str, object]]
+    intro: str = ""
+    keys: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keys", tuple(f.key for f in self.fields))
+        if len(set(self.keys)) != len(self.keys):
+            raise ValueError(f"calculator {self.name!r} has two fields with the same key")
+
+    @property
+    def defaults(self) -> dict[str, object]:
+        return {f.key: f.default for f in self.fields}
+
+    def inputs(self, given: Mapping[str, object] | None = None) -> dict[str, object]:
+        """The defaults updated with ``given``, each value checked against its field."""
+        given = dict(given or {})
+        unknown = [k for k in given if k not in self.keys]
+        if unknown:
+            raise InputError("inputs", unknown[0], f"is not an input of the {self.name} "
+                             "calculator", ", ".join(self.keys))
+        values = {**self.defaults, **given}
+        return {f.key: f.check(values[f.key]) for f in self.fields}
+
+    def compute(self, given: Mapping[str, object] | None = None) -> dict[str, object]:
+        return self.run(self.inputs(given))
+
+    def spec(self) -> dict[str, object]:
+        return {"name": self.name, "title": self.title, "intro": self.intro,
+                "fields": [f.as_dict() for f in self.fields]}
+
+
+def names() -> tuple[str, ...]:
+    """Every calculator's name."""
+    return tuple(MODULES)
+
+
+def calculator(name: str) -> Calculator:
+    """The calculator called ``name``."""
+    module = choice("name", name, MODULES)
+    return importlib.import_module(f"{__name__}.{MODULES[module]}").CALCULATOR
+
+
+def compute(name: str, inputs: Mapping[str, object] | None = None) -> dict[str, object]:
+    """Run calculator ``name`` on ``inputs`` (missing keys take their defaults).
+
+    Returns the JSON-able result described in this module's docstring; raises ``ValueError``
+    for an unknown name, an unknown input or a value the model does not allow.
+    """
+    return calculator(name).compute(inputs)
+
+
+def spec(name: str) -> dict[str, object]:
+    """Calculator ``name``'s title and fields as plain data, for building a form."""
+    return calculator(name).spec()
+
+
+# --- the static site ---------------------------------------------------------------------------
+
+PLACEHOLDER_CLASS = "ec2vl-live"
+ON_THE_SITE = ("On the book's website this calculator runs in your browser; in Jupyter it "
+               "needs a running kernel.")
+
+
+def placeholder_html(name: str, inputs: Mapping[str, object] | None = None) -> str:
+    """The HTML a calculator leaves in a notebook's output for the static site.
+
+    It names the calculator and its starting inputs; the book's Sphinx extension
+    (``_ext/live_calculators``) replaces it with the live calculator. Anywhere else it reads as
+    one sentence. ``inputs`` are checked, so a typo fails when the notebook runs.
+    """
+    import html
+    import json
+
+    values = calculator(name).inputs(inputs)
+    data = html.escape(json.dumps(values, sort_keys=True), quote=True)
+    return (f'<div class="{PLACEHOLDER_CLASS}" data-calculator="{html.escape(name)}" '
+            f'data-defaults="{data}"><p>{html.escape(ON_THE_SITE)}</p></div>')
+
+
+# --- helpers for writing results -------------------------------------------------------------
+
+def money(usd: float | None, *, cents: bool = True) -> str:
+    """``$1,234.56`` (or ``$1,235`` without cents); ``—`` for ``None``/NaN. Amounts under a
+    cent keep two significant figures (``$0.0042``) so they do not read as free."""
+    if usd is None or (isinstance(usd, float) and math.isnan(usd)):
+        return DASH
+    if 0 < abs(usd) < 0.01:
+        return f"${usd:.2g}" if abs(usd) >= 1e-4 else f"${usd:.2e}"
+    return f"${usd:,.2f}" if cents else f"${usd:,.0f}"
+
+
+def dash(value: object, fmt: str = "{:,}") -> str:
+    """``fmt`` applied to ``value``, or ``—`` where the value does not apply (None/NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return DASH
+    return fmt.format(value)
+
+
+def clean(value: object) -> object:
+    """``value`` with NaN and infinities replaced by ``None`` (JSON has neither)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    return value
+
+
+def result(title: str, summary: str, *, numbers: Mapping[str, object] | None = None,
+           columns: Sequence[str] | None = None, rows: Sequence[Sequence[object]] = (),
+           chart: Mapping[str, object] | None = None) -> dict[str, object]:
+    """A calculator result; table cells become strings, numbers lose NaN/inf."""
+    table = None
+    if columns is not None:
+        table = {"columns": [str(c) for c in columns],
+                 "rows": [[str(cell) for cell in row] for row in rows]}
+    return {"title": title, "summary": summary, "numbers": clean(dict(numbers or {})),
+            "table": table, "chart": clean(dict(chart)) if chart else None}
+
+
+#: Colours shared by the browser and matplotlib (matplotlib's tab10).
+COLOURS = {"blue": "#1f77b4", "orange": "#ff7f0e", "green": "#2ca02c", "red": "#d62728",
+           "purple": "#9467bd", "brown": "#8c564b", "pink": "#e377c2", "grey": "#7f7f7f",
+           "olive": "#bcbd22", "cyan": "#17becf", "black": "#000000", "lightgrey": "#c7c7c7"}
+STYLES = ("line", "dashed", "dotted", "points", "line+points")
+
+
+def series(label: str, x: Sequence[float], y: Sequence[float | None], *, colour: str = "blue",
+           style: str = "line", axis: str = "y") -> dict[str, object]:
+    """One line of a chart: points (x, y); ``None`` in ``y`` leaves a gap."""
+    if len(x) != len(y):
+        raise ValueError(f"series {label!r} has {len(x)} x values and {len(y)} y values")
+    return {"label": label, "x": [float(v) for v in x],
+            "y": [None if v is None else float(v) for v in y],
+            "colour": COLOURS[choice("colour", colour, COLOURS)],
+            "style": choice("style", style, STYLES), "axis": choice("axis", axis, ("y", "y2"))}
+
+
+def vline(x: float, label: str, *, colour: str = "grey", style: str = "dotted"
+          ) -> dict[str, object]:
+    """A vertical marker across the chart at ``x`` (e.g. 'your traffic')."""
+    return {"x": float(x), "label": label, "colour": COLOURS[choice("colour", colour, COLOURS)],
+            "style": choice("style", style, STYLES)}
+
+
+def axis(label: str, *, log: bool = False, minimum: float | None = None,
+         maximum: float | None = None) -> dict[str, object]:
+    return {"label": label, "log": log, "min": minimum, "max": maximum}
+
+
+def line_chart(title: str, x: Mapping[str, object], y: Mapping[str, object],
+               lines: Sequence[Mapping[str, object]], *, y2: Mapping[str, object] | None = None,
+               vlines: Sequence[Mapping[str, object]] = ()) -> dict[str, object]:
+    """A chart of lines over a numeric x axis; ``x``/``y``/``y2`` from :func:`axis`."""
+    return {"kind": "line", "title": title, "x": dict(x), "y": dict(y),
+            "y2": dict(y2) if y2 else None, "series": list(lines), "vlines": list(vlines)}
+
+
+def bar_chart(title: str, value_axis: Mapping[str, object],
+              bars: Sequence[tuple[str, float | None, str]]) -> dict[str, object]:
+    """Horizontal bars, one per ``(label, value, colour)``; ``None`` draws no bar."""
+    return {"kind": "hbar", "title": title, "x": dict(value_axis),
+            "bars": [{"label": label, "value": value,
+                      "colour": COLOURS[choice("colour", colour, COLOURS)]}
+                     for label, value, colour in bars]}

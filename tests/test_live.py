@@ -1,0 +1,242 @@
+"""The live layer in CPython: every calculator's inputs -> result function, and its contract.
+
+The same functions run in the reader's browser on Pyodide (tests/test_live_browser.py checks that
+the browser's answers equal these). Here: each calculator computes its defaults, its result is
+plain JSON (no NaN), bad input raises the package's message, and the modules the browser loads
+import nothing the browser lacks.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from ec2vslambda import coldstarts, latency, limits, live
+from ec2vslambda.validation import InputError
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = live.names()
+#: What the browser has: the standard library and this package (no numpy, pandas, ...).
+BROWSER_UNAVAILABLE = {"numpy", "pandas", "matplotlib", "ipywidgets", "IPython", "scipy",
+                       "simpy", "tqdm", "boto3", "moto", "PIL", "yaml", "numba", "dask"}
+
+
+def test_every_calculator_is_registered_and_named_consistently():
+    assert len(NAMES) >= 4
+    for name in NAMES:
+        calc = live.calculator(name)
+        assert calc.name == name
+        assert calc.title and calc.fields
+        assert live.spec(name)["fields"][0]["key"] == calc.fields[0].key
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_defaults_compute_to_plain_json(name):
+    result = live.compute(name)
+    text = json.dumps(result, allow_nan=False)  # raises on NaN or infinity
+    assert json.loads(text) == result
+    assert set(result) == {"title", "summary", "numbers", "table", "chart"}
+    assert result["summary"].strip()
+    if result["table"]:
+        widths = {len(row) for row in result["table"]["rows"]}
+        assert widths <= {len(result["table"]["columns"])}
+        assert all(isinstance(cell, str) for row in result["table"]["rows"] for cell in row)
+        assert not any("nan" == cell.lower() for row in result["table"]["rows"] for cell in row)
+    if result["chart"]:
+        chart = result["chart"]
+        assert chart["kind"] in ("line", "hbar")
+        for line in chart.get("series", ()):
+            assert len(line["x"]) == len(line["y"]) > 0
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_inputs_same_result(name):
+    assert live.compute(name) == live.compute(name, live.calculator(name).defaults)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_an_unknown_input_is_named(name):
+    with pytest.raises(InputError, match=rf"inputs='colour' is not an input of the {name} "
+                                         "calculator; allowed: "):
+        live.compute(name, {"colour": "blue"})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_field_rejects_a_wrong_type_with_its_name(name):
+    for field in live.calculator(name).fields:
+        wrong = "not-a-value" if field.kind != "flag" else "yes"
+        with pytest.raises(ValueError, match=rf"^{field.key}="):
+            live.compute(name, {field.key: wrong})
+
+
+def test_unknown_calculator():
+    with pytest.raises(ValueError, match="name='nope' is not allowed; allowed: fit_checker"):
+        live.compute("nope")
+
+
+def test_whole_numbers_sent_as_floats_are_accepted_and_halves_are_not():
+    assert live.compute("fit_checker", {"peak_concurrency": 40.0}) == live.compute("fit_checker")
+    with pytest.raises(InputError, match="peak_concurrency=2.5 is not a whole number; allowed: "
+                                         "whole numbers 1 or more"):
+        live.compute("fit_checker", {"peak_concurrency": 2.5})
+
+
+@pytest.mark.parametrize("module", sorted((ROOT / "ec2vslambda" / "live").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_live_modules_import_only_what_the_browser_has(module):
+    """Each live module and every package module it imports, transitively, at import time."""
+    seen: set[Path] = set()
+    problems: list[str] = []
+
+    def visit(path: Path) -> None:
+        if path in seen:
+            return
+        seen.add(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:  # module level only: imports inside functions are lazy
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # relative: follow it inside the package
+                    base = path.parent
+                    for _ in range(node.level - 1):
+                        base = base.parent
+                    parts = (node.module or "").split(".") if node.module else []
+                    candidates = [base.joinpath(*parts)] if parts else []
+                    candidates += [base.joinpath(*parts, a.name) for a in node.names]
+                    for candidate in candidates:
+                        for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
+                            if file.is_file():
+                                visit(file)
+                    continue
+                targets = [node.module or ""]
+            for target in targets:
+                if target.split(".")[0] in BROWSER_UNAVAILABLE:
+                    problems.append(f"{path.relative_to(ROOT)} imports {target}")
+
+    visit(module)
+    assert not problems, problems
+
+
+def test_placeholder_names_the_calculator_and_its_checked_inputs():
+    html = live.placeholder_html("tail_latency", {"cold_percent": 5})
+    assert 'data-calculator="tail_latency"' in html and "&quot;cold_percent&quot;: 5" in html
+    with pytest.raises(ValueError, match="inputs='cold' is not an input"):
+        live.placeholder_html("tail_latency", {"cold": 5})
+
+
+def test_money_and_dash():
+    assert live.money(0.8) == "$0.80"
+    assert live.money(1234.5) == "$1,234.50"
+    assert live.money(0.0042) == "$0.0042"
+    assert live.money(None) == live.money(math.nan) == "—"
+    assert live.dash(None) == "—" and live.dash(1500) == "1,500"
+
+
+def test_result_drops_nan_from_numbers_and_charts():
+    out = live.result("t", "s", numbers={"x": math.nan, "y": [1.0, math.inf]})
+    assert out["numbers"] == {"x": None, "y": [1.0, None]}
+
+
+# --- each calculator against the model it wraps ----------------------------------------------
+
+def test_fit_checker_defaults_are_the_video_job():
+    from ec2vslambda.live import fit_checker
+
+    result = live.compute("fit_checker")
+    broken = limits.check_workload(fit_checker.DEFAULT_NEEDS)
+    assert result["table"]["rows"] == limits.violation_rows(broken)
+    assert result["summary"] == "Breaks 2 Lambda limits: timeout_max, memory_max."
+    fits = live.compute("fit_checker", {"duration_ms": 100, "memory_mb": 128, "tmp_mb": 0})
+    assert fits["summary"] == "Fits Lambda: no limit is broken." and fits["table"]["rows"] == []
+
+
+def test_fit_checker_latency_target_counts_only_when_someone_waits():
+    inputs = {"duration_ms": 200, "memory_mb": 1024, "tmp_mb": 0, "latency_target_ms": 300,
+              "init_ms": 500}
+    assert live.compute("fit_checker", inputs)["numbers"]["fits"] is True
+    waits = live.compute("fit_checker", {**inputs, "has_latency_target": True})
+    assert waits["numbers"]["broken"] == ["latency"]
+
+
+def test_fit_checker_messages_are_the_models():
+    with pytest.raises(ValueError, match=r"^duration_ms=-5 is out of range; allowed: 0 or more"):
+        live.compute("fit_checker", {"duration_ms": -5})
+    with pytest.raises(ValueError, match=r"^peak_concurrency=0 is out of range"):
+        live.compute("fit_checker", {"peak_concurrency": 0})
+
+
+def test_tail_latency_uses_the_measured_floor_plus_extra_init():
+    result = live.compute("tail_latency", {"cold_percent": 3, "runtime": "java21",
+                                           "arch": "x86_64", "memory_mb": 1024,
+                                           "extra_init_ms": 500, "warm_ms": 80})
+    floor = coldstarts.init_ms("java21", "x86_64", 1024)
+    expected = latency.tail_latency(0.03, floor + 500, 80)
+    assert result["numbers"]["floor_init_ms"] == floor
+    assert result["numbers"]["p99_ms"] == expected.percentiles_ms[99]
+    no_cold = latency.tail_latency(0, floor + 500, 80).percentiles_ms[99]
+    assert result["table"]["rows"][2] == ["p99", f"{no_cold:,.1f}",
+                                          f"{expected.percentiles_ms[99]:,.1f}"]
+    assert f"p99 {expected.percentiles_ms[99]:,.1f} ms" in result["summary"]
+    p99 = next(s for s in result["chart"]["series"] if s["label"] == "p99")
+    assert p99["y"][-1] > p99["y"][0]  # more cold starts, slower tail
+
+
+def test_tail_latency_rejects_a_share_over_100_percent_and_unmeasured_memory():
+    with pytest.raises(ValueError, match=r"^cold_percent=150 is out of range; allowed: 0 to 100"):
+        live.compute("tail_latency", {"cold_percent": 150})
+    with pytest.raises(ValueError, match="memory_mb=2048 is not allowed"):
+        live.compute("tail_latency", {"memory_mb": 2048})
+
+
+def test_power_tuning_is_the_models_run():
+    from ec2vslambda import power_tuning as pt
+
+    result = live.compute("power_tuning", {"parallel_fraction": 0.9})
+    tuned = pt.tune(**{**pt.REFERENCE, "parallel_fraction": 0.9, "arch": "arm64",
+                       "balanced_weight": pt.BALANCED_WEIGHT})
+    assert result["numbers"] == {"cost": tuned.cost_optimal_mb, "speed": tuned.speed_optimal_mb,
+                                 "balanced": tuned.balanced_mb}
+    assert [row[0] for row in result["table"]["rows"]] == [f"{m:,}" for m in pt.DEFAULT_MEMORY_MB]
+    assert result["table"]["rows"][0][4] == live.money(tuned.rows[0]["cost_usd_per_million"])
+    with pytest.raises(ValueError, match=r"^parallel_fraction=2 is out of range; allowed: 0 to 1"):
+        live.compute("power_tuning", {"parallel_fraction": 2})
+
+
+def test_power_tuning_shows_a_timed_out_setting_as_a_dash():
+    result = live.compute("power_tuning", {"base_duration_ms": 400_000})
+    first = result["table"]["rows"][0]  # 128 MB: 400 s at one vCPU is over 15 minutes here
+    assert first[3] == "—" and first[4] == "—" and first[5] == "timed out"
+
+
+def test_thumbnail_cost_is_monthly_costs():
+    from ec2vslambda import pricing
+    from ec2vslambda.upload_costs import monthly_costs
+
+    inputs = {"uploads_per_month": 3_000_000, "warm_ms": 80, "init_ms": 700, "memory_mb": 1024,
+              "keep_alive_min": 5, "instance_type": "t4g.small"}
+    result = live.compute("thumbnail_cost", inputs)
+    expected = monthly_costs([3_000_000], duration_ms=80, init_ms=700, memory_mb=1024,
+                             instance_type="t4g.small", keep_alive_s=300)[0]
+    assert result["numbers"]["lambda_usd"] == expected["lambda_usd"]
+    assert result["numbers"]["ec2_usd"] == pytest.approx(pricing.ec2_monthly_usd("t4g.small"))
+    assert result["table"]["rows"][0][2] == live.money(expected["lambda_usd"])
+    assert len(result["chart"]["series"][0]["x"]) == 61
+
+
+def test_thumbnail_cost_flags_an_instance_that_cannot_keep_up():
+    # a 2-vCPU instance does at most 2 x 730 h x 3600 s / 0.5 s ~ 10.5M half-second jobs a month
+    busy = live.compute("thumbnail_cost", {"uploads_per_month": 50_000_000, "warm_ms": 500})
+    assert busy["numbers"]["ec2_busy_share"] > 1 and "could not keep up" in busy["summary"]
+    assert any("full capacity" in m["label"] for m in busy["chart"]["vlines"])
+    small = live.compute("thumbnail_cost", {"uploads_per_month": 10_000})
+    assert "Lambda is cheaper" in small["summary"]
+    with pytest.raises(ValueError, match=r"^memory_mb=50 is out of range"):
+        live.compute("thumbnail_cost", {"memory_mb": 50})
+    with pytest.raises(ValueError, match=r"^keep_alive_min=-1 is out of range"):
+        live.compute("thumbnail_cost", {"keep_alive_min": -1})

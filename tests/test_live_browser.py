@@ -1,0 +1,261 @@
+"""The live calculators on the built site, in a real Chromium, offline, against CPython.
+
+For every live calculator the site has (found in the built pages, so a new one is covered
+without editing this file): press its button, wait for the Python in the page to answer, and
+check the answer equals :func:`ec2vslambda.live.compute` run here on the same inputs; then change
+inputs one at a time and check again; then give a value the model refuses and check the page
+shows the same message, next to the control, while keeping the last good result. Every request
+beyond this machine is aborted and counted, and must be zero. The pages also load with zero such
+requests and typeset their mathematics.
+
+The contract the page keeps (see ``_ext/live_calculators``): the calculator's element carries
+``data-calculator``, and after each recompute ``data-inputs`` and ``data-result`` or
+``data-error``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from ec2vslambda import live
+from tests import site_check
+from tests.conftest import HTML_DIR, VIEWPORT
+from tests.test_site_browser import DOCNAMES
+
+pytestmark = pytest.mark.browser
+
+BOOT_TIMEOUT_MS = 120_000  # a 2-core machine under load, the first boot of the runtime
+UPDATE_TIMEOUT_MS = 30_000
+
+
+def _live_boxes() -> list[tuple[str, str]]:
+    """(docname, calculator) for every live calculator in the built pages."""
+    found = []
+    for docname in DOCNAMES:
+        path = HTML_DIR / site_check.html_name(docname)
+        if not path.exists():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for name in re.findall(r'<div class="ec2vl-live" data-calculator="([a-z0-9_]+)"', text):
+            found.append((docname, name))
+    return found
+
+
+BOXES = _live_boxes()
+MATH_DOCS = [d for d in DOCNAMES if (HTML_DIR / site_check.html_name(d)).exists()
+             and 'class="math' in (HTML_DIR / site_check.html_name(d)).read_text("utf-8")]
+
+
+def same(a, b, path="result") -> list[str]:
+    """Where two JSON values differ: exactly for text, within 1e-9 (relative) for numbers.
+
+    Python in the browser runs on WebAssembly with its own maths library, whose ``exp`` or
+    ``erfc`` may differ from this machine's in the last bit; every shown figure is a string
+    and must match exactly.
+    """
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None:
+        return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return [] if math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12) else [
+            f"{path}: {a!r} != {b!r}"]
+    if isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            return [f"{path}: keys {sorted(a)} != {sorted(b)}"]
+        return [p for k in a for p in same(a[k], b[k], f"{path}.{k}")]
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return [f"{path}: {len(a)} items != {len(b)}"]
+        return [p for i, (x, y) in enumerate(zip(a, b, strict=True))
+                for p in same(x, y, f"{path}[{i}]")]
+    return [] if a == b else [f"{path}: {a!r} != {b!r}"]
+
+
+def test_same_compares_numbers_closely_and_text_exactly():
+    assert same({"a": [1.0, "x"]}, {"a": [1.0 + 1e-15, "x"]}) == []
+    assert same({"a": "1.0"}, {"a": "1.00"}) and same([1.0], [1.1]) and same({"a": 1}, {"b": 1})
+
+
+@pytest.fixture(scope="module")
+def live_page(browser, site_url):
+    """One browser context for the module (so the runtime is cached as a reader's would be);
+    ``open(docname)`` returns a fresh page and the list of requests it tried beyond loopback."""
+    context = browser.new_context(viewport=VIEWPORT)
+    pages = []
+
+    def open_page(docname: str):
+        page = context.new_page()
+        outside: list[str] = []
+
+        def route(route):
+            if site_check.is_local(route.request.url, site_url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", route)
+        page.goto(urljoin(site_url, site_check.html_name(docname)), wait_until="load")
+        pages.append(page)
+        return page, outside
+
+    yield open_page
+    for page in pages:
+        page.close()
+    context.close()
+
+
+def _wait_for_update(page, box_id: str, count: int, timeout_ms: int) -> None:
+    page.wait_for_function(
+        "([id, n]) => Number(document.getElementById(id).dataset.updates || 0) >= n"
+        " || /could not start/.test(document.getElementById(id)"
+        ".querySelector('.ec2vl-status').textContent)",
+        arg=[box_id, count], timeout=timeout_ms)
+
+
+def _state(page, box_id: str) -> dict:
+    return page.evaluate("(id) => { const b = document.getElementById(id); return {"
+                         "inputs: b.dataset.inputs, result: b.dataset.result,"
+                         "error: b.dataset.error,"
+                         "status: b.querySelector('.ec2vl-status').textContent,"
+                         "summary: b.querySelector('.ec2vl-summary').textContent}; }", box_id)
+
+
+def _check_against_cpython(state: dict, name: str) -> dict:
+    assert state["inputs"], f"{name}: no data-inputs after a recompute ({state['status']})"
+    inputs = json.loads(state["inputs"])
+    expected = live.compute(name, inputs)
+    assert state["result"], f"{name}: no data-result for {inputs}: {state['error']!r}"
+    differences = same(json.loads(state["result"]), expected)
+    assert not differences, f"{name} on {inputs}: the browser and CPython differ: {differences[:5]}"
+    assert state["summary"] == expected["summary"]
+    return inputs
+
+
+def _changes(name: str) -> list[tuple[str, object]]:
+    """A few single-field changes the model accepts: the next option, the other flag value,
+    a larger number."""
+    calc = live.calculator(name)
+    changes = []
+    for field in calc.fields:
+        if field.kind == "choice" and len(field.options) > 1:
+            index = (field.options.index(field.default) + 1) % len(field.options)
+            changes.append((field.key, field.options[index]))
+        elif field.kind == "flag":
+            changes.append((field.key, not field.default))
+        elif field.kind in ("number", "integer") and field.default:
+            bigger = field.default * 2
+            if field.maximum is not None:
+                bigger = min(bigger, field.maximum)
+            changes.append((field.key, int(bigger) if field.kind == "integer" else bigger))
+    accepted = []
+    for key, value in changes:
+        try:
+            live.compute(name, {key: value})
+        except ValueError:
+            continue
+        accepted.append((key, value))
+    return accepted[:3]
+
+
+def _refused(name: str) -> tuple[str, object, str]:
+    """A value the model refuses for one number field, and the message CPython gives."""
+    for field in live.calculator(name).fields:
+        if field.kind in ("number", "integer") and field.minimum is not None:
+            bad = field.minimum - 1
+            try:
+                live.compute(name, {field.key: bad})
+            except ValueError as error:
+                return field.key, bad, str(error)
+    raise AssertionError(f"{name}: no number field with a minimum to test a refusal on")
+
+
+def _set(page, box_id: str, key: str, value: object) -> None:
+    control = page.locator(f"#{box_id} [name='{key}']")
+    kind = control.get_attribute("data-kind")
+    if kind == "flag":
+        control.set_checked(bool(value))
+    elif kind == "choice":
+        options = json.loads(control.get_attribute("data-options"))
+        control.select_option(str(options.index(value)))
+    else:
+        control.fill(str(value))
+
+
+@pytest.mark.parametrize(("docname", "name"), BOXES, ids=[f"{d}:{n}" for d, n in BOXES])
+def test_live_calculator_agrees_with_cpython(live_page, docname, name):
+    page, outside = live_page(docname)
+    box = page.locator(f".ec2vl-live[data-calculator='{name}']").first
+    box_id = box.get_attribute("id")
+    assert box.locator("[data-kind]").first.is_disabled(), "controls must wait for the runtime"
+    labels = box.locator("label")
+    assert labels.count() == len(live.calculator(name).fields)
+    box.locator(".ec2vl-go").click()
+    _wait_for_update(page, box_id, 1, BOOT_TIMEOUT_MS)
+    _check_against_cpython(_state(page, box_id), name)
+
+    updates = 1
+    for key, value in _changes(name):
+        _set(page, box_id, key, value)
+        updates += 1
+        _wait_for_update(page, box_id, updates, UPDATE_TIMEOUT_MS)
+        page.wait_for_function("([id, n]) => !document.getElementById(id).dataset.error"
+                               " && document.getElementById(id).dataset.updates >= n",
+                               arg=[box_id, updates], timeout=UPDATE_TIMEOUT_MS)
+        inputs = _check_against_cpython(_state(page, box_id), name)
+        assert inputs[key] == value, f"{name}: the page sent {key}={inputs[key]!r}, not {value!r}"
+
+    good = _state(page, box_id)
+    key, bad, message = _refused(name)
+    _set(page, box_id, key, bad)
+    page.wait_for_function("(id) => document.getElementById(id).dataset.error !== undefined",
+                           arg=box_id, timeout=UPDATE_TIMEOUT_MS)
+    state = _state(page, box_id)
+    assert state["error"] == message, f"{name}: the page says {state['error']!r}"
+    assert state["result"] is None
+    beside = page.locator(f"#{box_id} [name='{key}']").get_attribute("aria-describedby")
+    assert page.locator(f"#{beside}").text_content() == message, "the message sits by its control"
+    assert state["summary"] == good["summary"], "the last good result stays on the page"
+    assert "Traceback" not in box.inner_text()
+    assert not outside, f"{docname} requested beyond loopback: {outside}"
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_page_requests_nothing_beyond_loopback(visit, docname):
+    page = visit(docname)
+    assert page.external_blocked == 0, (
+        f"{docname} tried {page.external_blocked} request(s) to other hosts; every asset must "
+        "come from the site itself")
+
+
+@pytest.mark.parametrize("docname", MATH_DOCS)
+def test_math_is_typeset_offline(live_page, docname):
+    page, outside = live_page(docname)
+    page.wait_for_function("() => document.querySelector('mjx-container') !== null",
+                           timeout=30_000)
+    assert page.locator("mjx-container").count() >= 1
+    assert not outside, f"{docname}: MathJax requested {outside}"
+
+
+def test_live_calculators_exist_where_the_book_promises_them():
+    names = {name for _doc, name in BOXES}
+    assert set(live.names()) <= names, (
+        f"calculators with no live form on any page: {sorted(set(live.names()) - names)}")
+
+
+def test_a_page_opened_from_a_file_says_how_to_serve_the_site(browser):
+    docname = next(d for d, _n in BOXES)
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        "file:") else route.abort())
+    page.goto(Path(HTML_DIR / site_check.html_name(docname)).resolve().as_uri())
+    note = page.locator(".ec2vl-file-note")
+    note.wait_for(timeout=10_000)
+    assert "make serve" in note.text_content()
+    assert page.locator(".ec2vl-go").first.is_disabled()
+    page.close()
