@@ -10,10 +10,11 @@ BOOK   := jupyter-book build --all -W -n --keep-going .
 BOOK_FROM_OUTPUTS = $(BIN)/$(BOOK) --config $$($(BIN)/python tools/book_config.py off)
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: help book test unit notebooks browser lint lab outputs linkcheck bench wheel-check clean
+.PHONY: help book serve test unit notebooks browser lint lab outputs linkcheck bench wheel-check clean
 
 help:
 	@echo "make book       build the site into _build/html"
+	@echo "make serve      serve the built site on http://127.0.0.1:$(PORT)/ (live calculators need it)"
 	@echo "make test       every test: unit, property, notebooks (strict nbval), browser, -W build"
 	@echo "make lab        open JupyterLab on the labs"
 	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
@@ -32,7 +33,15 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 
 book: $(STAMP)
 	$(BOOK_FROM_OUTPUTS)
-	@echo "Built: $(CURDIR)/_build/html/index.html"
+	@echo "Built: $(CURDIR)/_build/html/index.html (run 'make serve' to read it with live calculators)"
+
+# The live calculators and the site's assets load as modules and workers, which browsers refuse
+# from file:// pages: serve the site. Builds it first if it has never been built.
+PORT ?= 8000
+serve: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	@echo "Serving $(CURDIR)/_build/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
 # The build (executing every notebook) runs first so that the browser tests find a fresh site.
 test: $(STAMP)

@@ -48,7 +48,7 @@ def test_defaults_compute_to_plain_json(name):
         assert not any("nan" == cell.lower() for row in result["table"]["rows"] for cell in row)
     if result["chart"]:
         chart = result["chart"]
-        assert chart["kind"] in ("line", "hbar")
+        assert chart["kind"] in ("line", "hbar", "timeline")
         for line in chart.get("series", ()):
             assert len(line["x"]) == len(line["y"]) > 0
 
@@ -240,3 +240,78 @@ def test_thumbnail_cost_flags_an_instance_that_cannot_keep_up():
         live.compute("thumbnail_cost", {"memory_mb": 50})
     with pytest.raises(ValueError, match=r"^keep_alive_min=-1 is out of range"):
         live.compute("thumbnail_cost", {"keep_alive_min": -1})
+
+
+def test_idle_capacity_splits_the_fleet_bill_by_its_busy_share():
+    from ec2vslambda import pricing
+
+    inputs = {"requests_per_month": 3_000_000, "duration_ms": 200, "instance_type": "t4g.small",
+              "instances": 2}
+    result = live.compute("idle_capacity", inputs)
+    fleet = pricing.ec2_monthly_usd("t4g.small", count=2)
+    capacity = pricing.ec2_capacity_requests("t4g.small", 200, count=2)
+    n = result["numbers"]
+    assert n["ec2_usd"] == pytest.approx(fleet)
+    assert n["busy_share"] == pytest.approx(3_000_000 / capacity)
+    assert n["idle_usd"] == pytest.approx(fleet * (1 - 3_000_000 / capacity))
+    assert n["lambda_usd"] == pricing.lambda_cost(3_000_000, 200, 512, arch="arm64").total_usd
+    assert [b["value"] for b in result["chart"]["bars"]] == pytest.approx(
+        [fleet - n["idle_usd"], n["idle_usd"], n["lambda_usd"]])
+
+
+def test_idle_capacity_says_when_the_fleet_cannot_carry_the_load():
+    result = live.compute("idle_capacity", {"requests_per_month": 2e8, "instances": 1})
+    assert "cannot carry this load" in result["summary"] and result["numbers"]["busy_share"] > 1
+    assert result["numbers"]["idle_usd"] == 0
+    more = live.compute("idle_capacity", {"requests_per_month": 2e8, "instances": 1,
+                                          "concurrency_per_instance": 50})
+    assert "pays for idle capacity" in more["summary"]  # I/O-bound: many requests at once
+    with pytest.raises(ValueError, match=r"^instances=0 is out of range"):
+        live.compute("idle_capacity", {"instances": 0})
+
+
+def test_lifecycle_reuses_warm_environments_and_starts_cold_after_the_keep_alive():
+    result = live.compute("lifecycle")  # 6 arrivals of 2, a 12-minute pause after the third
+    n = result["numbers"]
+    assert n["requests"] == 12 and n["environments"] == 4 and n["cold_starts"] == 4
+    starts = [row[3] for row in result["table"]["rows"]]
+    assert starts == ["cold", "cold", "warm", "warm", "warm", "warm"] * 2
+    longer = live.compute("lifecycle", {"keep_alive_min": 15})  # the pause no longer expires it
+    assert longer["numbers"]["environments"] == 2 and longer["numbers"]["cold_starts"] == 2
+
+
+def test_lifecycle_bills_init_on_cold_starts_only():
+    from ec2vslambda import pricing
+
+    result = live.compute("lifecycle", {"duration_ms": 400, "init_ms": 600})
+    n = result["numbers"]
+    assert n["billed_ms"] == 12 * 400 + 4 * 600 and n["init_billed_ms"] == 4 * 600
+    expected = pricing.lambda_cost(12, 400, 512, init_ms=600, cold_start_ratio=4 / 12,
+                                   free_tier=False).total_usd
+    assert n["cost_usd"] == pytest.approx(expected)
+    lanes = result["chart"]["lanes"]
+    assert lanes == ["env 1", "env 2", "env 3", "env 4"]
+    assert {s["phase"] for s in result["chart"]["segments"]} == {"init", "invoke", "frozen"}
+    assert len(result["chart"]["marks"]) == 4  # every environment shut down when idle
+
+
+def test_lifecycle_concurrent_requests_need_their_own_environments():
+    burst = live.compute("lifecycle", {"arrivals": 10, "requests_per_arrival": 1, "gap_s": 0.2,
+                                       "pause_after": 0})
+    assert burst["numbers"]["environments"] == 5  # each busy 1 s (INIT + run), one every 0.2 s
+    with pytest.raises(ValueError, match="at most 200 requests in all"):
+        live.compute("lifecycle", {"arrivals": 150, "requests_per_arrival": 2})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_refused_value_names_the_input_the_reader_changed(name):
+    """So the page can put the message next to that control, the error names the field's key
+    (not the name of some model parameter it feeds)."""
+    for field in live.calculator(name).fields:
+        if field.kind not in ("number", "integer") or field.minimum is None:
+            continue
+        try:
+            live.compute(name, {field.key: field.minimum - 1})
+        except ValueError as error:
+            assert getattr(error, "name", None) == field.key, (
+                f"{name}: {field.key}={field.minimum - 1} is refused as {error}")

@@ -116,7 +116,8 @@ def _field_html(calculator: str, field: dict, value: object, uid: str, t) -> str
         for name, attribute in (("minimum", "min"), ("maximum", "max")):
             if field.get(name) is not None and field["kind"] != "number":
                 attributes.append(f'{attribute}="{field[name]}"')
-        control = (f'<input type="number" inputmode="decimal" {common} value="{value}" '
+        shown = int(value) if isinstance(value, float) and value.is_integer() else value
+        control = (f'<input type="number" inputmode="decimal" {common} value="{shown}" '
                    f'{" ".join(attributes)}>')
     return (f'<div class="ec2vl-field"><label for="{ident}">{label}{unit_html}</label>'
             f'{control}{help_html}{error}</div>')

@@ -29,8 +29,9 @@ The result (JSON-able, no NaN or infinity) has:
     ``{"columns": [...], "rows": [[...], ...]}`` of display strings (money as ``$0.80``, a line
     that does not apply as ``"—"``), or ``None``;
 ``chart``
-    ``None``, or a chart description (see :func:`line_chart` and :func:`bar_chart`) that the
-    browser draws with Chart.js and the notebook with matplotlib.
+    ``None``, or a chart description (see :func:`line_chart`, :func:`bar_chart` and
+    :func:`timeline_chart`) that the browser draws with Chart.js and the notebook with
+    matplotlib.
 
 Adding a calculator: write a module in this package with a ``CALCULATOR =``
 :class:`Calculator` (its :class:`Field` list, title, and ``run(inputs) -> result``), add its
@@ -49,7 +50,7 @@ from ..validation import InputError, choice, flag, number, range_text
 
 __all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
            "dash", "line_chart", "money", "names", "placeholder_html", "result", "series", "spec",
-           "vline"]
+           "timeline_chart", "vline"]
 
 #: Calculator name -> module of this package that defines it (imported on first use, so the
 #: browser loads only what a page needs).
@@ -58,6 +59,8 @@ MODULES: dict[str, str] = {
     "tail_latency": "tail_latency",
     "power_tuning": "power_tuning",
     "thumbnail_cost": "thumbnail_cost",
+    "idle_capacity": "idle_capacity",
+    "lifecycle": "lifecycle_explorer",
 }
 
 KINDS = ("number", "integer", "choice", "flag")
@@ -142,6 +145,9 @@ class Calculator:
     fields: tuple[Field, ...]
     run: Callable[[dict[str, object]], dict[str, object]]
     intro: str = ""
+    #: model parameter -> input key, where an input reaches the model under another name: a
+    #: refusal then names the input the reader changed, so the page shows it next to that control
+    aliases: Mapping[str, str] = field(default_factory=dict)
     keys: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -164,7 +170,13 @@ class Calculator:
         return {f.key: f.check(values[f.key]) for f in self.fields}
 
     def compute(self, given: Mapping[str, object] | None = None) -> dict[str, object]:
-        return self.run(self.inputs(given))
+        try:
+            return self.run(self.inputs(given))
+        except InputError as error:
+            if error.name not in self.aliases:
+                raise
+            raise InputError(self.aliases[error.name], error.value, error.problem,
+                             error.allowed) from None
 
     def spec(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "intro": self.intro,
@@ -226,8 +238,9 @@ def money(usd: float | None, *, cents: bool = True) -> str:
     cent keep two significant figures (``$0.0042``) so they do not read as free."""
     if usd is None or (isinstance(usd, float) and math.isnan(usd)):
         return DASH
-    if 0 < abs(usd) < 0.01:
-        return f"${usd:.2g}" if abs(usd) >= 1e-4 else f"${usd:.2e}"
+    if 0 < abs(usd) < 0.01:  # two significant figures, never in e-notation
+        places = 1 - math.floor(math.log10(abs(usd)))
+        return f"${usd:.{places}f}"
     return f"${usd:,.2f}" if cents else f"${usd:,.0f}"
 
 
@@ -297,6 +310,26 @@ def line_chart(title: str, x: Mapping[str, object], y: Mapping[str, object],
     """A chart of lines over a numeric x axis; ``x``/``y``/``y2`` from :func:`axis`."""
     return {"kind": "line", "title": title, "x": dict(x), "y": dict(y),
             "y2": dict(y2) if y2 else None, "series": list(lines), "vlines": list(vlines)}
+
+
+def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[str],
+                   segments: Sequence[tuple[str, float, float, str, str]],
+                   marks: Sequence[tuple[str, float, str]] = ()) -> dict[str, object]:
+    """Floating bars on lanes (e.g. one lane per execution environment, time across).
+
+    ``segments`` are ``(lane, start, end, phase, colour)`` with ``colour`` a ``#rrggbb``;
+    ``marks`` are point events ``(lane, at, label)`` such as a shutdown.
+    """
+    known = set(lanes)
+    for lane, *_rest in segments:
+        if lane not in known:
+            raise ValueError(f"segment lane {lane!r} is not one of the lanes")
+    return {"kind": "timeline", "title": title, "x": dict(time_axis), "lanes": list(lanes),
+            "segments": [{"lane": lane, "start": float(start), "end": float(end),
+                          "phase": phase, "colour": colour}
+                         for lane, start, end, phase, colour in segments],
+            "marks": [{"lane": lane, "at": float(at), "label": label}
+                      for lane, at, label in marks]}
 
 
 def bar_chart(title: str, value_axis: Mapping[str, object],

@@ -55,6 +55,7 @@ def run(inputs: dict) -> dict:
 
 CALCULATOR = Calculator(
     name="thumbnail_cost", title="Thumbnail job: monthly cost of both designs", run=run,
+    aliases={"duration_ms": "warm_ms"},
     intro="Put in the times the lab measured on your machine.",
     fields=(
         Field("uploads_per_month", "Uploads per month", "number", 1_000_000, minimum=0),

@@ -67,4 +67,7 @@ def calculator(scenario: _burst.BurstScenario = _burst.DEFAULT) -> LiveCalculato
 
     return live_calculator("A burst: Lambda vs an Auto Scaling group", controls, compute,
                            intro="Change any input; the result for the default scenario is "
-                                 "shown above. Each change re-runs both simulations.")
+                                 "shown above. Each change re-runs both simulations.",
+                           not_in_browser="Unlike the book's other calculators it cannot run in "
+                                          "this page: its simulations use numpy, which the "
+                                          "Python in your browser does not have.")

@@ -41,8 +41,9 @@ class LiveCalculator(widgets.VBox):
     """A calculator whose plain-text form explains how to make it live."""
 
     def __init__(self, title: str, controls: Iterable[widgets.Widget], *, message: widgets.HTML,
-                 output: widgets.Widget, **kwargs):
+                 output: widgets.Widget, not_in_browser: str = "", **kwargs):
         self.title = title
+        self.not_in_browser = not_in_browser
         self.controls = tuple(controls)
         self.message = message
         self.output = output
@@ -50,7 +51,8 @@ class LiveCalculator(widgets.VBox):
         super().__init__([header, *self.controls, message, output], **kwargs)
 
     def __repr__(self) -> str:
-        return f"[Live calculator: {self.title}] This calculator {HOW_TO_GO_LIVE}"
+        why = f"{self.not_in_browser} " if self.not_in_browser else ""
+        return f"[Live calculator: {self.title}] {why}This calculator {HOW_TO_GO_LIVE}"
 
     def _repr_mimebundle_(self, **kwargs):
         # ipywidgets cuts the plain-text form at 110 characters; the static page shows it whole
@@ -107,7 +109,7 @@ DEFAULT_INTRO = "Change any input; the result for the default inputs is shown ab
 
 def live_calculator(title: str, controls: Mapping[str, widgets.Widget],
                     compute: Callable[[dict[str, Any]], tuple[Iterable[object], str]], *,
-                    intro: str = DEFAULT_INTRO) -> LiveCalculator:
+                    intro: str = DEFAULT_INTRO, not_in_browser: str = "") -> LiveCalculator:
     """Wire ``controls`` to ``compute`` and return the calculator.
 
     On every change ``compute`` receives the controls' values by name and returns the objects to
@@ -116,7 +118,8 @@ def live_calculator(title: str, controls: Mapping[str, widgets.Widget],
     """
     message = widgets.HTML(note_html(intro))
     output = widgets.Output()
-    calc = LiveCalculator(title, controls.values(), message=message, output=output)
+    calc = LiveCalculator(title, controls.values(), message=message, output=output,
+                          not_in_browser=not_in_browser)
 
     def render() -> str:
         shown, summary_html = compute({name: c.value for name, c in controls.items()})
@@ -157,7 +160,24 @@ _LINESTYLES = {"line": ("-", None), "dashed": ("--", None), "dotted": (":", None
 def chart_figure(chart: Mapping[str, Any]) -> Figure:
     """Draw a result's chart with matplotlib (the browser draws the same data with Chart.js)."""
     fig, ax = plt.subplots(figsize=(8, 4.2))
-    if chart["kind"] == "hbar":
+    if chart["kind"] == "timeline":
+        row = {lane: i for i, lane in enumerate(reversed(chart["lanes"]))}
+        span = max((s["end"] for s in chart["segments"]), default=1.0) or 1.0
+        seen: set[str] = set()
+        # long spans thin and underneath, short ones taller on top and at least 0.4% wide
+        for s in sorted(chart["segments"], key=lambda s: s["end"] - s["start"], reverse=True):
+            length = s["end"] - s["start"]
+            height = 0.25 if length > span / 20 else (0.6 if s["phase"] == "init" else 0.4)
+            ax.barh(row[s["lane"]], max(length, span / 250), left=s["start"], height=height,
+                    color=s["colour"], label=None if s["phase"] in seen else s["phase"])
+            seen.add(s["phase"])
+        for i, mark in enumerate(chart["marks"]):
+            ax.plot([mark["at"]], [row[mark["lane"]]], "X", color="black", markersize=8,
+                    label="shut down" if i == 0 else None)
+        ax.set_yticks(list(row.values()), list(row))
+        _axis(ax, "x", chart["x"])
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+    elif chart["kind"] == "hbar":
         bars = list(reversed(chart["bars"]))
         values = [b["value"] for b in bars if b["value"] is not None]
         floor = min(values) / 3 if chart["x"].get("log") and values else 0.0

@@ -131,7 +131,35 @@
     return axis;
   }
 
+  function timelineConfig(chart) {
+    const phases = [];
+    chart.segments.forEach(function (s) { if (phases.indexOf(s.phase) < 0) { phases.push(s.phase); } });
+    const datasets = phases.map(function (phase) {
+      const mine = chart.segments.filter(function (s) { return s.phase === phase; });
+      return { label: phase, data: mine.map(function (s) { return { x: [s.start, s.end], y: s.lane }; }),
+               backgroundColor: mine.length ? mine[0].colour : "#999", minBarLength: 3,
+               barPercentage: ({ init: 0.7, invoke: 0.45 })[phase] || 0.3,
+               categoryPercentage: 1.0, grouped: false,
+               order: ({ init: 1, invoke: 0 })[phase] === undefined ? 2 : ({ init: 1, invoke: 0 })[phase] };
+    });
+    if (chart.marks.length) {
+      datasets.push({ label: "shut down", backgroundColor: "#000000", minBarLength: 3,
+                      barPercentage: 0.9, grouped: false,
+                      data: chart.marks.map(function (m) { return { x: [m.at, m.at], y: m.lane }; }) });
+    }
+    return {
+      type: "bar",
+      data: { labels: chart.lanes, datasets: datasets },
+      options: { indexAxis: "y", animation: false, responsive: true,
+                 plugins: { title: { display: true, text: chart.title } },
+                 scales: { x: scale(chart.x, "bottom"), y: { type: "category" } } },
+    };
+  }
+
   function chartConfig(chart) {
+    if (chart.kind === "timeline") {
+      return timelineConfig(chart);
+    }
     if (chart.kind === "hbar") {
       return {
         type: "bar",
@@ -247,26 +275,32 @@
       running = true;
       const inputs = readInputs(box);
       const started = performance.now();
-      const reply = await compute(box.dataset.calculator, inputs);
-      box.dataset.inputs = JSON.stringify(inputs);
-      clearErrors(box);
-      if (reply.error !== undefined) {
-        delete box.dataset.result;
-        box.dataset.error = reply.error;
-        showError(box, reply.error, reply.key);
-        box.classList.add("ec2vl-stale");
-      } else {
-        delete box.dataset.error;
-        box.classList.remove("ec2vl-stale");
-        box.querySelector(".ec2vl-status").textContent = text(box, "ready");
-        box.querySelector(".ec2vl-summary").textContent = reply.result.summary;
-        drawTable(box.querySelector(".ec2vl-table"), reply.result.table);
-        await drawChart(box, reply.result.chart);
-        box.dataset.result = JSON.stringify(reply.result);
+      try {
+        const reply = await compute(box.dataset.calculator, inputs);
+        box.dataset.inputs = JSON.stringify(inputs);
+        clearErrors(box);
+        if (reply.error !== undefined) {
+          delete box.dataset.result;
+          box.dataset.error = reply.error;
+          showError(box, reply.error, reply.key);
+          box.classList.add("ec2vl-stale");
+        } else {
+          delete box.dataset.error;
+          box.classList.remove("ec2vl-stale");
+          box.querySelector(".ec2vl-status").textContent = text(box, "ready");
+          box.querySelector(".ec2vl-summary").textContent = reply.result.summary;
+          drawTable(box.querySelector(".ec2vl-table"), reply.result.table);
+          await drawChart(box, reply.result.chart);
+          box.dataset.result = JSON.stringify(reply.result);
+        }
+      } catch (error) {  // a drawing failure: say so, keep the page working
+        box.querySelector(".ec2vl-status").textContent = text(box, "failed")
+          .replace("{message}", String(error && error.message || error));
+      } finally {
+        box.dataset.updateMs = String(Math.round(performance.now() - started));
+        box.dataset.updates = String(Number(box.dataset.updates || 0) + 1);
+        running = false;
       }
-      box.dataset.updateMs = String(Math.round(performance.now() - started));
-      box.dataset.updates = String(Number(box.dataset.updates || 0) + 1);
-      running = false;
       if (again) {
         again = false;
         recompute();
@@ -274,7 +308,8 @@
     }
 
     box.querySelectorAll("[data-kind]").forEach(function (control) {
-      control.addEventListener(control.dataset.kind === "number" ? "input" : "change", recompute);
+      const typed = control.dataset.kind === "number" || control.dataset.kind === "integer";
+      control.addEventListener(typed ? "input" : "change", recompute);
     });
     box.querySelector("fieldset").disabled = false;
     box.querySelector(".ec2vl-start").hidden = true;

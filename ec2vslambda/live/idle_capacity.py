@@ -1,0 +1,77 @@
+"""Chapter 1's calculator: what you pay for capacity with a server, and for use with a function.
+
+An EC2 fleet is billed for every hour it runs, busy or not. The requests a month keep its
+request slots (``concurrency_per_instance`` per instance, by default one per vCPU) busy for a
+share of the month, :func:`ec2vslambda.pricing.ec2_capacity_requests` being the most it could
+serve; the rest of the bill pays for idle capacity. Lambda bills the same requests by use
+(:func:`ec2vslambda.pricing.lambda_cost`). Idle capacity is not waste by itself: it is the
+headroom that absorbs a peak, which a function gets from AWS instead.
+"""
+
+from __future__ import annotations
+
+from .. import data as _data
+from .. import pricing
+from ..validation import whole
+from . import Calculator, Field, axis, bar_chart, money, result
+
+
+def run(inputs: dict) -> dict:
+    instance_type = inputs["instance_type"]
+    count = whole("instances", inputs["instances"], low=1)
+    slots = inputs["concurrency_per_instance"] or None  # 0 = one request per vCPU
+    if slots is not None:
+        slots = whole("concurrency_per_instance", slots, low=1)
+    fleet = pricing.ec2_cost(instance_type, pricing.HOURS_PER_MONTH, count=count)
+    capacity = pricing.ec2_capacity_requests(instance_type, inputs["duration_ms"], count=count,
+                                             concurrency_per_instance=slots)
+    busy_share = inputs["requests_per_month"] / capacity if capacity else 0.0
+    function = pricing.lambda_cost(inputs["requests_per_month"], inputs["duration_ms"],
+                                   inputs["memory_mb"], arch=inputs["arch"],
+                                   free_tier=inputs["free_tier"])
+    busy_usd = fleet.total_usd * min(busy_share, 1.0)
+    idle_usd = fleet.total_usd - busy_usd
+    if busy_share > 1:
+        summary = (f"{count} x {instance_type} cannot carry this load: it needs "
+                   f"{busy_share:.0%} of the fleet's capacity. Lambda would cost "
+                   f"{money(function.total_usd)} a month.")
+    else:
+        summary = (f"The fleet costs {money(fleet.total_usd)} a month and is busy "
+                   f"{busy_share:.1%} of the time, so {money(idle_usd)} of it pays for idle "
+                   f"capacity. Lambda bills the same requests by use: "
+                   f"{money(function.total_usd)}.")
+    rows = [(f"EC2, {count} x {instance_type}: busy", money(busy_usd), f"{min(busy_share, 1):.1%}"),
+            (f"EC2, {count} x {instance_type}: idle", money(idle_usd),
+             f"{max(0.0, 1 - busy_share):.1%}"),
+            (f"Lambda, {inputs['memory_mb']} MB {inputs['arch']}", money(function.total_usd),
+             "billed by use")]
+    chart = bar_chart("A month of capacity against a month of use",
+                      axis("USD per month"),
+                      [(rows[0][0], busy_usd, "blue"), (rows[1][0], idle_usd, "lightgrey"),
+                       (rows[2][0], function.total_usd, "orange")])
+    return result(CALCULATOR.title, summary,
+                  numbers={"ec2_usd": fleet.total_usd, "busy_share": busy_share,
+                           "idle_usd": idle_usd, "lambda_usd": function.total_usd,
+                           "capacity_requests": capacity},
+                  columns=("line", "USD per month", "share of the fleet's time"), rows=rows,
+                  chart=chart)
+
+
+CALCULATOR = Calculator(
+    name="idle_capacity", title="Paying for capacity or for use", run=run,
+    aliases={"requests": "requests_per_month"},
+    intro="One workload, priced as an always-on fleet and as a function.",
+    fields=(
+        Field("requests_per_month", "Requests per month", "number", 3_000_000, minimum=0),
+        Field("duration_ms", "Time per request", "number", 200.0, "ms", minimum=0),
+        Field("instance_type", "EC2 instance type", "choice", "t4g.small",
+              options=pricing.instance_types()),
+        Field("instances", "Instances (always on)", "integer", 2, minimum=1),
+        Field("concurrency_per_instance", "Requests one instance serves at once", "integer", 0,
+              minimum=0, help="0 = one per vCPU (CPU-bound work)."),
+        Field("memory_mb", "Lambda memory", "integer", 512, "MB",
+              minimum=_data.limit_value("memory_min"), maximum=_data.limit_value("memory_max")),
+        Field("arch", "Lambda architecture", "choice", "arm64",
+              options=tuple(_data.lambda_prices().architectures)),
+        Field("free_tier", "Apply Lambda's free tier", "flag", True),
+    ))

@@ -1,0 +1,95 @@
+"""Chapter 3's calculator: request gaps, keep-alive and INIT in; environments, cold starts and
+billed time out.
+
+Requests arrive in groups of ``requests_per_arrival`` every ``gap_s`` seconds, with one longer
+pause of ``pause_min`` minutes after arrival ``pause_after``, and run for ``duration_ms`` each. The execution environments are :class:`ec2vslambda.lifecycle.LambdaModel`'s:
+a request that finds no idle environment creates one and pays INIT; an environment idle for the
+keep-alive window is shut down. The bill is :func:`ec2vslambda.pricing.lambda_cost`'s, with INIT
+billed on the cold starts (as it is since August 2025).
+"""
+
+from __future__ import annotations
+
+from .. import data as _data
+from .. import lifecycle, pricing
+from ..validation import number, whole
+from . import Calculator, Field, axis, money, result, timeline_chart
+
+MAX_REQUESTS = 200  # the timeline stays readable, and the browser quick
+
+
+def _noop_module(_env: lifecycle.ExecutionEnvironment) -> lifecycle.Handler:
+    return lambda event, context: {}
+
+
+def run(inputs: dict) -> dict:
+    arrivals = whole("arrivals", inputs["arrivals"], low=1)
+    together = whole("requests_per_arrival", inputs["requests_per_arrival"], low=1)
+    if arrivals * together > MAX_REQUESTS:
+        raise ValueError(f"arrivals={inputs['arrivals']!r} is out of range; allowed: at most "
+                         f"{MAX_REQUESTS} requests in all (arrivals x requests per arrival)")
+    gap_ms = number("gap_s", inputs["gap_s"]) * 1000.0
+    pause_ms = number("pause_min", inputs["pause_min"]) * 60_000.0
+    pause_after = whole("pause_after", inputs["pause_after"], low=0)
+    keep_alive_ms = number("keep_alive_min", inputs["keep_alive_min"]) * 60_000.0
+    duration_ms, init_ms = inputs["duration_ms"], inputs["init_ms"]
+    model = lifecycle.LambdaModel(_noop_module, init_ms=init_ms, keep_alive_ms=keep_alive_ms)
+    at_ms = 0.0
+    for k in range(arrivals):
+        for _ in range(together):
+            model.invoke(at_ms, duration_ms=duration_ms)
+        at_ms += pause_ms if k + 1 == pause_after else gap_ms
+    last_end = max(r.end_ms for r in model.invocations)
+    model.finish(last_end + keep_alive_ms)
+
+    served = model.invocations
+    cold = sum(r.cold for r in served)
+    cost = pricing.lambda_cost(len(served), duration_ms, inputs["memory_mb"],
+                               init_ms=init_ms, cold_start_ratio=cold / len(served),
+                               free_tier=False)
+    billed_ms = sum(pricing.billed_duration_ms(duration_ms + r.init_ms) for r in served)
+    init_billed_ms = billed_ms - len(served) * pricing.billed_duration_ms(duration_ms)
+    envs = len(model.environments)
+    summary = (f"{len(served)} requests used {envs} execution environment"
+               f"{'s' if envs != 1 else ''}; {cold} started cold. Billed "
+               f"{billed_ms / 1000:,.1f} s at {inputs['memory_mb']} MB"
+               f" ({init_billed_ms / 1000:,.1f} s of it INIT): {money(cost.total_usd)}.")
+
+    lanes = [f"env {e.env_id}" for e in model.environments]
+    segments = [(f"env {s.env_id}", s.start_ms / 1000, s.end_ms / 1000, s.phase,
+                 lifecycle.PHASE_COLOURS[s.phase])
+                for s in model.segments() if s.phase != "shutdown"]
+    marks = [(f"env {s.env_id}", s.start_ms / 1000, f"shut down: {s.label}")
+             for s in model.segments() if s.phase == "shutdown"]
+    chart = timeline_chart("Execution environments: INIT (red), invoke (blue), frozen (grey)",
+                           axis("time (s)"), lanes, segments, marks)
+    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}", f"env {r.env_id}",
+             "cold" if r.cold else "warm", f"{r.latency_ms:,.0f}",
+             f"{pricing.billed_duration_ms(duration_ms + r.init_ms):,.0f}") for r in served]
+    return result(CALCULATOR.title, summary,
+                  numbers={"requests": len(served), "environments": envs, "cold_starts": cold,
+                           "billed_ms": billed_ms, "init_billed_ms": init_billed_ms,
+                           "cost_usd": cost.total_usd},
+                  columns=("request", "arrives (s)", "environment", "start", "latency (ms)",
+                           "billed (ms)"), rows=rows, chart=chart)
+
+
+CALCULATOR = Calculator(
+    name="lifecycle", title="Lifecycle explorer: environments, cold starts, billed time", run=run,
+    intro="Requests arrive in groups, pause once, and come back; watch environments appear, idle "
+          "and go.",
+    fields=(
+        Field("arrivals", "Arrivals", "integer", 6, minimum=1, maximum=MAX_REQUESTS),
+        Field("requests_per_arrival", "Requests per arrival (at once)", "integer", 2,
+              minimum=1, maximum=MAX_REQUESTS),
+        Field("gap_s", "Gap between arrivals", "number", 60.0, "s", minimum=0),
+        Field("pause_after", "A long pause after arrival", "integer", 3, minimum=0,
+              help="0 = no pause."),
+        Field("pause_min", "Length of the pause", "number", 12.0, "minutes", minimum=0),
+        Field("duration_ms", "Handler duration", "number", 400.0, "ms", minimum=0),
+        Field("init_ms", "INIT duration", "number", 600.0, "ms", minimum=0),
+        Field("keep_alive_min", "Keep-alive (an assumption)", "number", 10.0, "minutes",
+              minimum=0, help="AWS keeps idle environments for a time it does not publish."),
+        Field("memory_mb", "Memory", "integer", 512, "MB",
+              minimum=_data.limit_value("memory_min"), maximum=_data.limit_value("memory_max")),
+    ))
