@@ -1,11 +1,12 @@
-"""Chapter 3's calculator: request gaps, keep-alive and INIT in; environments, cold starts and
-billed time out.
+"""Chapter 3's calculator: request gaps, keep-alive and INIT in; environments, cold starts and billed
+time out.
 
-Requests arrive in groups of ``requests_per_arrival`` every ``gap_s`` seconds, with one longer
-pause of ``pause_min`` minutes after arrival ``pause_after``, and run for ``duration_ms`` each. The execution environments are :class:`ec2vslambda.lifecycle.LambdaModel`'s:
-a request that finds no idle environment creates one and pays INIT; an environment idle for the
-keep-alive window is shut down. The bill is :func:`ec2vslambda.pricing.lambda_cost`'s, with INIT
-billed on the cold starts (as it is since August 2025).
+Requests arrive in groups of ``requests_per_arrival`` every ``gap_s`` seconds, with one longer pause
+of ``pause_min`` minutes after arrival ``pause_after``, and run for ``duration_ms`` each. The
+execution environments are :class:`ec2vslambda.lifecycle.LambdaModel`'s: a request that finds no
+idle environment creates one and pays INIT; an environment idle for the keep-alive window is shut
+down. The bill is :func:`ec2vslambda.pricing.lambda_cost`'s, with INIT billed on the cold starts (as
+it is since August 2025).
 """
 
 from __future__ import annotations
