@@ -1,5 +1,5 @@
-"""Chapter 3's calculator: request gaps, keep-alive and INIT in; environments, cold starts and billed
-time out.
+"""Chapter 3's calculator: request gaps, keep-alive and INIT in; environments, cold starts and
+billed time out.
 
 Requests arrive in groups of ``requests_per_arrival`` every ``gap_s`` seconds, with one longer pause
 of ``pause_min`` minutes after arrival ``pause_after``, and run for ``duration_ms`` each. The
