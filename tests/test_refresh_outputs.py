@@ -57,7 +57,11 @@ def _messy_notebook():
             "tags": ["hide-input"], "mystnb": {"image": {"alt": "kept"}}},
             outputs=[new_output("stream", name="stdout", text="a\n"),
                      new_output("stream", name="stdout", text="b\n"),
-                     new_output("display_data", data={"text/plain": "1"})]),
+                     new_output("display_data", data={"text/plain": "1"}),
+                     new_output("display_data", data={
+                         "text/plain": "Live in a running notebook",
+                         "application/vnd.jupyter.widget-view+json": {
+                             "model_id": "5f0c", "version_major": 2, "version_minor": 0}})]),
     ])
     notebook.metadata = nbformat.from_dict({
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -77,8 +81,9 @@ def test_normal_form_drops_run_and_machine_details_and_keeps_the_authors():
     code = notebook.cells[1]
     assert set(code.metadata) == {"tags", "mystnb"}
     assert notebook.cells[0].metadata == {"tags": ["keep-me"]}
-    assert [o.output_type for o in code.outputs] == ["stream", "display_data"]
+    assert [o.output_type for o in code.outputs] == ["stream", "display_data", "display_data"]
     assert code.outputs[0].text == "a\nb\n"
+    assert code.outputs[2].data == {"text/plain": "Live in a running notebook"}
     nbformat.validate(notebook)
 
 

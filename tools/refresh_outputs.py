@@ -7,14 +7,17 @@ unchanged notebook leaves the file byte-identical and a diff shows only outputs 
 
 - execution counts run 1, 2, 3... in cell order (a fresh kernel, every cell once);
 - no timings (``record_timing=False``; stale ``execution``/``ExecuteTime`` metadata is dropped),
-  no stored widget state (the site never draws widgets, see _config.yml), no editor UI state;
+  no editor UI state, no stored widget state (the site never draws widgets, see _config.yml) and
+  so no widget views either: each pointed at a model that is not stored, under a random id that
+  changed on every run; the widget's plain-text form (how to make it live) stays;
 - a cell's stream outputs are merged, one per stream (how a kernel splits prints into messages
   depends on timing), as strict nbval does before it compares;
 - the kernel and language metadata are the same fixed values on every machine (no Python
   version), and nbformat writes keys in sorted order.
 
-Outputs that measure this machine (cells marked ``# NBVAL_IGNORE_OUTPUT``, timings matched by
-tests/nbval_sanitize.cfg) still change from run to run: that is what they show. Run ``make test``
+Outputs that measure this machine or name a free port (cells marked ``# NBVAL_IGNORE_OUTPUT``,
+timings and ports matched by tests/nbval_sanitize.cfg) still change from run to run: that is what
+they show. Run ``make test``
 afterwards: strict nbval then proves that a fresh run reproduces what was stored.
 """
 
@@ -40,6 +43,7 @@ LANGUAGE_INFO = {"codemirror_mode": {"name": "ipython", "version": 3}, "file_ext
 VOLATILE_NOTEBOOK_METADATA = ("widgets", "vscode", "toc", "varInspector")
 # Cell metadata that records a run or an editor's view, not the cell's content.
 VOLATILE_CELL_METADATA = ("execution", "ExecuteTime", "scrolled", "collapsed")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def default_notebooks(root: Path = ROOT) -> list[Path]:
@@ -74,6 +78,8 @@ def normalise(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             cell.metadata.pop(key, None)
         if cell.cell_type == "code":
             cell.outputs = _merge_streams(cell.outputs)
+            for output in cell.outputs:
+                output.get("data", {}).pop(WIDGET_VIEW, None)
     return notebook
 
 
@@ -90,13 +96,18 @@ def refresh(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def _shown(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else str(path)
+
+
 def main(argv: list[str]) -> int:
     paths = [Path(a) for a in argv] or default_notebooks()
     total = 0.0
     for path in paths:
         seconds = refresh(path.resolve())
         total += seconds
-        print(f"{path}: executed in {seconds:.1f} s", flush=True)
+        print(f"{_shown(path)}: executed in {seconds:.1f} s", flush=True)
     print(f"{len(paths)} notebook(s) in {total:.1f} s")
     return 0
 
