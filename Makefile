@@ -5,17 +5,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-BOOK   := jupyter-book build --all -W -n --keep-going .
-# `make book` builds from the outputs stored in the notebooks; `make test` re-executes them all.
-BOOK_FROM_OUTPUTS = $(BIN)/$(BOOK) --config $$($(BIN)/python tools/book_config.py off)
+# The book builds from the outputs stored in the notebooks (_config.yml: execute_notebooks: off),
+# failing on any warning; strict nbval in `make test` executes each notebook once and checks them.
+BOOK   := $(BIN)/jupyter-book build --all -W -n --keep-going .
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
+# $(call timed,STAGE,COMMAND): run a stage of `make test`, stop on failure, print its time.
+timed = @start=$$(date +%s.%N); echo "== $(1)"; $(2) || exit $$?; \
+	echo "== $(1): $$(awk "BEGIN {printf \"%.1f\", $$(date +%s.%N) - $$start}") s"
 
 .PHONY: help book serve test unit notebooks browser lint lab outputs linkcheck bench wheel-check clean
 
 help:
 	@echo "make book       build the site into _build/html"
 	@echo "make serve      serve the built site on http://127.0.0.1:$(PORT)/ (live calculators need it)"
-	@echo "make test       every test: unit, property, notebooks (strict nbval), browser, -W build"
+	@echo "make test       every test: lint, -W build, unit, property, notebooks (strict nbval), browser"
 	@echo "make lab        open JupyterLab on the labs"
 	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
 	@echo "make linkcheck  check external links (needs the internet; not part of make test)"
@@ -32,7 +35,7 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	@touch $(STAMP)
 
 book: $(STAMP)
-	$(BOOK_FROM_OUTPUTS)
+	$(BOOK)
 	@echo "Built: $(CURDIR)/_build/html/index.html (run 'make serve' to read it with live calculators)"
 
 # The live calculators and the site's assets load as modules and workers, which browsers refuse
@@ -43,10 +46,11 @@ serve: $(STAMP)
 	@echo "Serving $(CURDIR)/_build/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
-# The build (executing every notebook) runs first so that the browser tests find a fresh site.
+# Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
-	$(BIN)/$(BOOK)
-	$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS)
+	$(call timed,lint,$(BIN)/ruff check .)
+	$(call timed,book build from stored outputs (-W -n),$(BOOK))
+	$(call timed,pytest: unit + strict nbval + browser,$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS))
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST_ARGS)
@@ -55,11 +59,11 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) chapters labs workshop $(PYTEST_ARGS)
 
 browser: $(STAMP)
-	$(BOOK_FROM_OUTPUTS)
+	$(BOOK)
 	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check ec2vslambda tests benchmarks tools labs
+	$(BIN)/ruff check .
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab labs

@@ -1,10 +1,12 @@
 """Write a copy of _config.yml with another notebook-execution mode, and print its path.
 
-`make book` builds from the outputs stored in the notebooks (execution "off": fast, and the same
-outputs that strict nbval checks in `make test`). `make test` builds with execution "force", so
-every notebook is run again by the build itself, which raises on any error
-(`nb_execution_raise_on_error`) and draws every figure from the current code.
-_config.yml stays the one source of configuration; this only changes the execution mode.
+`make book` and `make test` build from the outputs stored in the notebooks (_config.yml's
+execution "off": fast, and the same outputs that strict nbval checks in `make test`). For a build
+that runs every notebook itself, raising on any error (`nb_execution_raise_on_error`) and drawing
+every figure from the current code without touching the stored outputs, pass "force":
+``jupyter-book build --all -W -n . --config $(python tools/book_config.py force)``
+(benchmarks/bench_build.py times both). _config.yml stays the one source of configuration; this
+only changes the execution mode.
 """
 
 from __future__ import annotations
