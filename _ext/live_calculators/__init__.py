@@ -253,6 +253,7 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     for old in live_dir.glob("ec2vslambda-*.zip"):
         old.unlink()
     (live_dir / bundle_name).write_bytes(bundle)
+    assets.mark_immutable(live_dir / bundle_name)  # named by its hash: a new build, a new name
     (live_dir / "worker.mjs").write_bytes((HERE / "browser" / "worker.mjs").read_bytes())
     manifest = {
         "bundle": bundle_name,

@@ -25,6 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 REGISTRY = "https://registry.npmjs.org"
+#: The modification time npm gives every file in a published tarball (1985-10-26 08:15 UTC). The
+#: site's copies of pinned, immutable files keep it, so that a server which sends only
+#: Last-Modified (``python -m http.server``) still lets browsers cache them for years instead of
+#: asking again on every page.
+NPM_MTIME = 499162500
 
 
 class AssetError(RuntimeError):
@@ -138,8 +143,14 @@ def ensure(package: NpmPackage) -> Path:
     return target
 
 
+def mark_immutable(path: Path) -> None:
+    """Give a file whose content never changes under its name npm's old timestamp."""
+    os.utime(path, (NPM_MTIME, NPM_MTIME))
+
+
 def copy_tree(source: Path, destination: Path) -> int:
-    """Copy ``source`` into ``destination`` (files only, no dot-files); return bytes copied."""
+    """Copy ``source`` into ``destination`` (files only, no dot-files), marked immutable;
+    return bytes copied."""
     copied = 0
     for path in sorted(source.rglob("*")):
         if path.is_dir() or path.name.startswith("."):
@@ -147,5 +158,6 @@ def copy_tree(source: Path, destination: Path) -> int:
         out = destination / path.relative_to(source)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, out)
+        mark_immutable(out)
         copied += path.stat().st_size
     return copied

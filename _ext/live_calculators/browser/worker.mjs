@@ -11,13 +11,7 @@
 let pyodide = null;
 let computeJson = null;
 let expected = {};   // file name -> bytes, from manifest.json
-let loaded = {};     // file name -> bytes received so far
-
-const originalFetch = self.fetch.bind(self);
-
-function fileName(url) {
-  return new URL(url, self.location.href).pathname.split("/").pop();
-}
+const loaded = {};   // file name -> bytes received so far
 
 function report(stage) {
   const total = Object.values(expected).reduce((a, b) => a + b, 0);
@@ -25,39 +19,52 @@ function report(stage) {
   self.postMessage({ type: "progress", stage, loaded: Math.min(done, total), total });
 }
 
-// Count the bytes of every download, so the page can show how far along the runtime is.
-self.fetch = async (input, init) => {
-  const response = await originalFetch(input, init);
-  const name = fileName(typeof input === "string" ? input : input.url);
-  if (!(name in expected) || !response.body) {
-    return response;
+// Download one file with progress. The body goes to the browser's HTTP cache, from which
+// Pyodide then loads it untouched, so that the browser can also cache the compiled
+// WebAssembly: a second page of the same visit starts much faster.
+async function prefetch(url) {
+  const name = new URL(url).pathname.split("/").pop();
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`${name}: HTTP ${response.status}`);
   }
   const reader = response.body.getReader();
-  const stream = new ReadableStream({
-    async pull(controller) {
-      const { done, value } = await reader.read();
-      if (done) {
-        controller.close();
-        return;
-      }
-      loaded[name] = (loaded[name] || 0) + value.byteLength;
-      report("download");
-      controller.enqueue(value);
-    },
-  });
-  return new Response(stream, { headers: response.headers, status: response.status,
-                                statusText: response.statusText });
-};
+  const chunks = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    chunks.push(value);
+    loaded[name] = (loaded[name] || 0) + value.byteLength;
+    report("download");
+  }
+  return new Blob(chunks);
+}
+
+const timings = {};  // stage -> ms, for the benchmark (benchmarks/bench_live.py)
 
 async function start(base) {
-  const manifest = await (await originalFetch(base + "manifest.json")).json();
+  let mark = performance.now();
+  const lap = (stage) => {
+    const now = performance.now();
+    timings[stage] = Math.round(now - mark);
+    mark = now;
+  };
+  const manifest = await (await fetch(base + "manifest.json")).json();
   expected = manifest.bytes;
   report("download");
+  const files = Object.keys(expected).filter((f) => f !== manifest.bundle);
+  const [bundle] = await Promise.all([
+    prefetch(base + manifest.bundle).then((blob) => blob.arrayBuffer()),
+    ...files.map((f) => prefetch(base + "pyodide/" + f)),
+  ]);
+  lap("download");
+  report("python");
   const { loadPyodide } = await import(base + "pyodide/pyodide.mjs");
   pyodide = await loadPyodide({ indexURL: base + "pyodide/", stdout: () => {},
                                 stderr: () => {} });
-  const bundle = await (await self.fetch(base + manifest.bundle)).arrayBuffer();
-  report("python");
+  lap("runtime");
   pyodide.unpackArchive(bundle, "zip", { extractDir: "/home/pyodide/book" });
   pyodide.runPython(`
 import json, sys
@@ -75,6 +82,7 @@ def compute_json(name, inputs_json):
                            "key": None})
 `);
   computeJson = pyodide.globals.get("compute_json");
+  lap("package");
 }
 
 self.onmessage = async (event) => {
@@ -82,7 +90,7 @@ self.onmessage = async (event) => {
   if (message.type === "start") {
     try {
       await start(message.base);
-      self.postMessage({ type: "ready" });
+      self.postMessage({ type: "ready", timings });
     } catch (error) {
       self.postMessage({ type: "failed", message: String(error && error.message || error) });
     }

@@ -43,7 +43,7 @@
         if (message.type === "progress") {
           listeners.forEach(function (listener) { listener(message); });
         } else if (message.type === "ready") {
-          resolve();
+          resolve(message.timings);
         } else if (message.type === "failed") {
           reject(new Error(message.message));
         } else if (message.type === "done") {
@@ -334,7 +334,8 @@
       }
     };
     listeners.add(listener);
-    startRuntime().then(function () {
+    startRuntime().then(function (timings) {
+      box.dataset.bootMs = JSON.stringify(timings || {});
       listeners.delete(listener);
       bar.hidden = true;
       return makeLive(box);
