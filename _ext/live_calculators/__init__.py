@@ -124,7 +124,7 @@ def _field_html(calculator: str, field: dict, value: object, uid: str, t) -> str
 
 
 def render_box(name: str, defaults: dict, uid: str, language: str,
-               runtime_bytes: int = 0) -> str:
+               runtime_bytes: int = 0, assets: str = "") -> str:
     """The live calculator's HTML: a form of real controls, the button, status and result."""
     from ec2vslambda import live
 
@@ -140,7 +140,8 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
     ui_data = html.escape(json.dumps(ui, ensure_ascii=False), quote=True)
     return (
         f'<div class="ec2vl-live" data-calculator="{name}" data-defaults="{data}" '
-        f'data-ui="{ui_data}" id="{uid}" lang="{language}">'
+        f'data-ui="{ui_data}" data-assets="{html.escape(assets)}{LIVE_DIR}/" id="{uid}" '
+        f'lang="{language}">'
         f'<p class="ec2vl-title"><b>{title}</b> · {html.escape(ui["badge"])}</p>{intro}'
         f'<div class="ec2vl-start"><button type="button" class="ec2vl-go">'
         f'{html.escape(ui["button"])}</button> <span class="ec2vl-note">'
@@ -157,14 +158,14 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
 
 
 def _expand(text: str, docname: str, counter: list[int], language: str,
-            runtime_bytes: int) -> str:
+            runtime_bytes: int, assets: str) -> str:
     def replace(match: re.Match) -> str:
         counter[0] += 1
         name = match.group("name")
         defaults = json.loads(html.unescape(match.group("defaults")))
         uid = f"ec2vl-{name}-{counter[0]}"
         try:
-            return render_box(name, defaults, uid, language, runtime_bytes)
+            return render_box(name, defaults, uid, language, runtime_bytes, assets)
         except ValueError as error:
             raise ExtensionError(f"{docname}: live calculator {name!r}: {error}") from None
 
@@ -194,7 +195,8 @@ def expand_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
         text = raw.astext()
         if "ec2vl-live" not in text or raw.get("format") != "html":
             continue
-        expanded = _expand(text, docname, counter, language, runtime_bytes(app))
+        expanded = _expand(text, docname, counter, language, runtime_bytes(app),
+                           app.config.live_calculators_assets)
         raw.replace_self(nodes.raw("", expanded, format="html"))
 
 
@@ -222,7 +224,10 @@ def on_config_inited(app: Sphinx, config) -> None:
     from sphinx.ext.mathjax import MATHJAX_URL
 
     if config.mathjax_path in (MATHJAX_URL, "", None):
-        config.mathjax_path = MATHJAX_PATH  # the copy this extension ships, not a CDN
+        # the copy this extension ships, not a CDN; in an edition that shares another site's
+        # assets, that site's copy (Sphinx puts the path under this site's _static/)
+        shared = config.live_calculators_assets
+        config.mathjax_path = f"../{shared}_static/{MATHJAX_PATH}" if shared else MATHJAX_PATH
 
 
 def on_builder_inited(app: Sphinx) -> None:
@@ -239,6 +244,8 @@ def on_builder_inited(app: Sphinx) -> None:
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
+        return
+    if app.config.live_calculators_assets:  # another site (the English one) ships them
         return
     out = Path(app.outdir)
     live_dir = out / LIVE_DIR
@@ -272,6 +279,9 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    # Where this site's runtime, package and MathJax are, relative to its root: "" (it ships
+    # them), or e.g. "../" for an edition under the English site that shares the English copies.
+    app.add_config_value("live_calculators_assets", "", "html")
     app.add_directive("live-calculator", LiveCalculatorDirective)
     app.connect("config-inited", on_config_inited)
     app.connect("builder-inited", on_builder_inited)

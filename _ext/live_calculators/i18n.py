@@ -1,15 +1,19 @@
 """The live calculators' words, per page language.
 
 The form's labels, units and the calculators' titles come from :mod:`ec2vslambda.live` in
-English; :func:`translator` maps them to the page's language where a translation exists (the
-Korean edition adds its table here), and leaves them as they are otherwise. The interface's own
-sentences (button, progress, errors) are in :data:`UI`, which the browser script receives with
-each calculator.
+English, and the interface's own sentences (button, progress, errors) from :data:`UI`, which the
+browser script receives with each calculator. In another edition both are looked up in that
+language's ``locale/<lang>/LC_MESSAGES/book.po`` (``tools/translations.py`` extracts them there
+with the book's other strings); a string without a translation stays English.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+LOCALE = Path(__file__).resolve().parent.parent.parent / "locale"
 
 UI: dict[str, dict[str, str]] = {
     "en": {
@@ -31,14 +35,24 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
-#: Translations of the calculators' English strings, by language.
-STRINGS: dict[str, dict[str, str]] = {}
+
+
+@cache
+def strings(language: str) -> dict[str, str]:
+    """English -> translation for ``language``, from its ``book.po`` (empty for English)."""
+    path = LOCALE / language / "LC_MESSAGES" / "book.po"
+    if language == "en" or not path.exists():
+        return {}
+    import polib
+
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}
 
 
 def translator(language: str) -> Callable[[str], str]:
-    table = STRINGS.get(language, {})
+    table = strings(language)
     return lambda text: table.get(text, text)
 
 
 def ui(language: str) -> dict[str, str]:
-    return {**UI["en"], **UI.get(language, {})}
+    t = translator(language)
+    return {key: t(text) for key, text in UI["en"].items()}

@@ -4,7 +4,10 @@
 (function () {
   "use strict";
   const root = document.documentElement.dataset.content_root || "./";
-  const LIVE = new URL(root + "_live/", document.baseURI).href;
+  // the runtime's folder, relative to this edition's root: its own _live/, or the one of the
+  // site it shares (an edition under the English site)
+  const first = document.querySelector(".ec2vl-live[data-assets]");
+  const LIVE = new URL(root + (first ? first.dataset.assets : "_live/"), document.baseURI).href;
 
   function text(box, key) {
     return JSON.parse(box.dataset.ui)[key];

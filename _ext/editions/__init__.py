@@ -1,0 +1,189 @@
+"""The book's editions (English at the site's root, Korean under ``ko/``), linked both ways.
+
+* Every page links to its twin in the other edition: a visible switch at the top of the page and
+  ``<link rel="alternate" hreflang>`` in its head (with ``x-default`` for the English page).
+* Korean text breaks between words, not inside them (``word-break: keep-all``).
+* Exercise titles become translatable: sphinx-exercise makes them without a source line, and
+  Sphinx extracts and translates only text that has one.
+* Korean search finds what a reader types. Sphinx has no Korean search language: it indexes
+  words with their particles attached (``패치를``), so ``패치`` finds nothing. :class:`SearchKorean`
+  indexes every run of Hangul as its two-syllable pieces (character bigrams) and splits the
+  query the same way, so a word matches wherever it stands inside a longer one.
+
+The language of a build is Sphinx's ``language``; ``editions_current`` names it when the build
+is an edition other than the English one (``tools/translations.py`` sets both).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.search import SearchLanguage
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+HERE = Path(__file__).resolve().parent
+#: language -> (folder under the English site's root, the switch's label in that language)
+EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
+DEFAULT = "en"
+
+
+def twin_url(docname: str, current: str, other: str) -> str:
+    """Relative URL from ``docname``'s page in edition ``current`` to its twin in ``other``."""
+    depth = docname.count("/") + (EDITIONS[current][0].count("/"))
+    to_root = "../" * depth
+    return f"{to_root}{EDITIONS[other][0]}{docname}.html"
+
+
+class TranslatableExerciseTitles(SphinxTransform):
+    """Give exercise subtitles the source line and raw text Sphinx needs to extract and translate
+    them."""
+
+    default_priority = 10  # before Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs) -> None:
+        try:
+            from sphinx_exercise.nodes import exercise_subtitle
+        except ImportError:  # pragma: no cover - sphinx-exercise is pinned
+            return
+        for node in self.document.findall(exercise_subtitle):
+            holder = node.parent.parent if node.parent is not None else None
+            node.source = node.source or (holder.source if holder is not None else None) or \
+                self.document["source"]
+            node.line = node.line or (holder.line if holder is not None else None) or 1
+            node.rawsource = node.rawsource or node.astext()  # what gettext extracts
+
+
+class ExtractExerciseTitles(SphinxPostTransform):
+    """For the gettext builder only: copy each exercise title into a paragraph of its own.
+
+    sphinx-exercise folds its titles into a plain heading during writing, after which Sphinx's
+    extraction no longer sees them; the copies carry the same text and source line, so the
+    title is extracted, and :class:`TranslatableExerciseTitles` lets the translation apply.
+    """
+
+    builders = ("gettext",)
+    default_priority = 10  # before sphinx-exercise resolves its titles (20)
+
+    def run(self, **kwargs) -> None:
+        try:
+            from sphinx_exercise.nodes import exercise_subtitle
+        except ImportError:  # pragma: no cover - sphinx-exercise is pinned
+            return
+        for node in list(self.document.findall(exercise_subtitle)):
+            copy = nodes.paragraph(node.rawsource, "", *[c.deepcopy() for c in node.children])
+            copy.source, copy.line = node.source, node.line
+            copy.uid = getattr(node, "uid", "")  # the gettext catalogue only takes nodes with one
+            self.document.append(copy)
+
+
+def _current(app: Sphinx) -> str:
+    return app.config.editions_current or (app.config.language or DEFAULT)
+
+
+def add_switch(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A visible link to the page's twin, as the first thing on the page."""
+    if app.builder.format != "html":
+        return
+    current = _current(app)
+    links = " · ".join(
+        f'<a href="{twin_url(docname, current, other)}" hreflang="{other}" lang="{other}">'
+        f"{label}</a>" for other, (_folder, label) in EDITIONS.items() if other != current)
+    switch = nodes.raw("", f'<p class="editions-switch">{links}</p>', format="html")
+    sections = list(doctree.findall(nodes.section))
+    if sections:
+        title = sections[0].next_node(nodes.title)
+        index = sections[0].index(title) + 1 if title is not None else 0
+        sections[0].insert(index, switch)
+    else:
+        doctree.insert(0, switch)
+
+
+def add_alternates(app: Sphinx, pagename: str, templatename: str, context: dict,
+                   doctree) -> None:
+    """``<link rel="alternate" hreflang>`` to every edition of the page."""
+    if doctree is None:
+        return
+    current = _current(app)
+
+    def href(language: str) -> str:
+        if language == current:
+            return posixpath.basename(pagename) + ".html"
+        return twin_url(pagename, current, language)
+
+    tags = [f'<link rel="alternate" hreflang="{language}" href="{href(language)}">'
+            for language in EDITIONS]
+    tags.append(f'<link rel="alternate" hreflang="x-default" href="{href(DEFAULT)}">')
+    context["metatags"] = context.get("metatags", "") + "\n" + "\n".join(tags)
+
+
+# --- Korean search ----------------------------------------------------------------------------
+
+_HANGUL = "\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f"
+_TOKEN = re.compile(rf"[{_HANGUL}]+|\w+", re.UNICODE)
+_HANGUL_RUN = re.compile(rf"^[{_HANGUL}]+$")
+
+
+def korean_tokens(text: str) -> list[str]:
+    """Words as Sphinx indexes them: Latin words whole, Hangul runs as their bigrams."""
+    tokens: list[str] = []
+    for word in _TOKEN.findall(text):
+        if _HANGUL_RUN.match(word) and len(word) > 2:
+            tokens.extend(word[i:i + 2] for i in range(len(word) - 1))
+        else:
+            tokens.append(word)
+    return tokens
+
+
+class SearchKorean(SearchLanguage):
+    """Korean search as character bigrams of Hangul (an n-gram index); Latin words as English."""
+
+    lang = "ko"
+    language_name = "Korean"
+    js_stemmer_rawcode = ""
+    js_stemmer_code = """
+function Stemmer() {
+  this.stemWord = function (word) { return word.toLowerCase(); };
+}
+"""
+    # the query is split exactly as the pages were indexed (see korean_tokens)
+    js_splitter_code = r"""
+function splitQuery(query) {
+  const tokens = [];
+  const words = query.match(/[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[\p{L}\p{N}_]+/gu) || [];
+  for (const word of words) {
+    if (/^[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+$/.test(word) && word.length > 2) {
+      for (let i = 0; i < word.length - 1; i++) tokens.push(word.slice(i, i + 2));
+    } else {
+      tokens.push(word);
+    }
+  }
+  return tokens;
+}
+"""
+
+    def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's name
+        return korean_tokens(input)
+
+    def word_filter(self, word: str) -> bool:
+        return len(word) > 1 or bool(_HANGUL_RUN.match(word))
+
+    def stem(self, word: str) -> str:
+        return word.lower()
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("editions_current", "", "html")
+    app.add_transform(TranslatableExerciseTitles)
+    app.add_post_transform(ExtractExerciseTitles)
+    app.connect("doctree-resolved", add_switch)
+    app.connect("html-page-context", add_alternates)
+    app.add_search_language(SearchKorean)
+    app.connect("config-inited", lambda app, config: config.html_static_path.append(
+        str(HERE / "static")))
+    app.add_css_file("editions/editions.css")
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
