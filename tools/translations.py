@@ -38,6 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 BUILD = ROOT / "_build"
 POT_DIR = BUILD / "i18n" / "_build" / "gettext"
+#: Where ``build`` writes (its prepared catalogues, config, and the edition under ``html/``):
+#: ``_build`` by default; set ``TRANSLATIONS_BUILD_DIR`` to check an edition without touching
+#: the site (several translators can then build at once).
+OUT = Path(os.environ.get("TRANSLATIONS_BUILD_DIR") or BUILD)
 EDITIONS = {"ko": "ko"}  # language -> folder of the built site that holds it
 BOOK_CATALOGUE = "book"  # locale/<lang>/LC_MESSAGES/book.po: strings that are not page text
 
@@ -216,7 +220,7 @@ def prepare_catalogue(source: Path, target: Path, docname: str) -> None:
 
 def prepared_locale(language: str) -> Path:
     """The catalogues as Sphinx reads them, in ``_build/locale`` (see :func:`prepare_catalogue`)."""
-    out = BUILD / "locale"
+    out = OUT / "locale"
     folder = out / language / "LC_MESSAGES"
     shutil.rmtree(folder, ignore_errors=True)
     base = LOCALE / language / "LC_MESSAGES"
@@ -253,20 +257,21 @@ def edition_config(language: str) -> tuple[Path, Path]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     for part in toc.get("parts", []):
         part["caption"] = words.get(part["caption"], part["caption"])
-    toc_path = BUILD / f"_toc.{language}.yml"
+    toc_path = OUT / f"_toc.{language}.yml"
+    toc_path.parent.mkdir(parents=True, exist_ok=True)
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True),
                         encoding="utf-8")
-    return _write_config(config, BUILD / f"_config.{language}.yml"), toc_path
+    return _write_config(config, OUT / f"_config.{language}.yml"), toc_path
 
 
 def build(language: str) -> Path:
     """Build one edition and put it in ``_build/html/<folder>/``; return that folder."""
     start = time.perf_counter()
     config, toc = edition_config(language)
-    out = BUILD / f"edition-{language}"
+    out = OUT / f"edition-{language}"
     _run(_bin("jupyter-book"), "build", "--all", "-W", "-n", "--keep-going", ".",
          "--path-output", str(out), "--config", str(config), "--toc", str(toc))
-    target = BUILD / "html" / EDITIONS[language]
+    target = OUT / "html" / EDITIONS[language]
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(out / "_build" / "html", target)
     print(f"Built the {language} edition in {time.perf_counter() - start:.1f} s: "
