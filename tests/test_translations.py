@@ -30,6 +30,12 @@ IDS = [str(path.relative_to(translations.LOCALE)) for _lang, path in CATALOGUES]
 
 polib = pytest.importorskip("polib")
 
+#: The editions are switched on when _config.yml loads the editions extension (the English pages
+#: then link to their Korean twins, which must exist and be complete).
+SWITCHED_ON = "editions:" in (ROOT / "_config.yml").read_text(encoding="utf-8")
+pytestmark = pytest.mark.skipif(not SWITCHED_ON, reason="the Korean edition is not switched on "
+                                "yet (_config.yml does not load _ext/editions)")
+
 _ROLE = re.compile(r"\{(?P<role>[a-z][\w:-]*)\}`(?P<body>[^`]*)`")
 _CODE = re.compile(r"(?<![`}])(`+)(?!`)(?P<code>.+?)(?<!`)\1(?!`)")
 _LINK = re.compile(r"\]\((?P<url>[^)\s]+)\)|<(?P<auto>https?://[^>\s]+)>|\bhttps?://[^\s)>\]]+")
