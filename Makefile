@@ -13,7 +13,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 timed = @start=$$(date +%s.%N); echo "== $(1)"; $(2) || exit $$?; \
 	echo "== $(1): $$(awk "BEGIN {printf \"%.1f\", $$(date +%s.%N) - $$start}") s"
 
-.PHONY: help book serve test unit notebooks browser lint lab outputs linkcheck bench wheel-check clean
+.PHONY: help book serve test unit notebooks browser lint lab outputs translations linkcheck bench wheel-check clean
 
 help:
 	@echo "make book       build the site into _build/html"
@@ -21,6 +21,7 @@ help:
 	@echo "make test       every test: lint, -W build, unit, property, notebooks (strict nbval), browser"
 	@echo "make lab        open JupyterLab on the labs"
 	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
+	@echo "make translations  update the Korean catalogues from the English text, list what is left"
 	@echo "make linkcheck  check external links (needs the internet; not part of make test)"
 	@echo "make bench      print the benchmark figures"
 	@echo "make wheel-check  build the wheel and use it from a fresh venv outside the checkout"
@@ -70,6 +71,11 @@ lab: $(STAMP)
 
 outputs: $(STAMP)
 	$(BIN)/python tools/refresh_outputs.py $(NOTEBOOKS)
+
+# Re-extract the English text, update the translation catalogues (locale/), report what is
+# untranslated or fuzzy page by page. Translate, then `make book` builds every edition.
+translations: $(STAMP)
+	$(BIN)/python tools/translations.py update
 
 linkcheck: $(STAMP)
 	$(BIN)/jupyter-book build --builder linkcheck .
