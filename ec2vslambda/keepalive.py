@@ -47,12 +47,14 @@ Policies
        are OOB, the next idle time is forecast from the recent ones, and the function is
        pre-warmed at the forecast less ``forecast_margin`` (15%) and kept until the forecast
        plus 15%, the paper's margins for this case. The paper forecasts with ARIMA:
-       ``forecast="arima"`` fits :class:`statsmodels.tsa.arima.model.ARIMA` of order (1, 0, 1)
-       with a constant to the last ``forecast_samples`` idle times (in minutes) at every idle
-       time. **Departure:** the paper does not fix the order; we fix it to keep the fits fast
-       and deterministic, and fall back to the median when a fit fails or the history is
-       shorter than 4 idle times or constant. ``forecast="median"`` (the default, and
-       standard-library only) uses the median of the recent OOB idle times instead.
+       ``forecast="arima"`` fits :class:`statsmodels.tsa.arima.model.ARIMA` of order (1, 0, 0)
+       with a constant (an AR(1) model, by Burg's method) to the last ``forecast_samples`` idle
+       times (in minutes) at every idle time. **Departure:** we fix the order instead of
+       choosing it per function, because a general ARIMA fit by maximum likelihood takes about
+       half a second here and a week's replay makes hundreds; and we fall back to the median
+       when a fit fails or the history is shorter than 4 idle times or constant.
+       ``forecast="median"`` (the default, and standard-library only) uses the median of the
+       recent OOB idle times instead: it ignores trends and the order of the idle times.
 
     **Departure (speed):** windows are recomputed after every idle time while a histogram holds
     up to 100 of them, then whenever the count has grown by 1% (and after every idle time while
@@ -247,10 +249,10 @@ class HybridTracker:
 
 
 def arima_next_idle_s(recent_s: list[float], recent_out_s: list[float]) -> float:
-    """One-step ARIMA(1, 0, 1) forecast of the next idle time (s) from the recent idle times.
+    """One-step ARIMA(1, 0, 0) forecast of the next idle time (s) from the recent idle times.
 
-    Fitted in minutes with a constant, by statsmodels (imported here only: the rest of this
-    module needs only the standard library). Falls back to the median of the recent
+    Fitted in minutes with a constant by Burg's method, with statsmodels (imported here only:
+    the rest of this module needs only the standard library). Falls back to the median of the recent
     out-of-bound idle times when the history is short or constant, or the fit fails; the
     forecast is never below one minute.
     """
@@ -265,7 +267,7 @@ def arima_next_idle_s(recent_s: list[float], recent_out_s: list[float]) -> float
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            fitted = ARIMA(minutes, order=(1, 0, 1), trend="c").fit()
+            fitted = ARIMA(minutes, order=(1, 0, 0), trend="c").fit(method="burg")
             predicted_min = float(fitted.forecast(1)[0])
     except Exception:  # a fit that does not converge: fall back, as the docstring says
         return fallback

@@ -126,7 +126,7 @@ def _compute(params, state, bins, recent, recent_out):
     return prewarm, (tail_bin + 1) * params[_BIN] * (1.0 + params[_MARGIN]) - prewarm
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def observe(params, state, bins, recent, recent_out, idle_s):
     """Record one idle time and recompute the windows when the schedule says so."""
     if params[0] == 0.0:
@@ -214,8 +214,8 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     """Lambda's rules for one function (see :mod:`ec2vslambda.simulate`).
 
     Busy environments are kept as sorted arrays of the times they free (on-demand and
-    provisioned apart, see :func:`_insert_sorted`); idle on-demand ones on a stack of (loaded from, expires at), most
-    recently freed on top. Returns per-request ``cold``, ``throttled`` and ``by_provisioned``
+    provisioned apart, see :func:`_insert_sorted`); idle on-demand ones on a stack of (loaded
+    from, expires at), most recently freed on top. Returns per-request ``cold``, ``throttled`` and ``by_provisioned``
     masks, the idle memory-time (environment-seconds inside ``[idle_from_s, idle_until_s]``),
     the number of pre-warm loads, the peak number of requests in flight, and ``overflow``:
     True when more than ``capacity`` environments were needed at once (the arrays are sized
@@ -227,6 +227,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     throttled = np.zeros(n, np.bool_)
     by_provisioned = np.zeros(n, np.bool_)
     state, bins, recent, recent_out = new_state(params)
+    adaptive = params[0] != 0.0
     busy = np.empty(2 * capacity)  # end times of busy on-demand environments, sorted
     b_lo = b_hi = 0  # the live region busy[b_lo:b_hi]
     provisioned_busy = np.empty(2 * provisioned + 2)  # the same for provisioned ones
@@ -289,7 +290,8 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
         if i == n or overflow:
             break
         if idle_since >= 0.0:  # this arrival ends an idle period
-            observe(params, state, bins, recent, recent_out, t - idle_since)
+            if adaptive:
+                observe(params, state, bins, recent, recent_out, t - idle_since)
             idle_since = -1.0
             if pending:
                 if t < loaded_at[n_idle - 1]:  # before its pre-warm: cancel it
@@ -345,7 +347,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     return cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, overflow
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def application_kernel(arrivals, durations_ms, init_ms, params, idle_from_s, idle_until_s):
     """The paper's application-level model: one image, loaded or not, whatever the concurrency.
 
@@ -357,6 +359,7 @@ def application_kernel(arrivals, durations_ms, init_ms, params, idle_from_s, idl
     n = arrivals.size
     cold = np.zeros(n, np.bool_)
     state, bins, recent, recent_out = new_state(params)
+    adaptive = params[0] != 0.0
     busy_until = -INF  # when the last execution so far ends
     idle_s = 0.0
     prewarm_loads = 0
@@ -376,7 +379,8 @@ def application_kernel(arrivals, durations_ms, init_ms, params, idle_from_s, idl
                 idle_s += _clipped(load, expire, idle_from_s, idle_until_s)
             else:
                 idle_s += _clipped(load, t, idle_from_s, idle_until_s)
-            observe(params, state, bins, recent, recent_out, t - busy_until)
+            if adaptive:
+                observe(params, state, bins, recent, recent_out, t - busy_until)
         end = t + ((init_ms if cold[i] else 0.0) + durations_ms[i]) / 1000.0
         busy_until = max(busy_until, end)
     if n:

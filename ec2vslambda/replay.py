@@ -9,8 +9,9 @@ This module sits on top of both :mod:`ec2vslambda.keepalive` (the policies) and
   a (small) multi-function workload under several policies, per environment, tabulated.
 * :func:`replay_policies` -- a trace replay the way Shahrad et al. (USENIX ATC 2020) score
   policies: each function (application) on its own, under every policy, either with the paper's
-  application-level model (one image, loaded or not: :func:`~ec2vslambda.simulate.simulate_application`)
-  or Lambda's per-environment one (:func:`~ec2vslambda.simulate.simulate_lambda`), counting cold
+  application-level model (one image, loaded or not:
+  :func:`~ec2vslambda.simulate.simulate_application`) or Lambda's per-environment one
+  (:func:`~ec2vslambda.simulate.lambda_cold_and_idle`), counting cold
   starts and wasted memory-time only after the training days. Functions are independent, so the
   replay runs as Dask tasks: on the local threaded scheduler by default (the compiled loops
   release the GIL, so every core works), or on a ``distributed`` cluster -- the same code -- when
@@ -28,7 +29,12 @@ import numpy as np
 
 from . import workloads as _w
 from .keepalive import FixedKeepAlive, HybridHistogram
-from .simulate import simulate_application, simulate_functions, simulate_lambda
+from .simulate import (
+    lambda_cold_and_idle,
+    simulate_application,
+    simulate_functions,
+    simulate_lambda,
+)
 from .validation import choice, number, whole
 
 SHAPES = ("poisson", "diurnal", "bursty", "periodic")
@@ -185,19 +191,13 @@ def _replay_chunk(functions, first_id: int, name: str, policy, model: str, init_
         scored = arrivals >= score_from_s
         if score_until_s is not None:
             scored &= arrivals < score_until_s
-        if model == "application":
-            r = simulate_application(arrivals, durations, policy=policy, init_ms=init_ms,
-                                     idle_from_s=score_from_s, idle_until_s=score_until_s)
-            wasted_s = r.wasted_memory_s
-        else:
-            r = simulate_lambda(arrivals, durations, policy=policy, init_ms=init_ms,
-                                with_cost=False, idle_from_s=score_from_s,
-                                idle_until_s=score_until_s)
-            wasted_s = r.idle_env_s
+        simulate = simulate_application if model == "application" else lambda_cold_and_idle
+        r = simulate(arrivals, durations, policy=policy, init_ms=init_ms,
+                     idle_from_s=score_from_s, idle_until_s=score_until_s)
         rows.append({"policy": name, "function": first_id + offset,
                      "requests": int(np.count_nonzero(scored)),
                      "cold_starts": int(np.count_nonzero(r.cold & scored)),
-                     "wasted_memory_s": wasted_s, "prewarm_loads": r.prewarm_loads})
+                     "wasted_memory_s": r.wasted_memory_s, "prewarm_loads": r.prewarm_loads})
     return rows
 
 

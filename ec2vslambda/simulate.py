@@ -50,8 +50,9 @@ target-tracking autoscaling (:class:`Autoscaling`). Instances are billed per sec
 Speed: the Lambda loops are compiled with numba (:mod:`ec2vslambda.kernels`): a heap of busy
 environments keyed by the time they free and a stack of idle ones, most recently freed on top.
 A day at 100 requests a second (8.64 million) takes under a second;
-``benchmarks/bench_simulate.py`` measures it against a plain-Python heapq loop of the same rules, and ``tests/simpy_reference.py``
-restates the rules in SimPy to check them request by request.
+``benchmarks/bench_simulate.py`` measures it against a plain-Python heapq loop of the same
+rules, and ``tests/simpy_reference.py`` restates the rules in SimPy to check them request by
+request.
 """
 
 from __future__ import annotations
@@ -289,10 +290,36 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
         arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, cold=cold,
         throttled_mask=throttled, provisioned_mask=by_provisioned, cold_starts=n_cold,
         throttled=int(np.count_nonzero(throttled)), served=n_served, peak_concurrency=int(peak),
-        percentiles=_percentiles(served_latency, served_only=True), billed_gb_s=float(billed_ms.sum()) / 1000.0 * gb,
+        percentiles=_percentiles(served_latency, served_only=True),
+        billed_gb_s=float(billed_ms.sum()) / 1000.0 * gb,
         idle_env_s=float(idle_env_s), idle_gb_s=float(idle_env_s) * gb, cost=cost,
         memory_mb=memory_mb, arch=arch, init_ms=init_ms, horizon_s=horizon,
         policy_label=policy.label, prewarm_loads=int(prewarm_loads))
+
+
+def lambda_cold_and_idle(arrivals_s, durations_ms, *,
+                         policy: FixedKeepAlive | HybridHistogram | None = None,
+                         keep_alive_s: float = 600.0, init_ms: float = 200.0,
+                         idle_from_s: float = 0.0, idle_until_s: float | None = None):
+    """:func:`simulate_lambda`'s cold starts and idle memory only, for trace replays: the same
+    rules with the default limits and no provisioned environments, without latencies, bills or
+    percentiles. Returns an :class:`ApplicationResult` whose ``wasted_memory_s`` is
+    environment-seconds."""
+    timeout_ms = _data.limit_value("timeout_max") * 1000.0
+    arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
+    policy = _check_policy(policy, number("keep_alive_s", keep_alive_s, low=0.0))
+    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
+    limit = int(_data.limit_value("concurrency_default"))
+    rate = int(_data.limit_value("scaling_rate"))
+    params = np.array(policy.params(), dtype=np.float64)
+    capacity = min(limit, arrivals.size) + 2
+    cold, _, _, idle_env_s, prewarm_loads, _, _ = kernels.lambda_kernel(
+        arrivals, durations, init_ms, limit, rate, 0, params, idle_from, idle_until, capacity)
+    return ApplicationResult(arrivals_s=arrivals, cold=cold,
+                             cold_starts=int(np.count_nonzero(cold)),
+                             wasted_memory_s=float(idle_env_s),
+                             prewarm_loads=int(prewarm_loads), policy_label=policy.label)
 
 
 @dataclass(frozen=True)
