@@ -215,9 +215,10 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
 
     Busy environments are kept as sorted arrays of the times they free (on-demand and
     provisioned apart, see :func:`_insert_sorted`); idle on-demand ones on a stack of (loaded
-    from, expires at), most recently freed on top. Returns per-request ``cold``, ``throttled`` and ``by_provisioned``
-    masks, the idle memory-time (environment-seconds inside ``[idle_from_s, idle_until_s]``),
-    the number of pre-warm loads, the peak number of requests in flight, and ``overflow``:
+    from, expires at), most recently freed on top. Returns per-request ``cold``,
+    ``throttled`` and ``by_provisioned`` masks, the idle memory-time (environment-seconds
+    inside ``[idle_from_s, idle_until_s]``), the number of pre-warm loads, the peak number of
+    requests in flight, and ``overflow``:
     True when more than ``capacity`` environments were needed at once (the arrays are sized
     before the loop, because arrays reassigned inside a numba loop slow every iteration; call
     again with a larger ``capacity``, at most ``limit + 1`` is ever needed).
