@@ -390,3 +390,48 @@ def application_kernel(arrivals, durations_ms, init_ms, params, idle_from_s, idl
             prewarm_loads += 1
         idle_s += _clipped(load, load + state[_S_KEEP], idle_from_s, idle_until_s)
     return cold, idle_s, prewarm_loads
+
+
+@njit(cache=True, nogil=True)
+def first_bad_request(arrivals, durations_ms, max_duration_ms):
+    """One pass over a request list: ``(problem, index)`` of the first bad value, where problem
+    is 0 (none), 1 (an arrival not finite or negative), 2 (an arrival before the previous one)
+    or 3 (a duration not finite, negative or above ``max_duration_ms``). The messages are
+    :func:`ec2vslambda.workloads.check_requests`'."""
+    previous = 0.0
+    for i in range(arrivals.size):
+        a = arrivals[i]
+        if not (a >= 0.0 and a < INF):
+            return 1, i
+        if i > 0 and a < previous:
+            return 2, i - 1
+        previous = a
+    for i in range(durations_ms.size):
+        d = durations_ms[i]
+        if not (d >= 0.0 and d <= max_duration_ms and d < INF):
+            return 3, i
+    return 0, -1
+
+
+@njit(cache=True, nogil=True)
+def lambda_totals(arrivals, durations_ms, cold, throttled, init_ms, step_ms):
+    """Latencies (NaN where throttled) and the totals of the served requests: billed ms (each
+    rounded up to ``step_ms`` as ``numpy.ceil(numpy.round(latency / step, 6)) * step``), the
+    latest end (s), the count and the sum of their durations."""
+    n = arrivals.size
+    latency = np.empty(n)
+    billed_ms = 0.0
+    last_end = 0.0
+    served = 0
+    duration_sum = 0.0
+    for i in range(n):
+        if throttled[i]:
+            latency[i] = np.nan
+            continue
+        value = durations_ms[i] + init_ms if cold[i] else durations_ms[i]
+        latency[i] = value
+        billed_ms += math.ceil(np.rint(value / step_ms * 1e6) / 1e6) * step_ms
+        last_end = max(last_end, arrivals[i] + value / 1000.0)
+        served += 1
+        duration_sum += durations_ms[i]
+    return latency, billed_ms, last_end, served, duration_sum

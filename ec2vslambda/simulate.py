@@ -259,19 +259,14 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
             break
         capacity = most
 
-    latency = durations.copy()
-    latency[cold] += init_ms
-    latency[throttled] = np.nan
-    served = ~throttled
-    n_served = int(np.count_nonzero(served))
+    step_ms = _data.lambda_prices().duration_rounding_ms
+    latency, billed_ms, last_end, n_served, duration_sum = kernels.lambda_totals(
+        arrivals, durations, cold, throttled, init_ms, step_ms)
     n_cold = int(np.count_nonzero(cold))
     n_prov = int(np.count_nonzero(by_provisioned))
-
+    n_throttled = arrivals.size - n_served
+    served_latency = latency if n_throttled == 0 else latency[~throttled]
     gb = memory_mb / pricing.MB_PER_GB
-    step_ms = _data.lambda_prices().duration_rounding_ms
-    served_latency = latency[served] if n_served < latency.size else latency
-    billed_ms = np.ceil(np.round(served_latency / step_ms, 6)) * step_ms
-    last_end = float(np.max(arrivals[served] + served_latency / 1000.0)) if n_served else 0.0
     horizon = last_end if horizon_s is None else number(
         "horizon_s", horizon_s, low=float(arrivals[-1]) if arrivals.size else 0.0)
 
@@ -279,7 +274,7 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     if with_cost and arrivals.size:
         on_demand_served = n_served - n_prov
         cost = pricing.lambda_cost(
-            n_served, float(durations[served].mean()) if n_served else 0.0, memory_mb,
+            n_served, duration_sum / n_served if n_served else 0.0, memory_mb,
             arch=arch, free_tier=free_tier, init_ms=init_ms,
             cold_start_ratio=n_cold / on_demand_served if on_demand_served else 0.0,
             provisioned_concurrency=provisioned,
@@ -289,9 +284,9 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     return LambdaResult(
         arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, cold=cold,
         throttled_mask=throttled, provisioned_mask=by_provisioned, cold_starts=n_cold,
-        throttled=int(np.count_nonzero(throttled)), served=n_served, peak_concurrency=int(peak),
+        throttled=n_throttled, served=n_served, peak_concurrency=int(peak),
         percentiles=_percentiles(served_latency, served_only=True),
-        billed_gb_s=float(billed_ms.sum()) / 1000.0 * gb,
+        billed_gb_s=billed_ms / 1000.0 * gb,
         idle_env_s=float(idle_env_s), idle_gb_s=float(idle_env_s) * gb, cost=cost,
         memory_mb=memory_mb, arch=arch, init_ms=init_ms, horizon_s=horizon,
         policy_label=policy.label, prewarm_loads=int(prewarm_loads))

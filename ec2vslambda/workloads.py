@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from . import data as _data
+from . import kernels
 from .validation import number, whole
 
 MINUTES_PER_DAY = 1440
@@ -112,17 +113,17 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
     if arrivals.size != durations.size:
         raise ValueError(f"arrivals_s has {arrivals.size} values but durations_ms has "
                          f"{durations.size}; allowed: one duration per arrival")
-    _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
-    if arrivals.size > 1:
-        drops = np.flatnonzero(np.diff(arrivals) < 0)
-        if drops.size:
-            i = int(drops[0])
-            raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
-                             f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
-                             "allowed: non-decreasing times")
     high = math.inf if max_duration_ms is None else max_duration_ms
-    _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
-                  high=high)
+    problem, i = kernels.first_bad_request(arrivals, durations, high)  # one compiled pass
+    if problem == 1:
+        _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
+    if problem == 2:
+        raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
+                         f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
+                         "allowed: non-decreasing times")
+    if problem == 3:
+        _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
+                      high=high)
     return arrivals, durations
 
 
