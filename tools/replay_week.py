@@ -1,4 +1,4 @@
-"""Replay the synthetic week under every policy of the paper's figure; write the results lab 1 plots.
+"""Replay the synthetic week under every policy of the paper's figure; write what lab 1 plots.
 
 Usage: ``python tools/replay_week.py [--trace DIR] [--days N] [--train-days 1] [--out CSV]
 [--scheduler threads|sync|processes]``
