@@ -47,6 +47,8 @@ EXTRA_FOR_IMPORT = {
     "moto": "labs",
     "thumbnail_handler": "labs",  # ec2vslambda.workshop helper that starts a local S3
     "thumbnail_cost_range": "labs",
+    "replay_policies": "trace",  # trace replays on Dask, ARIMA by statsmodels (ec2vslambda.replay)
+    "load_azure_trace": "trace",
 }
 
 
