@@ -302,3 +302,30 @@ def frontier_position(table, policy: str, *, fixed: Sequence[str] | None = None,
             "dominates": [p for p in fixed if worse(tuple(table.loc[p, [x_col, y_col]]), (x, y))],
             "dominated_by": [p for p in fixed
                              if worse((x, y), tuple(table.loc[p, [x_col, y_col]]))]}
+
+
+def pareto_figure(table, *, baseline: str = BASELINE, title: str = "", ax=None):
+    """The paper's trade-off plot: each policy's wasted memory (relative to ``baseline``) against
+    its 75th-percentile per-application cold-start percentage; fixed windows joined by a line."""
+    import matplotlib.pyplot as plt
+
+    x_col, y_col = f"wasted memory vs {baseline}", "75th pct app cold (%)"
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.0))
+    fixed = table[[str(p).startswith("fixed") for p in table.index]].sort_values(x_col)
+    ax.plot(fixed[x_col], fixed[y_col], "o-", color="C0", label="fixed keep-alive")
+    for name, row in fixed.iterrows():
+        ax.annotate(str(name).removeprefix("fixed "), (row[x_col], row[y_col]),
+                    textcoords="offset points", xytext=(4, 4), fontsize=7, color="C0")
+    adaptive = table.drop(index=fixed.index)
+    for k, (name, row) in enumerate(adaptive.iterrows()):
+        ax.plot(row[x_col], row[y_col], "s^Dv"[k % 4], color=f"C{k + 1}", label=name,
+                markersize=7, linestyle="none")
+    ax.set_xlabel(f"wasted memory time, relative to {baseline}")
+    ax.set_ylabel("cold starts, 75th percentile of applications (%)")
+    ax.set_ylim(0, 105)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+    if title:
+        ax.set_title(title)
+    return ax.figure

@@ -9,7 +9,7 @@ replay those instead), replays every application under the fixed windows of 5 to
 and the hybrid histogram policy (4-hour range with the median and the ARIMA forecasts, and 1
 and 3 hours), with the paper's application-level model and Lambda's per-environment one. The
 first ``--train-days`` only train the policies; cold starts and wasted memory are counted from
-then on. Writes one row per (model, policy, application) to ``data/lab1_week_replay.csv`` and
+then on, until the end of the last day (memory kept loaded after it is not counted). Writes one row per (model, policy, application) to ``data/lab1_week_replay.csv`` and
 prints how long the replay took. Runs on Dask's threaded scheduler by default: the compiled
 loops release the GIL, so both cores work.
 """
@@ -44,6 +44,7 @@ def replay_week(trace_dir: Path, *, days: int | None = None, train_days: int = 1
     for model in replay.MODELS:
         rows = replay.replay_policies(functions, replay.paper_policies(), model=model,
                                       score_from_s=train_days * workloads.SECONDS_PER_DAY,
+                                      score_until_s=trace.days * workloads.SECONDS_PER_DAY,
                                       scheduler=scheduler)
         tables.append(rows.assign(model=model))
     done = time.perf_counter()
