@@ -417,13 +417,12 @@ def first_bad_request(arrivals, durations_ms, max_duration_ms):
 def lambda_totals(arrivals, durations_ms, cold, throttled, init_ms, step_ms):
     """Latencies (NaN where throttled) and the totals of the served requests: billed ms (each
     rounded up to ``step_ms`` as ``numpy.ceil(numpy.round(latency / step, 6)) * step``), the
-    latest end (s), the count and the sum of their durations."""
+    latest end (s) and their count."""
     n = arrivals.size
     latency = np.empty(n)
     billed_ms = 0.0
     last_end = 0.0
     served = 0
-    duration_sum = 0.0
     for i in range(n):
         if throttled[i]:
             latency[i] = np.nan
@@ -433,5 +432,4 @@ def lambda_totals(arrivals, durations_ms, cold, throttled, init_ms, step_ms):
         billed_ms += math.ceil(np.rint(value / step_ms * 1e6) / 1e6) * step_ms
         last_end = max(last_end, arrivals[i] + value / 1000.0)
         served += 1
-        duration_sum += durations_ms[i]
-    return latency, billed_ms, last_end, served, duration_sum
+    return latency, billed_ms, last_end, served

@@ -260,12 +260,14 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
         capacity = most
 
     step_ms = _data.lambda_prices().duration_rounding_ms
-    latency, billed_ms, last_end, n_served, duration_sum = kernels.lambda_totals(
+    latency, billed_ms, last_end, n_served = kernels.lambda_totals(
         arrivals, durations, cold, throttled, init_ms, step_ms)
     n_cold = int(np.count_nonzero(cold))
     n_prov = int(np.count_nonzero(by_provisioned))
     n_throttled = arrivals.size - n_served
     served_latency = latency if n_throttled == 0 else latency[~throttled]
+    served_durations = durations if n_throttled == 0 else durations[~throttled]
+    mean_duration_ms = float(served_durations.mean()) if n_served else 0.0
     gb = memory_mb / pricing.MB_PER_GB
     horizon = last_end if horizon_s is None else number(
         "horizon_s", horizon_s, low=float(arrivals[-1]) if arrivals.size else 0.0)
@@ -274,7 +276,7 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     if with_cost and arrivals.size:
         on_demand_served = n_served - n_prov
         cost = pricing.lambda_cost(
-            n_served, duration_sum / n_served if n_served else 0.0, memory_mb,
+            n_served, mean_duration_ms, memory_mb,
             arch=arch, free_tier=free_tier, init_ms=init_ms,
             cold_start_ratio=n_cold / on_demand_served if on_demand_served else 0.0,
             provisioned_concurrency=provisioned,
