@@ -29,6 +29,7 @@ from .keepalive import RECOMPUTE_ALWAYS_UP_TO, RECOMPUTE_GROWTH, arima_next_idle
 
 SCALING_WINDOW_S = 10.0
 INF = math.inf
+_ROUNDER = 1.5 * 2.0**52
 
 # indices into a HybridHistogram's params array
 _RANGE, _BIN, _HEAD, _TAIL, _MARGIN, _CV, _MIN, _OOB, _FORECAST, _SAMPLES, _FMARGIN = range(1, 12)
@@ -429,7 +430,11 @@ def lambda_totals(arrivals, durations_ms, cold, throttled, init_ms, step_ms):
             continue
         value = durations_ms[i] + init_ms if cold[i] else durations_ms[i]
         latency[i] = value
-        billed_ms += math.ceil(np.rint(value / step_ms * 1e6) / 1e6) * step_ms
+        # numpy.round(x, 6) is rint(x * 1e6) / 1e6; adding and removing 1.5 * 2**52 rounds to the
+        # nearest integer, ties to even, exactly as rint does for |x * 1e6| < 2**51 (durations
+        # are at most the 15-minute timeout), without a call to libm
+        scaled = value / step_ms * 1e6
+        billed_ms += math.ceil(((scaled + _ROUNDER) - _ROUNDER) / 1e6) * step_ms
         last_end = max(last_end, arrivals[i] + value / 1000.0)
         served += 1
     return latency, billed_ms, last_end, served

@@ -64,3 +64,15 @@ def test_floor_div_is_pythons():
     for x in (0.0, 9.999999999999998, 10.0, 29.999999999999996, 1e9 + 0.5, 86_399.99):
         assert kernels.floor_div(x, 10.0) == x // 10.0
         assert kernels.floor_div(x, 60.0) == x // 60.0
+
+
+def test_billing_rounds_exactly_as_numpy():
+    rng = np.random.default_rng(3)
+    latency = np.concatenate([rng.lognormal(4.6, 1.5, 20_000), np.arange(0, 50, 0.0000005)[:2000],
+                              [0.0, 1.0, 100.2, 250.7, 899_999.9999995, 0.0000005]])
+    n = latency.size
+    for step in (1.0, 100.0):
+        expected = float((np.ceil(np.round(latency / step, 6)) * step).sum())
+        _, billed, _, _ = kernels.lambda_totals(np.zeros(n), latency, np.zeros(n, bool),
+                                                np.zeros(n, bool), 0.0, step)
+        assert billed == expected
