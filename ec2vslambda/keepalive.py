@@ -23,8 +23,8 @@ Policies
     One window for every function: what AWS Lambda (about 10 minutes) and Azure Functions
     (20 minutes) used when Shahrad et al. measured them; AWS does not document or guarantee it.
 :class:`HybridHistogram`
-    The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020,
-    section 4.2), rule by rule:
+    The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020),
+    rule by rule:
 
     1. *Histogram.* Idle times go into a histogram of 1-minute bins covering 4 hours
        (``bin_s``, ``range_s``); longer ones are out of bounds (OOB). As in the paper.
