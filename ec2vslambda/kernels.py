@@ -163,6 +163,18 @@ def policy_windows(params, idle_times_s):
 
 
 @njit(cache=True, inline="always")
+def _bill(latency_ms, step_ms):
+    """One request's billed ms: ``numpy.ceil(numpy.round(latency / step, 6)) * step``.
+
+    ``numpy.round(x, 6)`` is ``rint(x * 1e6) / 1e6``; adding and removing 1.5 * 2**52 rounds to
+    the nearest integer, ties to even, exactly as rint does for ``|x * 1e6| < 2**51`` (latencies
+    are at most the 15-minute timeout plus INIT), without a call to libm.
+    """
+    scaled = latency_ms / step_ms * 1e6
+    return np.ceil(((scaled + _ROUNDER) - _ROUNDER) / 1e6) * step_ms
+
+
+@njit(cache=True, inline="always")
 def _clipped(start, end, from_s, until_s):
     """Length of ``[start, end]`` inside ``[from_s, until_s]``."""
     lo = max(start, from_s)
@@ -211,7 +223,7 @@ def _insert_sorted(buf, lo, hi, value):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, params,
-                  idle_from_s, idle_until_s, capacity):
+                  idle_from_s, idle_until_s, capacity, step_ms):
     """Lambda's rules for one function (see :mod:`ec2vslambda.simulate`).
 
     Busy environments are kept as sorted arrays of the times they free (on-demand and
@@ -219,7 +231,8 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     from, expires at), most recently freed on top. Returns per-request ``cold``,
     ``throttled`` and ``by_provisioned`` masks, the idle memory-time (environment-seconds
     inside ``[idle_from_s, idle_until_s]``), the number of pre-warm loads, the peak number of
-    requests in flight, and ``overflow``:
+    requests in flight, the per-request latencies and the totals of :func:`_bill` (billed ms,
+    latest end, requests served), and ``overflow``:
     True when more than ``capacity`` environments were needed at once (the arrays are sized
     before the loop, because arrays reassigned inside a numba loop slow every iteration; call
     again with a larger ``capacity``, at most ``limit + 1`` is ever needed).
@@ -228,6 +241,10 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     cold = np.zeros(n, np.bool_)
     throttled = np.zeros(n, np.bool_)
     by_provisioned = np.zeros(n, np.bool_)
+    latency = np.empty(n)
+    billed_ms = 0.0
+    last_end = 0.0
+    served = 0
     state, bins, recent, recent_out = new_state(params)
     adaptive = params[0] != 0.0
     busy = np.empty(2 * capacity)  # end times of busy on-demand environments, sorted
@@ -301,7 +318,8 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                 else:
                     prewarm_loads += 1
                 pending = False
-        d_s = durations_ms[i] / 1000.0
+        d_ms = durations_ms[i]
+        d_s = d_ms / 1000.0
         if provisioned_idle > 0:
             provisioned_idle -= 1
             by_provisioned[i] = True
@@ -309,6 +327,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                 p_hi = _compact(provisioned_busy, p_lo, p_hi)
                 p_lo = 0
             p_hi = _insert_sorted(provisioned_busy, p_lo, p_hi, t + d_s)
+            latency[i] = d_ms
         else:
             while n_idle > 0 and t > expires_at[n_idle - 1]:
                 # expired: it held memory for its whole keep-alive
@@ -322,6 +341,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                     b_hi = _compact(busy, b_lo, b_hi)
                     b_lo = 0
                 b_hi = _insert_sorted(busy, b_lo, b_hi, t + d_s)
+                latency[i] = d_ms
             else:
                 w = floor_div(t, SCALING_WINDOW_S)
                 if w != window:
@@ -329,6 +349,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                     tokens = rate
                 if b_hi - b_lo + p_hi - p_lo >= limit or tokens == 0:
                     throttled[i] = True
+                    latency[i] = np.nan
                 else:
                     tokens -= 1
                     cold[i] = True
@@ -338,15 +359,20 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                     if b_hi == busy.size:
                         b_hi = _compact(busy, b_lo, b_hi)
                         b_lo = 0
-                    b_hi = _insert_sorted(busy, b_lo, b_hi,
-                                          t + (init_ms + durations_ms[i]) / 1000.0)
+                    b_hi = _insert_sorted(busy, b_lo, b_hi, t + (init_ms + d_ms) / 1000.0)
+                    latency[i] = init_ms + d_ms
+        if not throttled[i]:
+            billed_ms += _bill(latency[i], step_ms)
+            last_end = max(last_end, t + latency[i] / 1000.0)
+            served += 1
         peak = max(peak, b_hi - b_lo + p_hi - p_lo)
         i += 1
     if pending:
         prewarm_loads += 1
     for j in range(n_idle):
         idle_env_s += _clipped(loaded_at[j], expires_at[j], idle_from_s, idle_until_s)
-    return cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, overflow
+    return (cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, latency, billed_ms,
+            last_end, served, overflow)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -412,29 +438,3 @@ def first_bad_request(arrivals, durations_ms, max_duration_ms):
         if not (d >= 0.0 and d <= max_duration_ms and d < INF):
             return 3, i
     return 0, -1
-
-
-@njit(cache=True, nogil=True)
-def lambda_totals(arrivals, durations_ms, cold, throttled, init_ms, step_ms):
-    """Latencies (NaN where throttled) and the totals of the served requests: billed ms (each
-    rounded up to ``step_ms`` as ``numpy.ceil(numpy.round(latency / step, 6)) * step``), the
-    latest end (s) and their count."""
-    n = arrivals.size
-    latency = np.empty(n)
-    billed_ms = 0.0
-    last_end = 0.0
-    served = 0
-    for i in range(n):
-        if throttled[i]:
-            latency[i] = np.nan
-            continue
-        value = durations_ms[i] + init_ms if cold[i] else durations_ms[i]
-        latency[i] = value
-        # numpy.round(x, 6) is rint(x * 1e6) / 1e6; adding and removing 1.5 * 2**52 rounds to the
-        # nearest integer, ties to even, exactly as rint does for |x * 1e6| < 2**51 (durations
-        # are at most the 15-minute timeout), without a call to libm
-        scaled = value / step_ms * 1e6
-        billed_ms += math.ceil(((scaled + _ROUNDER) - _ROUNDER) / 1e6) * step_ms
-        last_end = max(last_end, arrivals[i] + value / 1000.0)
-        served += 1
-    return latency, billed_ms, last_end, served

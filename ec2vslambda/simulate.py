@@ -249,19 +249,17 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
 
     params = np.array(policy.params(), dtype=np.float64)
+    step_ms = _data.lambda_prices().duration_rounding_ms
     most = min(limit, arrivals.size) + 2  # environments alive at once never exceed the limit
     capacity = min(most, FIRST_CAPACITY)
     while True:
-        cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, overflow = (
-            kernels.lambda_kernel(arrivals, durations, init_ms, limit, rate, provisioned, params,
-                                  idle_from, idle_until, capacity))
+        (cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, latency, billed_ms,
+         last_end, n_served, overflow) = kernels.lambda_kernel(
+            arrivals, durations, init_ms, limit, rate, provisioned, params, idle_from,
+            idle_until, capacity, step_ms)
         if not overflow:
             break
         capacity = most
-
-    step_ms = _data.lambda_prices().duration_rounding_ms
-    latency, billed_ms, last_end, n_served = kernels.lambda_totals(
-        arrivals, durations, cold, throttled, init_ms, step_ms)
     n_cold = int(np.count_nonzero(cold))
     n_prov = int(np.count_nonzero(by_provisioned))
     n_throttled = arrivals.size - n_served
@@ -311,8 +309,9 @@ def lambda_cold_and_idle(arrivals_s, durations_ms, *,
     rate = int(_data.limit_value("scaling_rate"))
     params = np.array(policy.params(), dtype=np.float64)
     capacity = min(limit, arrivals.size) + 2
-    cold, _, _, idle_env_s, prewarm_loads, _, _ = kernels.lambda_kernel(
-        arrivals, durations, init_ms, limit, rate, 0, params, idle_from, idle_until, capacity)
+    cold, _, _, idle_env_s, prewarm_loads, *_ = kernels.lambda_kernel(
+        arrivals, durations, init_ms, limit, rate, 0, params, idle_from, idle_until, capacity,
+        _data.lambda_prices().duration_rounding_ms)
     return ApplicationResult(arrivals_s=arrivals, cold=cold,
                              cold_starts=int(np.count_nonzero(cold)),
                              wasted_memory_s=float(idle_env_s),

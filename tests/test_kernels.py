@@ -68,11 +68,9 @@ def test_floor_div_is_pythons():
 
 def test_billing_rounds_exactly_as_numpy():
     rng = np.random.default_rng(3)
-    latency = np.concatenate([rng.lognormal(4.6, 1.5, 20_000), np.arange(0, 50, 0.0000005)[:2000],
+    latency = np.concatenate([rng.lognormal(4.6, 1.5, 3000), np.arange(0, 1, 0.0000005)[:2000],
                               [0.0, 1.0, 100.2, 250.7, 899_999.9999995, 0.0000005]])
-    n = latency.size
     for step in (1.0, 100.0):
-        expected = float((np.ceil(np.round(latency / step, 6)) * step).sum())
-        _, billed, _, _ = kernels.lambda_totals(np.zeros(n), latency, np.zeros(n, bool),
-                                                np.zeros(n, bool), 0.0, step)
-        assert billed == expected
+        expected = np.ceil(np.round(latency / step, 6)) * step
+        billed = np.array([kernels._bill(x, step) for x in latency])
+        np.testing.assert_array_equal(billed, expected)
