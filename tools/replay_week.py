@@ -9,9 +9,10 @@ replay those instead), replays every application under the fixed windows of 5 to
 and the hybrid histogram policy (4-hour range with the median and the ARIMA forecasts, and 1
 and 3 hours), with the paper's application-level model and Lambda's per-environment one. The
 first ``--train-days`` only train the policies; cold starts and wasted memory are counted from
-then on, until the end of the last day (memory kept loaded after it is not counted). Writes one row per (model, policy, application) to ``data/lab1_week_replay.csv`` and
-prints how long the replay took. Runs on Dask's threaded scheduler by default: the compiled
-loops release the GIL, so both cores work.
+then on, until the end of the last day (memory kept loaded after it is not counted). Writes one
+row per (model, policy, application) to ``data/lab1_week_replay.csv`` and prints how long the
+replay took. Runs on Dask's threaded scheduler by default: the compiled loops release the GIL,
+so both cores work.
 """
 
 from __future__ import annotations
