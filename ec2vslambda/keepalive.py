@@ -1,15 +1,21 @@
 """Keep-alive policies: how long an idle execution environment is kept, and when it is pre-warmed.
 
-A policy is a frozen description (its parameters). :func:`ec2vslambda.simulate.simulate_lambda`
-asks it for a fresh :meth:`tracker` per run, because an adaptive policy learns from the run's
-own traffic. A tracker answers two things:
+Standard library only (no numpy): the policies are frozen descriptions of their parameters, the
+trackers below are the readable reference of what a policy decides, and
+:func:`poisson_cold_start_ratio` (defined in :mod:`ec2vslambda.lifecycle`) runs unchanged in the
+reader's browser. The simulators in :mod:`ec2vslambda.simulate` run the same rules in compiled
+loops (:mod:`ec2vslambda.kernels`); tests check that both give the same windows after the same
+idle times. This module imports neither :mod:`ec2vslambda.simulate` nor
+:mod:`ec2vslambda.replay`, which import it.
 
-* :meth:`windows` -- for an environment that becomes idle *now*: ``(prewarm_s, keepalive_s)``.
-  With ``prewarm_s == 0`` the environment stays loaded for ``keepalive_s`` seconds. With
-  ``prewarm_s > 0`` it is unloaded at once (holding no memory), loaded again ``prewarm_s`` later
+A tracker answers two things:
+
+* :meth:`windows` -- for the idle period that starts *now*: ``(prewarm_s, keepalive_s)``. With
+  ``prewarm_s == 0`` the function (application) stays loaded for ``keepalive_s`` seconds. With
+  ``prewarm_s > 0`` it is unloaded at once, holding no memory, loaded again ``prewarm_s`` later
   and then kept for ``keepalive_s``. A request that finds it loaded is warm.
-* :meth:`observe` -- the function's idle time: the gap between the moment its last request in
-  flight finished and the next arrival.
+* :meth:`observe` -- one idle time: the gap between the moment the function's last request in
+  flight finished and its next arrival.
 
 Policies
 --------
@@ -17,30 +23,59 @@ Policies
     One window for every function: what AWS Lambda (about 10 minutes) and Azure Functions
     (20 minutes) used when Shahrad et al. measured them; AWS does not document or guarantee it.
 :class:`HybridHistogram`
-    Our implementation of the hybrid histogram policy of Shahrad et al. (USENIX ATC 2020), per
-    function. Idle times go into a histogram of 1-minute bins covering 4 hours. The pre-warm
-    window is the 5th percentile of the histogram (lower edge of its bin) less a 10% margin; the
-    environment is then kept until the 99th percentile (upper edge of its bin) plus a 10% margin.
-    When the histogram is not yet representative (fewer than ``min_samples`` idle times, or the
-    coefficient of variation of its bin counts is below ``cv_threshold``, i.e. no clear pattern)
-    it falls back to no pre-warm and a keep-alive of the whole range (4 hours), as the paper does.
-    When most idle times fall beyond the range, the paper forecasts the next one with ARIMA; we
-    use a simpler forecast instead, the median of the recent out-of-range idle times, and
-    pre-warm just before it (``margin`` either side). For speed the windows are recomputed after
-    every idle time while a histogram holds up to 100 of them, then whenever the count has grown
-    by 1%.
+    The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020),
+    rule by rule:
+
+    1. *Histogram.* Idle times go into a histogram of 1-minute bins covering 4 hours
+       (``bin_s``, ``range_s``); longer ones are out of bounds (OOB). As in the paper.
+    2. *Pre-warm window* = the 5th percentile of the histogram, rounded down to its bin's lower
+       edge, less a 10% margin. As in the paper.
+    3. *Keep-alive window* = until the 99th percentile, rounded up to its bin's upper edge, plus a
+       10% margin, counted from the pre-warm (so ``keepalive = 1.1 × tail - 0.9 × head``). As in
+       the paper.
+    4. *Unloading.* With a non-zero pre-warm window the function is unloaded when its execution
+       ends and holds no memory until the pre-warm; wasted memory is loaded-idle time only. As in
+       the paper; the simulators count it so.
+    5. *Representativeness.* The histogram is trusted when the coefficient of variation (CV) of
+       its bin counts is at least ``cv_threshold`` (2, the paper's value): a few tall bins mean
+       a clear pattern. We compute the CV with the population standard deviation (``ddof=0``).
+       **Departure:** the paper gives no minimum number of idle times; we also wait for
+       ``min_samples`` (10) of them, because a CV over two or three idle times is meaningless.
+    6. *Fallback.* While the histogram is not representative: no pre-warm and a keep-alive of
+       the histogram's whole range (4 hours), the paper's conservative standard keep-alive.
+    7. *Out-of-bound idle times.* When more than ``out_of_range_share`` (half) of the idle times
+       are OOB, the next idle time is forecast from the recent ones, and the function is
+       pre-warmed at the forecast less ``forecast_margin`` (15%) and kept until the forecast
+       plus 15%, the paper's margins for this case. The paper forecasts with ARIMA:
+       ``forecast="arima"`` fits :class:`statsmodels.tsa.arima.model.ARIMA` of order (1, 0, 0)
+       with a constant (an AR(1) model, by Burg's method) to the last ``forecast_samples`` idle
+       times (in minutes) at every idle time. **Departure:** we fix the order instead of
+       choosing it per function, because a general ARIMA fit by maximum likelihood takes about
+       half a second here and a week's replay makes hundreds; and we fall back to the median
+       when a fit fails or the history is shorter than 4 idle times or constant.
+       ``forecast="median"`` (the default, and standard-library only) uses the median of the
+       recent OOB idle times instead: it ignores trends and the order of the idle times.
+
+    **Departure (speed):** windows are recomputed after every idle time while a histogram holds
+    up to 100 of them, then whenever the count has grown by 1% (and after every idle time while
+    forecasting), not after every single idle time.
 """
 
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
-
 from .lifecycle import poisson_cold_start_ratio  # noqa: F401 - part of this module's API
 from .validation import choice, number, whole
+
+FORECASTS = ("median", "arima")
+FIXED, HYBRID = 0, 1  # policy kinds, as the compiled simulators read them
+RECOMPUTE_ALWAYS_UP_TO = 100  # idle times; then every 1% growth
+RECOMPUTE_GROWTH = 1.01
+ARIMA_MIN_HISTORY = 4
 
 
 class FixedTracker:
@@ -70,6 +105,10 @@ class FixedKeepAlive:
     def tracker(self) -> FixedTracker:
         return FixedTracker(float(self.keep_alive_s))
 
+    def params(self) -> tuple[float, ...]:
+        """The policy as numbers, in the order the compiled simulators read them."""
+        return (float(FIXED), float(self.keep_alive_s))
+
     @property
     def label(self) -> str:
         return f"fixed {self.keep_alive_s / 60:g} min"
@@ -77,7 +116,8 @@ class FixedKeepAlive:
 
 @dataclass(frozen=True)
 class HybridHistogram:
-    """The hybrid histogram policy (Shahrad et al., 2020), with the paper's default settings."""
+    """The hybrid histogram policy (Shahrad et al., 2020), with the paper's default settings
+    (see the module docstring for each rule and our departures)."""
 
     range_s: float = 4 * 3600.0
     bin_s: float = 60.0
@@ -87,38 +127,61 @@ class HybridHistogram:
     cv_threshold: float = 2.0
     min_samples: int = 10
     out_of_range_share: float = 0.5
+    forecast: str = "median"
     forecast_samples: int = 10
+    forecast_margin: float = 0.15
 
     def __post_init__(self) -> None:
         number("bin_s", self.bin_s, low=1e-3)
-        number("range_s", self.range_s, low=self.bin_s)
+        number("range_s", self.range_s, low=self.bin_s, high=366 * 86_400.0)
         number("head_percentile", self.head_percentile, low=0.0, high=100.0)
         number("tail_percentile", self.tail_percentile, low=self.head_percentile, high=100.0)
         number("margin", self.margin, low=0.0, high=0.99)
         number("cv_threshold", self.cv_threshold, low=0.0)
         whole("min_samples", self.min_samples, low=1)
         number("out_of_range_share", self.out_of_range_share, low=0.0, high=1.0)
-        whole("forecast_samples", self.forecast_samples, low=1)
+        choice("forecast", self.forecast, FORECASTS)
+        whole("forecast_samples", self.forecast_samples, low=1, high=10_000)
+        number("forecast_margin", self.forecast_margin, low=0.0, high=0.99)
+
+    @property
+    def bins(self) -> int:
+        return math.ceil(self.range_s / self.bin_s)
 
     def tracker(self) -> HybridTracker:
         return HybridTracker(self)
 
+    def params(self) -> tuple[float, ...]:
+        """The policy as numbers, in the order the compiled simulators read them."""
+        return (float(HYBRID), float(self.range_s), float(self.bin_s),
+                float(self.head_percentile), float(self.tail_percentile), float(self.margin),
+                float(self.cv_threshold), float(self.min_samples),
+                float(self.out_of_range_share), float(FORECASTS.index(self.forecast)),
+                float(self.forecast_samples), float(self.forecast_margin))
+
     @property
     def label(self) -> str:
-        return "hybrid histogram"
+        if self.range_s == 4 * 3600.0 and self.forecast == "median":
+            return "hybrid histogram"
+        hours = f"{self.range_s / 3600:g} h"
+        return f"hybrid {hours}" + (", ARIMA" if self.forecast == "arima" else "")
 
 
 class HybridTracker:
-    """One function's idle-time histogram and the windows it implies."""
+    """One function's idle-time histogram and the windows it implies (the reference version;
+    :mod:`ec2vslambda.kernels` runs the same arithmetic compiled)."""
 
     def __init__(self, policy: HybridHistogram):
         self.policy = policy
-        self.bins = np.zeros(math.ceil(policy.range_s / policy.bin_s), dtype=np.int64)
+        self.bins = [0] * policy.bins
+        self.sum_squares = 0  # of the bin counts, kept as counts arrive (for the CV)
         self.in_range = 0
         self.out_of_range = 0
-        self.recent_out = deque(maxlen=policy.forecast_samples)
+        self.recent_out: deque[float] = deque(maxlen=policy.forecast_samples)
+        self.recent: deque[float] = deque(maxlen=policy.forecast_samples)
         self._windows = (0.0, float(policy.range_s))
         self._computed_at = 0
+        self._forecasting = False
 
     @property
     def samples(self) -> int:
@@ -126,161 +189,88 @@ class HybridTracker:
 
     def observe(self, idle_s: float) -> None:
         index = int(idle_s // self.policy.bin_s)
-        if index < self.bins.size:
+        if index < len(self.bins):
+            self.sum_squares += 2 * self.bins[index] + 1
             self.bins[index] += 1
             self.in_range += 1
         else:
             self.out_of_range += 1
             self.recent_out.append(idle_s)
+        self.recent.append(idle_s)
         total = self.samples
-        if total <= 100 or total >= self._computed_at * 1.01:
+        if (total <= RECOMPUTE_ALWAYS_UP_TO or total >= self._computed_at * RECOMPUTE_GROWTH
+                or self._forecasting):
             self._windows = self.compute()
             self._computed_at = total
 
     def windows(self) -> tuple[float, float]:
         return self._windows
 
+    def cv(self) -> float:
+        """Coefficient of variation of the bin counts (population standard deviation)."""
+        n = len(self.bins)
+        mean = self.in_range / n
+        if mean == 0:
+            return 0.0
+        variance = self.sum_squares / n - mean * mean
+        return math.sqrt(max(variance, 0.0)) / mean
+
     def compute(self) -> tuple[float, float]:
         """The windows for the histogram as it is now."""
         p = self.policy
+        self._forecasting = False
         fallback = (0.0, float(p.range_s))
         total = self.samples
         if total < p.min_samples:
             return fallback
         if self.out_of_range > p.out_of_range_share * total:
-            predicted_s = float(np.median(self.recent_out))
-            return predicted_s * (1.0 - p.margin), predicted_s * 2.0 * p.margin
-        if self.in_range == 0:
+            self._forecasting = True
+            if p.forecast == "arima":
+                predicted_s = arima_next_idle_s(list(self.recent), list(self.recent_out))
+            else:
+                predicted_s = statistics.median(self.recent_out)
+            return predicted_s * (1.0 - p.forecast_margin), predicted_s * 2.0 * p.forecast_margin
+        if self.in_range == 0 or self.cv() < p.cv_threshold:
             return fallback
-        mean = self.bins.mean()
-        if self.bins.std() / mean < p.cv_threshold:
-            return fallback
-        cumulative = np.cumsum(self.bins) / self.in_range
-        head_bin = int(np.searchsorted(cumulative, p.head_percentile / 100.0))
-        tail_bin = int(np.searchsorted(cumulative, p.tail_percentile / 100.0 - 1e-12))
-        head_s = head_bin * p.bin_s
-        tail_s = (tail_bin + 1) * p.bin_s
-        prewarm_s = head_s * (1.0 - p.margin)
-        return prewarm_s, tail_s * (1.0 + p.margin) - prewarm_s
+        head_count = p.head_percentile / 100.0 * self.in_range
+        tail_count = p.tail_percentile / 100.0 * self.in_range
+        head_bin = tail_bin = len(self.bins) - 1
+        cumulative = 0
+        found_head = False
+        for b, count in enumerate(self.bins):
+            cumulative += count
+            if not found_head and cumulative >= head_count:
+                head_bin, found_head = b, True
+            if cumulative >= tail_count - 1e-9:
+                tail_bin = b
+                break
+        prewarm_s = head_bin * p.bin_s * (1.0 - p.margin)
+        return prewarm_s, (tail_bin + 1) * p.bin_s * (1.0 + p.margin) - prewarm_s
 
 
-# --- experiments for lab 1 ------------------------------------------------------------------
+def arima_next_idle_s(recent_s: list[float], recent_out_s: list[float]) -> float:
+    """One-step ARIMA(1, 0, 0) forecast of the next idle time (s) from the recent idle times.
 
-SHAPES = ("poisson", "diurnal", "bursty", "periodic")
-BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
-BURST_CYCLE_S = 3600.0
-
-
-def shaped_workload(shape: str, rate_per_hour: float, hours: float = 24.0, *,
-                    duration_ms=100.0, seed: int = 0):
-    """One function's traffic of a named ``shape`` at an average of ``rate_per_hour``.
-
-    ``poisson``: constant rate; ``diurnal``: a day/night cycle with a 10:1 peak-to-trough ratio;
-    ``bursty``: every request of each hour packed into a 5-minute batch; ``periodic``: a timer
-    firing every ``3600 / rate_per_hour`` seconds.
+    Fitted in minutes with a constant by Burg's method, with statsmodels (imported here only:
+    the rest of this module needs only the standard library). Falls back to the median of the recent
+    out-of-bound idle times when the history is short or constant, or the fit fails; the
+    forecast is never below one minute.
     """
-    from . import workloads as _w
+    fallback = statistics.median(recent_out_s) if recent_out_s else statistics.median(recent_s)
+    if len(recent_s) < ARIMA_MIN_HISTORY or max(recent_s) == min(recent_s):
+        return fallback
+    import warnings
 
-    shape = choice("shape", shape, SHAPES)
-    rate_per_hour = number("rate_per_hour", rate_per_hour, low=1e-3, high=1e7)
-    span_s = number("hours", hours, low=1e-3, high=24.0 * 366) * 3600.0
-    rate_per_s = rate_per_hour / 3600.0
-    if shape == "poisson":
-        return _w.poisson(rate_per_s, span_s, duration_ms=duration_ms, seed=seed)
-    if shape == "diurnal":
-        return _w.diurnal(rate_per_s, span_s, peak_to_trough=10.0, duration_ms=duration_ms,
-                          seed=seed)
-    if shape == "bursty":
-        return _w.bursty(0.0, rate_per_s * BURST_CYCLE_S / BURST_ON_S, span_s, on_s=BURST_ON_S,
-                         off_s=BURST_CYCLE_S - BURST_ON_S, duration_ms=duration_ms, seed=seed)
-    return _w.periodic(3600.0 / rate_per_hour, span_s, duration_ms=duration_ms, seed=seed)
+    from statsmodels.tsa.arima.model import ARIMA
 
-
-def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000),
-                    keep_alive_min=(1, 5, 10, 20, 60), *, hours: float = 24.0,
-                    duration_ms=100.0, init_ms: float = 200.0, memory_mb: int = 512,
-                    seed: int = 0):
-    """Cold-start share and idle memory for every shape × rate × fixed keep-alive window.
-
-    Returns a DataFrame with one row per combination: ``shape``, ``rate_per_hour``,
-    ``keep_alive_min``, ``requests``, ``cold_starts``, ``cold_start_ratio`` and ``idle_gb_h``.
-    The same workload (same seed) is reused across keep-alive windows.
-    """
-    import pandas as pd
-
-    from .simulate import simulate_lambda
-
-    rows = []
-    for shape in shapes:
-        for rate in rates_per_hour:
-            w = shaped_workload(shape, rate, hours, duration_ms=duration_ms, seed=seed)
-            for minutes in keep_alive_min:
-                r = simulate_lambda(w.arrivals_s, w.durations_ms, init_ms=init_ms,
-                                    keep_alive_s=number("keep_alive_min", minutes) * 60.0,
-                                    memory_mb=memory_mb, with_cost=False)
-                rows.append({"shape": shape, "rate_per_hour": rate, "keep_alive_min": minutes,
-                             "requests": r.requests, "cold_starts": r.cold_starts,
-                             "cold_start_ratio": r.cold_start_ratio,
-                             "idle_gb_h": r.idle_gb_s / 3600.0})
-    return pd.DataFrame(rows)
-
-
-def run_policies(workload, policies, *, memory_mb: int = 512, init_ms: float = 200.0,
-                 progress: bool | None = False) -> dict:
-    """Simulate every function of a (multi-function) workload under each policy.
-
-    ``policies`` is a sequence of policies (named by their ``label``) or a mapping from names
-    to policies. Returns ``{name: [LambdaResult per function]}``. ``progress=None`` shows a tqdm
-    bar on a terminal only (``disable=None``); the default shows none.
-    """
-    from tqdm import tqdm
-
-    from .simulate import simulate_functions
-
-    named = dict(policies) if isinstance(policies, dict) else {p.label: p for p in policies}
-    if len(named) != len(policies):
-        raise ValueError("policies has two policies with the same label; allowed: distinct "
-                         "policies, or a mapping from names to policies")
-    runs = {}
-    for name, policy in tqdm(named.items(), desc="policies", leave=False,
-                             disable=None if progress is None else not progress):
-        runs[name] = simulate_functions(workload, policy=policy, memory_mb=memory_mb,
-                                        init_ms=init_ms, with_cost=False)
-    return runs
-
-
-def policy_table(runs: dict, *, baseline: str | None = None):
-    """Compare policies the way Shahrad et al. do: cold starts per function and memory kept
-    idle. Columns: the share of all invocations that were cold, the median and 75th-percentile
-    per-function cold-start percentage, idle memory in GB-hours, and that memory relative to
-    ``baseline`` (default: the first policy)."""
-    import pandas as pd
-
-    baseline = baseline or next(iter(runs))
-    idle_base = sum(r.idle_gb_s for r in runs[baseline])
-    rows = []
-    for label, results in runs.items():
-        cold = np.array([r.cold_starts for r in results])
-        served = np.array([r.served for r in results])
-        per_function = 100.0 * cold / np.maximum(served, 1)
-        idle = sum(r.idle_gb_s for r in results)
-        rows.append({"policy": label,
-                     "cold starts (% of invocations)": 100.0 * cold.sum() / max(served.sum(), 1),
-                     "median function cold (%)": float(np.median(per_function)),
-                     "75th pct function cold (%)": float(np.percentile(per_function, 75)),
-                     "idle memory (GB-h)": idle / 3600.0,
-                     f"idle memory vs {baseline}": idle / idle_base if idle_base else np.nan})
-    return pd.DataFrame(rows).set_index("policy")
-
-
-def policy_table_by_group(runs: dict, groups, *, baseline: str | None = None):
-    """:func:`policy_table` per group of functions (``groups``: one label per function)."""
-    import pandas as pd
-
-    groups = np.asarray(groups)
-    tables = {}
-    for group in dict.fromkeys(groups.tolist()):
-        keep = np.flatnonzero(groups == group)
-        subset = {label: [results[i] for i in keep] for label, results in runs.items()}
-        tables[group] = policy_table(subset, baseline=baseline)
-    return pd.concat(tables, names=["functions"])
+    minutes = [s / 60.0 for s in recent_s]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fitted = ARIMA(minutes, order=(1, 0, 0), trend="c").fit(method="burg")
+            predicted_min = float(fitted.forecast(1)[0])
+    except Exception:  # a fit that does not converge: fall back, as the docstring says
+        return fallback
+    if not math.isfinite(predicted_min):
+        return fallback
+    return max(predicted_min, 1.0) * 60.0

@@ -283,6 +283,18 @@ def poisson_cold_start_ratio(rate_per_s: float, keep_alive_s: float) -> float:
     return math.exp(-rate_per_s * keep_alive_s)
 
 
+def poisson_kept_share(rate_per_s: float, keep_alive_s: float) -> float:
+    """Share of the time one environment is kept loaded for a Poisson stream of short requests.
+
+    After each request the environment waits for the next one, or for the keep-alive, whichever
+    comes first: ``E[min(gap, keep_alive)] = (1 - exp(-rate × keep_alive)) / rate`` per request,
+    so over a long run the environment is loaded ``1 - exp(-rate × keep_alive)`` of the time,
+    which is one minus :func:`poisson_cold_start_ratio`. Memory kept for nothing is that share
+    of the time times the function's memory.
+    """
+    return 1.0 - poisson_cold_start_ratio(rate_per_s, keep_alive_s)
+
+
 def concurrency_needed(requests_per_s: float, duration_ms: float) -> float:
     """Average concurrent executions for a steady request rate (Little's law: rate x duration)."""
     requests_per_s = number("requests_per_s", requests_per_s)

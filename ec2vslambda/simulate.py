@@ -18,11 +18,24 @@ Lambda rules (:func:`simulate_lambda`)
 * An environment is free again at the instant its request ends (``arrival + latency``): a
   request arriving at that very instant can reuse it. An environment idle for exactly
   ``keep_alive_s`` is still warm.
+* Keep-alive policies (:mod:`ec2vslambda.keepalive`) give each idle period a pre-warm and a
+  keep-alive window. An environment that frees while other requests of the function are still
+  in flight stays loaded for the keep-alive window: the function is not idle. When the last one
+  ends, the function's idle period starts: with no pre-warm every idle environment lives out its
+  window; with a pre-warm the idle environments are unloaded at once, and one environment is
+  loaded again after the pre-warm window (unless provisioned environments are there) and kept
+  for the keep-alive window. A request that arrives before that pre-warm cancels it (and starts
+  cold). The function's idle time -- from the end of its last request in flight to its next
+  arrival -- is what an adaptive policy learns from.
 
 Idle memory-time is what keeping environments loaded costs the provider: for every idle period
-of an on-demand environment, the time from becoming idle (or from its pre-warm) until reuse or
-until its keep-alive runs out -- counted in full for environments still idle when the workload
-ends -- times the memory size. Provisioned environments are excluded (they are paid for).
+of an on-demand environment, the time it is loaded and idle, from becoming idle (or from its
+pre-warm) until reuse, unloading or the end of its keep-alive -- counted in full for
+environments still idle when the workload ends, unless ``idle_until_s`` ends the count -- times
+the memory size. Provisioned environments are excluded (they are paid for).
+
+:func:`simulate_application` is the coarser model of Shahrad et al. (2020): one image per
+application, loaded or not, whatever the concurrency; see its docstring.
 
 The default ``concurrency_limit`` and ``max_new_envs_per_10s`` are AWS's defaults, read from
 ``lambda_limits.csv``.
@@ -34,9 +47,12 @@ vCPU); each request takes the slot that frees earliest and waits for it if neede
 target-tracking autoscaling (:class:`Autoscaling`). Instances are billed per second with a
 60-second minimum through :func:`ec2vslambda.pricing.ec2_cost`.
 
-Speed: the Lambda loop is plain Python over floats with a heap of busy environments (keyed by
-the time they free) and a stack of idle ones (most recently freed on top), so that 1,000,000
-invocations take well under a second; ``benchmarks/bench_simulate.py`` measures it.
+Speed: the Lambda loops are compiled with numba (:mod:`ec2vslambda.kernels`): a heap of busy
+environments keyed by the time they free and a stack of idle ones, most recently freed on top.
+A day at 100 requests a second (8.64 million) takes under a second;
+``benchmarks/bench_simulate.py`` measures it against a plain-Python heapq loop of the same
+rules, and ``tests/simpy_reference.py`` restates the rules in SimPy to check them request by
+request.
 """
 
 from __future__ import annotations
@@ -44,22 +60,22 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
-from itertools import count
 
 import numpy as np
 
 from . import data as _data
-from . import pricing
-from .keepalive import FixedKeepAlive, FixedTracker, HybridHistogram
+from . import kernels, pricing
+from .keepalive import FixedKeepAlive, HybridHistogram
 from .validation import number, whole
 from .workloads import check_requests
 
 PERCENTILES = (50, 95, 99)
-SCALING_WINDOW_S = 10.0
+SCALING_WINDOW_S = kernels.SCALING_WINDOW_S
+FIRST_CAPACITY = 4096  # environments alive at once, for the first try (see lambda_kernel)
 
 
-def _percentiles(latency_ms: np.ndarray) -> dict[str, float]:
-    served = latency_ms[~np.isnan(latency_ms)]
+def _percentiles(latency_ms: np.ndarray, *, served_only: bool = False) -> dict[str, float]:
+    served = latency_ms if served_only else latency_ms[~np.isnan(latency_ms)]
     if served.size == 0:
         return {f"p{q}": 0.0 for q in PERCENTILES}
     values = np.percentile(served, PERCENTILES)
@@ -112,6 +128,7 @@ class LambdaResult:
     init_ms: float
     horizon_s: float
     policy_label: str
+    prewarm_loads: int = 0  # environments loaded by a pre-warm (hybrid policy)
 
     @property
     def requests(self) -> int:
@@ -175,12 +192,20 @@ def _check_policy(policy: object, keep_alive_s: float):
     return policy
 
 
+def _idle_span(idle_from_s: float, idle_until_s: float | None) -> tuple[float, float]:
+    start = number("idle_from_s", idle_from_s, low=0.0)
+    if idle_until_s is None:
+        return start, math.inf
+    return start, number("idle_until_s", idle_until_s, low=start)
+
+
 def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
                     init_ms: float = 200.0, concurrency_limit: int | None = None,
                     max_new_envs_per_10s: int | None = None, provisioned: int = 0,
                     policy: FixedKeepAlive | HybridHistogram | None = None,
                     memory_mb: int = 512, arch: str = "x86_64", free_tier: bool = False,
-                    horizon_s: float | None = None, with_cost: bool = True) -> LambdaResult:
+                    horizon_s: float | None = None, with_cost: bool = True,
+                    idle_from_s: float = 0.0, idle_until_s: float | None = None) -> LambdaResult:
     """Simulate one Lambda function under the rules in the module docstring.
 
     Parameters
@@ -203,6 +228,9 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     with_cost: compute ``cost`` through :func:`ec2vslambda.pricing.lambda_cost` (the average
         duration of the served requests, the simulated cold-start ratio and ``init_ms``);
         ``billed_gb_s`` is always exact per invocation.
+    idle_from_s, idle_until_s: count idle memory-time only inside this span (a trace replay
+        scores the days after its training days). By default from 0 with no end: environments
+        still loaded when the workload ends count their whole remaining window.
     """
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
     arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
@@ -218,187 +246,124 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     policy = _check_policy(policy, keep_alive_s)
     memory_mb = pricing.check_memory_mb(memory_mb)
     arch = pricing.check_arch(arch)
+    idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
 
-    tracker = policy.tracker()
-    if isinstance(tracker, FixedTracker) and provisioned == 0:
-        cold_idx, thr_idx, unconsumed_sum, unconsumed = _run_fixed(
-            arrivals, durations, tracker.windows()[1], init_ms, limit, rate)
-        prov_idx: list[int] = []
-        idle_env_s = None
-    else:
-        cold_idx, thr_idx, prov_idx, idle_env_s = _run_general(
-            arrivals, durations, tracker, init_ms, limit, rate, provisioned)
-
-    n = arrivals.size
-    cold = np.zeros(n, dtype=bool)
-    cold[cold_idx] = True
-    throttled = np.zeros(n, dtype=bool)
-    throttled[thr_idx] = True
-    by_provisioned = np.zeros(n, dtype=bool)
-    by_provisioned[prov_idx] = True
-    latency = durations.copy()
-    latency[cold] = init_ms + durations[cold]
-    latency[throttled] = np.nan
-    served = ~throttled
-    ends = arrivals + latency / 1000.0
-
-    if idle_env_s is None:  # the fast path keeps sums instead of per-period bookkeeping
-        on_demand = served & ~by_provisioned
-        warm = on_demand & ~cold
-        consumed_ends = float(ends[on_demand].sum()) - unconsumed_sum
-        idle_env_s = float(arrivals[warm].sum()) - consumed_ends + unconsumed * keep_alive_s
-        idle_env_s = max(idle_env_s, 0.0)  # float noise when everything is back to back
-
-    gb = memory_mb / pricing.MB_PER_GB
+    params = np.array(policy.params(), dtype=np.float64)
     step_ms = _data.lambda_prices().duration_rounding_ms
-    billed_ms = np.ceil(np.round(latency[served] / step_ms, 6)) * step_ms
-    n_served = int(served.sum())
-    last_end = float(np.max(ends[served])) if n_served else 0.0
+    most = min(limit, arrivals.size) + 2  # environments alive at once never exceed the limit
+    capacity = min(most, FIRST_CAPACITY)
+    while True:
+        (cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, latency, billed_ms,
+         last_end, n_served, overflow) = kernels.lambda_kernel(
+            arrivals, durations, init_ms, limit, rate, provisioned, params, idle_from,
+            idle_until, capacity, step_ms)
+        if not overflow:
+            break
+        capacity = most
+    n_cold = int(np.count_nonzero(cold))
+    n_prov = int(np.count_nonzero(by_provisioned))
+    n_throttled = arrivals.size - n_served
+    served_latency = latency if n_throttled == 0 else latency[~throttled]
+    served_durations = durations if n_throttled == 0 else durations[~throttled]
+    mean_duration_ms = float(served_durations.mean()) if n_served else 0.0
+    gb = memory_mb / pricing.MB_PER_GB
     horizon = last_end if horizon_s is None else number(
-        "horizon_s", horizon_s, low=float(arrivals[-1]) if n else 0.0)
+        "horizon_s", horizon_s, low=float(arrivals[-1]) if arrivals.size else 0.0)
 
     cost = None
-    if with_cost and n:
-        n_prov = int(by_provisioned.sum())
+    if with_cost and arrivals.size:
         on_demand_served = n_served - n_prov
         cost = pricing.lambda_cost(
-            n_served, float(durations[served].mean()) if n_served else 0.0, memory_mb,
+            n_served, mean_duration_ms, memory_mb,
             arch=arch, free_tier=free_tier, init_ms=init_ms,
-            cold_start_ratio=len(cold_idx) / on_demand_served if on_demand_served else 0.0,
+            cold_start_ratio=n_cold / on_demand_served if on_demand_served else 0.0,
             provisioned_concurrency=provisioned,
             provisioned_hours=horizon / pricing.SECONDS_PER_HOUR if provisioned else 0.0,
             provisioned_share=n_prov / n_served if provisioned and n_served and horizon else 0.0)
 
     return LambdaResult(
         arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, cold=cold,
-        throttled_mask=throttled, provisioned_mask=by_provisioned, cold_starts=len(cold_idx),
-        throttled=len(thr_idx), served=n_served,
-        peak_concurrency=int(_in_flight_at_starts(arrivals[served], ends[served]).max(
-            initial=0)),
-        percentiles=_percentiles(latency), billed_gb_s=float(billed_ms.sum()) / 1000.0 * gb,
-        idle_env_s=idle_env_s, idle_gb_s=idle_env_s * gb, cost=cost, memory_mb=memory_mb,
-        arch=arch, init_ms=init_ms, horizon_s=horizon, policy_label=policy.label)
+        throttled_mask=throttled, provisioned_mask=by_provisioned, cold_starts=n_cold,
+        throttled=n_throttled, served=n_served, peak_concurrency=int(peak),
+        percentiles=_percentiles(served_latency, served_only=True),
+        billed_gb_s=billed_ms / 1000.0 * gb,
+        idle_env_s=float(idle_env_s), idle_gb_s=float(idle_env_s) * gb, cost=cost,
+        memory_mb=memory_mb, arch=arch, init_ms=init_ms, horizon_s=horizon,
+        policy_label=policy.label, prewarm_loads=int(prewarm_loads))
 
 
-def _run_fixed(arrivals: np.ndarray, durations: np.ndarray, keep_alive_s: float,
-               init_ms: float, limit: int, rate: int):
-    """The hot loop for a fixed keep-alive without provisioned environments.
+def lambda_cold_and_idle(arrivals_s, durations_ms, *,
+                         policy: FixedKeepAlive | HybridHistogram | None = None,
+                         keep_alive_s: float = 600.0, init_ms: float = 200.0,
+                         idle_from_s: float = 0.0, idle_until_s: float | None = None):
+    """:func:`simulate_lambda`'s cold starts and idle memory only, for trace replays: the same
+    rules with the default limits and no provisioned environments, without latencies, bills or
+    percentiles. Returns an :class:`ApplicationResult` whose ``wasted_memory_s`` is
+    environment-seconds."""
+    timeout_ms = _data.limit_value("timeout_max") * 1000.0
+    arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
+    policy = _check_policy(policy, number("keep_alive_s", keep_alive_s, low=0.0))
+    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
+    idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
+    limit = int(_data.limit_value("concurrency_default"))
+    rate = int(_data.limit_value("scaling_rate"))
+    params = np.array(policy.params(), dtype=np.float64)
+    capacity = min(limit, arrivals.size) + 2
+    cold, _, _, idle_env_s, prewarm_loads, *_ = kernels.lambda_kernel(
+        arrivals, durations, init_ms, limit, rate, 0, params, idle_from, idle_until, capacity,
+        _data.lambda_prices().duration_rounding_ms)
+    return ApplicationResult(arrivals_s=arrivals, cold=cold,
+                             cold_starts=int(np.count_nonzero(cold)),
+                             wasted_memory_s=float(idle_env_s),
+                             prewarm_loads=int(prewarm_loads), policy_label=policy.label)
 
-    Busy environments sit in a heap keyed by the time they free; idle ones on a stack in the
-    order they freed. If the top of the stack has expired, so has everything under it.
-    Returns the cold and throttled indices, and the sum and count of idle periods that ended
-    by expiry (for the idle memory-time, computed afterwards with numpy).
+
+@dataclass(frozen=True)
+class ApplicationResult:
+    """One application under the paper's model: per-request ``cold`` mask and the totals."""
+
+    arrivals_s: np.ndarray
+    cold: np.ndarray
+    cold_starts: int
+    wasted_memory_s: float  # loaded-idle time of the application's one image
+    prewarm_loads: int
+    policy_label: str
+
+    @property
+    def requests(self) -> int:
+        return int(self.arrivals_s.size)
+
+    @property
+    def cold_start_ratio(self) -> float:
+        return self.cold_starts / self.requests if self.requests else 0.0
+
+
+def simulate_application(arrivals_s, durations_ms, *,
+                         policy: FixedKeepAlive | HybridHistogram | None = None,
+                         keep_alive_s: float = 600.0, init_ms: float = 200.0,
+                         idle_from_s: float = 0.0,
+                         idle_until_s: float | None = None) -> ApplicationResult:
+    """Shahrad et al.'s model of an application: one image, loaded or not.
+
+    Concurrency does not matter here: while any request executes the image is loaded, so every
+    request that arrives then is warm. When the last one ends, the policy's windows for that
+    idle period apply (see :mod:`ec2vslambda.keepalive`): loaded for the keep-alive, or unloaded
+    until the pre-warm and then loaded for the keep-alive. A request that finds the image
+    unloaded is cold and runs ``init_ms`` longer. Wasted memory-time is the time the image is
+    loaded while nothing executes, inside ``[idle_from_s, idle_until_s]`` (by default the last
+    idle period counts its whole window). There are no limits, throttles or provisioned images.
     """
-    busy: list[float] = []
-    idle: list[float] = []
-    push, pop = heapq.heappush, heapq.heappop
-    idle_push, idle_pop = idle.append, idle.pop
-    cold: list[int] = []
-    throttled: list[int] = []
-    durations_ms = durations.tolist()
-    window, tokens = -1.0, 0
-    unconsumed_sum, unconsumed = 0.0, 0
-    for i, t, d_s in zip(count(), arrivals.tolist(), (durations / 1000.0).tolist()):
-        if busy and busy[0] <= t:
-            # environments freed since the last arrival: the last one popped freed most recently
-            freed = pop(busy)
-            while busy and busy[0] <= t:
-                idle_push(freed)
-                freed = pop(busy)
-            if t - freed <= keep_alive_s:
-                push(busy, t + d_s)
-                continue
-            idle_push(freed)
-        elif idle and t - idle[-1] <= keep_alive_s:
-            idle_pop()
-            push(busy, t + d_s)
-            continue
-        if idle:  # every idle environment has expired
-            unconsumed_sum += math.fsum(idle)
-            unconsumed += len(idle)
-            idle.clear()
-        w = t // SCALING_WINDOW_S
-        if w != window:
-            window, tokens = w, rate
-        if len(busy) >= limit or tokens == 0:
-            throttled.append(i)
-            continue
-        tokens -= 1
-        cold.append(i)
-        push(busy, t + (init_ms + durations_ms[i]) / 1000.0)
-    # environments still idle or busy at the end live out their keep-alive
-    unconsumed_sum += math.fsum(idle) + math.fsum(busy)
-    unconsumed += len(idle) + len(busy)
-    return cold, throttled, unconsumed_sum, unconsumed
-
-
-def _run_general(arrivals: np.ndarray, durations: np.ndarray, tracker, init_ms: float,
-                 limit: int, rate: int, provisioned: int):
-    """The same rules with per-environment windows (pre-warm) and provisioned environments.
-
-    Idle environments are ``[freed_s, prewarm_s, keepalive_s]`` in the order they freed; a
-    request takes the most recently freed one that is loaded at its arrival.
-    """
-    busy: list[float] = []
-    provisioned_busy: list[float] = []
-    provisioned_idle = provisioned
-    idle: list[tuple[float, float, float]] = []
-    push, pop = heapq.heappush, heapq.heappop
-    cold: list[int] = []
-    throttled: list[int] = []
-    by_provisioned: list[int] = []
-    window, tokens = -1.0, 0
-    idle_env_s = 0.0
-    last_free = None  # when the function last had nothing in flight
-    durations_ms = durations.tolist()
-    for i, t in enumerate(arrivals.tolist()):
-        while busy and busy[0] <= t:
-            freed = pop(busy)
-            prewarm, keep = tracker.windows()
-            idle.append((freed, prewarm, keep))
-            last_free = freed if last_free is None else max(last_free, freed)
-        while provisioned_busy and provisioned_busy[0] <= t:
-            freed = pop(provisioned_busy)
-            last_free = freed if last_free is None else max(last_free, freed)
-            provisioned_idle += 1
-        if not busy and not provisioned_busy and last_free is not None:
-            tracker.observe(t - last_free)
-            last_free = None
-        if provisioned_idle:
-            provisioned_idle -= 1
-            by_provisioned.append(i)
-            push(provisioned_busy, t + durations_ms[i] / 1000.0)
-            continue
-        chosen = -1
-        j = len(idle) - 1
-        while j >= 0:
-            freed, prewarm, keep = idle[j]
-            loaded_for = t - freed - prewarm
-            if loaded_for > keep:  # expired: it held memory for its whole keep-alive
-                idle_env_s += keep
-                del idle[j]
-            elif loaded_for >= 0:
-                chosen = j
-                break
-            j -= 1
-        if chosen >= 0:
-            idle_env_s += loaded_for
-            del idle[chosen]
-            push(busy, t + durations_ms[i] / 1000.0)
-            continue
-        w = t // SCALING_WINDOW_S
-        if w != window:
-            window, tokens = w, rate
-        if len(busy) + len(provisioned_busy) >= limit or tokens == 0:
-            throttled.append(i)
-            continue
-        tokens -= 1
-        cold.append(i)
-        push(busy, t + (init_ms + durations_ms[i]) / 1000.0)
-    while busy:  # environments still busy at the end become idle and live out their window
-        idle.append((pop(busy), *tracker.windows()))
-    idle_env_s += sum(keep for _, _, keep in idle)
-    return cold, throttled, by_provisioned, idle_env_s
+    arrivals, durations = check_requests(arrivals_s, durations_ms)
+    policy = _check_policy(policy, number("keep_alive_s", keep_alive_s, low=0.0))
+    init_ms = number("init_ms", init_ms)
+    idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
+    cold, wasted_s, prewarm_loads = kernels.application_kernel(
+        arrivals, durations, init_ms, np.array(policy.params(), dtype=np.float64), idle_from,
+        idle_until)
+    return ApplicationResult(arrivals_s=arrivals, cold=cold,
+                             cold_starts=int(np.count_nonzero(cold)),
+                             wasted_memory_s=float(wasted_s), prewarm_loads=int(prewarm_loads),
+                             policy_label=policy.label)
 
 
 # --- EC2 ------------------------------------------------------------------------------------

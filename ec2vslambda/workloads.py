@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from . import data as _data
+from . import kernels
 from .validation import number, whole
 
 MINUTES_PER_DAY = 1440
@@ -112,17 +113,17 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
     if arrivals.size != durations.size:
         raise ValueError(f"arrivals_s has {arrivals.size} values but durations_ms has "
                          f"{durations.size}; allowed: one duration per arrival")
-    _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
-    if arrivals.size > 1:
-        drops = np.flatnonzero(np.diff(arrivals) < 0)
-        if drops.size:
-            i = int(drops[0])
-            raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
-                             f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
-                             "allowed: non-decreasing times")
     high = math.inf if max_duration_ms is None else max_duration_ms
-    _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
-                  high=high)
+    problem, i = kernels.first_bad_request(arrivals, durations, high)  # one compiled pass
+    if problem == 1:
+        _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
+    if problem == 2:
+        raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
+                         f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
+                         "allowed: non-decreasing times")
+    if problem == 3:
+        _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
+                      high=high)
     return arrivals, durations
 
 
@@ -409,3 +410,204 @@ def trace_workload(table=None, *, seed: int = 0) -> Workload:
     return from_minute_counts(table, seed=seed,
                               duration_ms=table["AverageDurationMs"].to_numpy(dtype=float),
                               name="synthetic trace")
+
+
+# --- the Azure Functions 2019 trace, as published ----------------------------------------------
+
+AZURE_KEYS = ("HashOwner", "HashApp", "HashFunction")
+AZURE_DURATION_COLUMNS = ("Average", "Count", "Minimum", "Maximum", "percentile_Average_0",
+                          "percentile_Average_1", "percentile_Average_25",
+                          "percentile_Average_50", "percentile_Average_75",
+                          "percentile_Average_99", "percentile_Average_100")
+
+
+@dataclass(frozen=True)
+class AzureTrace:
+    """Several days of the Azure Functions 2019 trace, joined and stored sparsely.
+
+    ``functions`` has one row per function kept (``HashOwner``, ``HashApp``, ``HashFunction``,
+    ``Trigger``, ``AverageDurationMs`` -- the ``Average`` of the durations files, averaged over
+    the days weighted by their ``Count`` -- and ``Invocations``). The per-minute counts are kept
+    only where they are non-zero: ``row`` (into ``functions``), ``minute`` (from the start of
+    the first day) and ``count``, 12 bytes per non-zero minute. ``dropped`` has one row per day:
+    functions, and the invocations they made, found in one file of the day and not the other.
+    """
+
+    functions: object  # pandas DataFrame
+    row: np.ndarray
+    minute: np.ndarray
+    count: np.ndarray
+    days: int
+    dropped: object  # pandas DataFrame
+
+    @property
+    def minutes(self) -> int:
+        return self.days * MINUTES_PER_DAY
+
+    def minute_counts(self, row: int) -> np.ndarray:
+        """One function's invocations per minute over all the days."""
+        out = np.zeros(self.minutes, dtype=np.int64)
+        lo, hi = np.searchsorted(self.row, [row, row + 1])
+        out[self.minute[lo:hi]] = self.count[lo:hi]
+        return out
+
+    def requests(self, row: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """One function's ``(arrivals_s, durations_ms)``: each minute's invocations at uniform
+        random times inside it, each lasting the function's average duration."""
+        w = from_minute_counts(self.minute_counts(row), seed=seed + int(row),
+                               duration_ms=float(self.functions["AverageDurationMs"].iat[row]))
+        return w.arrivals_s, w.durations_ms
+
+    def by_application(self) -> AzureTrace:
+        """The same trace with the functions of each application added up: the unit the paper
+        (and Azure) loads and unloads. ``AverageDurationMs`` is weighted by invocations."""
+        import pandas as pd
+
+        f = self.functions
+        apps = f[["HashOwner", "HashApp"]].drop_duplicates().reset_index(drop=True)
+        app_of = f.merge(apps.reset_index(), on=["HashOwner", "HashApp"], how="left")["index"]
+        app_of = app_of.to_numpy()
+        weight = f["Invocations"].to_numpy(dtype=float)
+        duration = f["AverageDurationMs"].to_numpy(dtype=float)
+        invocations = np.bincount(app_of, weights=weight, minlength=len(apps))
+        weighted = np.bincount(app_of, weights=weight * duration, minlength=len(apps))
+        plain = np.bincount(app_of, weights=duration, minlength=len(apps)) / np.bincount(
+            app_of, minlength=len(apps))
+        apps["HashFunction"] = ""
+        apps["Trigger"] = f.groupby(app_of)["Trigger"].agg(
+            lambda t: t.iat[0] if t.nunique() == 1 else "mixed").to_numpy()
+        apps["AverageDurationMs"] = np.where(invocations > 0, weighted / np.maximum(
+            invocations, 1), plain)
+        apps["Invocations"] = invocations.astype(np.int64)
+        key = app_of[self.row].astype(np.int64) * self.minutes + self.minute
+        unique, inverse = np.unique(key, return_inverse=True)
+        counts = np.bincount(inverse, weights=self.count).astype(np.int32)
+        return AzureTrace(functions=pd.DataFrame(apps), row=(unique // self.minutes).astype(
+            np.int32), minute=(unique % self.minutes).astype(np.int32), count=counts,
+            days=self.days, dropped=self.dropped)
+
+
+def _paths(value, name: str) -> list[Path]:
+    paths = [Path(value)] if isinstance(value, str | Path) else [Path(p) for p in value]
+    if not paths:
+        raise ValueError(f"{name} is empty; allowed: a file, or one file per day")
+    for p in paths:
+        if not p.exists():
+            raise _data.DataError(f"{name}: file not found at {p}")
+    return paths
+
+
+def _read_day(invocations_path: Path, durations_path: Path):
+    """One day: the joined table and what was found in one file only."""
+    import pandas as pd
+
+    keys = list(AZURE_KEYS)
+    invocations = pd.read_csv(invocations_path, dtype={c: str for c in (*keys, "Trigger")})
+    missing = [c for c in (*keys, "Trigger") if c not in invocations.columns]
+    if missing:
+        raise _data.DataError(f"{invocations_path.name}: missing column '{missing[0]}'")
+    minutes = minute_columns(invocations.columns)
+    if len(minutes) != MINUTES_PER_DAY:
+        raise _data.DataError(f"{invocations_path.name}: {len(minutes)} minute columns; "
+                              f"allowed: '1' to '{MINUTES_PER_DAY}'")
+    durations = pd.read_csv(durations_path, dtype={c: str for c in keys})
+    missing = [c for c in (*keys, "Average", "Count") if c not in durations.columns]
+    if missing:
+        raise _data.DataError(f"{durations_path.name}: missing column '{missing[0]}'")
+    durations = durations[[*keys, "Average", "Count"]].drop_duplicates(keys)
+    counts = _counts_array(invocations[minutes].to_numpy())
+    left = invocations[[*keys, "Trigger"]].drop_duplicates(keys).assign(_row=lambda f: f.index)
+    joined = left.merge(durations, on=keys, how="outer", indicator=True)
+    both = joined[joined["_merge"] == "both"]
+    only_invocations = joined.loc[joined["_merge"] == "left_only", "_row"].to_numpy(np.int64)
+    dropped = {"functions only in the invocations file": int(only_invocations.size),
+               "their invocations": int(counts[only_invocations].sum()),
+               "functions only in the durations file": int((joined["_merge"]
+                                                            == "right_only").sum())}
+    table = both[[*keys, "Trigger", "Average", "Count"]]
+    return table.reset_index(drop=True), counts[both["_row"].to_numpy(np.int64)], dropped
+
+
+def load_azure_trace(invocations_csv, durations_csv, *, max_days: int | None = None,
+                     progress: bool = False) -> AzureTrace:
+    """Read days of the Azure Functions 2019 trace exactly as published, one day at a time.
+
+    ``invocations_csv`` and ``durations_csv`` are the day's files
+    (``invocations_per_function_md.anon.dNN.csv`` with ``HashOwner``, ``HashApp``,
+    ``HashFunction``, ``Trigger`` and the minute columns ``1`` … ``1440``;
+    ``function_durations_percentiles.anon.dNN.csv`` with the same three hashes, ``Average``,
+    ``Count``, ``Minimum``, ``Maximum`` and the ``percentile_Average_*`` columns), or two
+    equally long sequences of them, one per day in order (compressed files work too). The two
+    files of a day are joined on the three hashes; a function found in only one of them is
+    dropped for that day, and ``dropped`` says how many and how many invocations they held. A
+    function may appear on some days only: it has no invocations on the others.
+
+    Only one day's table is in memory at a time; the result keeps the non-zero minutes, so
+    fourteen days of the full trace fit in a laptop's memory.
+
+    What the numbers mean, from Azure's description of the dataset: an invocation is counted in
+    the minute it *finished*, not the one it started; ``Average`` is the execution time in ms and
+    excludes cold-start time. Replays (:meth:`AzureTrace.requests`) spread each minute's
+    invocations uniformly inside it and give them the function's average duration, so they
+    start at most a minute (plus a duration) away from when they really did.
+    """
+    import pandas as pd
+
+    invocation_paths = _paths(invocations_csv, "invocations_csv")
+    duration_paths = _paths(durations_csv, "durations_csv")
+    if len(invocation_paths) != len(duration_paths):
+        raise ValueError(f"invocations_csv has {len(invocation_paths)} files but durations_csv "
+                         f"has {len(duration_paths)}; allowed: one of each per day")
+    if max_days is not None:
+        count_days = whole("max_days", max_days, low=1)
+        invocation_paths, duration_paths = (invocation_paths[:count_days],
+                                            duration_paths[:count_days])
+    index: dict[tuple, int] = {}
+    meta: list[list] = []  # HashOwner, HashApp, HashFunction, Trigger, sum(Average*Count), Count
+    rows, minutes, counts, dropped = [], [], [], []
+    for day, (inv, dur) in enumerate(zip(invocation_paths, duration_paths, strict=True)):
+        if progress:
+            print(f"day {day + 1}: {inv.name}", flush=True)
+        table, day_counts, day_dropped = _read_day(inv, dur)
+        dropped.append({"day": day + 1, **day_dropped})
+        ids = np.empty(len(table), dtype=np.int32)
+        for k, key in enumerate(zip(table["HashOwner"], table["HashApp"],
+                                    table["HashFunction"], strict=True)):
+            if key not in index:
+                index[key] = len(meta)
+                meta.append([*key, table["Trigger"].iat[k], 0.0, 0.0])
+            ids[k] = index[key]
+            weight = float(table["Count"].iat[k])
+            meta[ids[k]][4] += float(table["Average"].iat[k]) * weight
+            meta[ids[k]][5] += weight
+        r, m = np.nonzero(day_counts)
+        rows.append(ids[r])
+        minutes.append((m + day * MINUTES_PER_DAY).astype(np.int32))
+        counts.append(day_counts[r, m].astype(np.int32))
+    row = np.concatenate(rows) if rows else np.empty(0, np.int32)
+    minute = np.concatenate(minutes) if minutes else np.empty(0, np.int32)
+    count = np.concatenate(counts) if counts else np.empty(0, np.int32)
+    order = np.lexsort((minute, row))
+    functions = pd.DataFrame(meta, columns=[*AZURE_KEYS, "Trigger", "_weighted", "_count"])
+    functions["AverageDurationMs"] = (functions["_weighted"]
+                                      / functions["_count"].where(functions["_count"] > 0))
+    functions["Invocations"] = np.bincount(row, weights=count, minlength=len(functions)).astype(
+        np.int64)
+    functions = functions.drop(columns=["_weighted", "_count"])
+    return AzureTrace(functions=functions, row=row[order], minute=minute[order],
+                      count=count[order], days=len(invocation_paths),
+                      dropped=pd.DataFrame(dropped).set_index("day"))
+
+
+def azure_day_files(directory: Path, days: int | None = None) -> tuple[list[Path], list[Path]]:
+    """The invocations and durations files of a folder laid out like the Azure dataset
+    (``*.anon.d01.csv`` …, optionally compressed), in day order."""
+    directory = Path(directory)
+    invocations = sorted(directory.glob("invocations_per_function_md.anon.d*.csv*"))
+    durations = sorted(directory.glob("function_durations_percentiles.anon.d*.csv*"))
+    if days is not None:
+        invocations, durations = invocations[:days], durations[:days]
+    if not invocations or len(invocations) != len(durations):
+        raise _data.DataError(f"{directory}: found {len(invocations)} invocations files and "
+                              f"{len(durations)} durations files; allowed: one of each per day")
+    return invocations, durations

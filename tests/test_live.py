@@ -315,3 +315,18 @@ def test_a_refused_value_names_the_input_the_reader_changed(name):
         except ValueError as error:
             assert getattr(error, "name", None) == field.key, (
                 f"{name}: {field.key}={field.minimum - 1} is refused as {error}")
+
+
+def test_keepalive_formula_matches_the_simulator_on_poisson_traffic():
+    from ec2vslambda import simulate, workloads
+
+    result = live.compute("keepalive", {"rate_per_hour": 12, "keep_alive_min": 10})
+    stream = workloads.poisson(12 / 3600, 7 * 86_400, duration_ms=100.0, seed=3)
+    run = simulate.simulate_lambda(stream.arrivals_s, stream.durations_ms, keep_alive_s=600,
+                                   memory_mb=512, with_cost=False)
+    assert result["numbers"]["cold_start_share"] == pytest.approx(run.cold_start_ratio,
+                                                                  abs=0.02)
+    simulated_gb_h_per_day = run.idle_gb_s / 3600 / 7
+    assert result["numbers"]["idle_gb_h_per_day"] == pytest.approx(simulated_gb_h_per_day,
+                                                                   rel=0.05)
+    assert [r[0] for r in result["table"]["rows"]].count("10 (yours)") == 1

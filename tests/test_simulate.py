@@ -13,11 +13,12 @@ from ec2vslambda import data, pricing, workloads
 from ec2vslambda.keepalive import FixedKeepAlive, HybridHistogram
 from ec2vslambda.simulate import (
     Autoscaling,
-    _run_general,
+    simulate_application,
     simulate_ec2,
     simulate_functions,
     simulate_lambda,
 )
+from tests.heapq_reference import simulate_fixed_heapq
 
 
 def lam(arrivals, durations, **options):
@@ -176,17 +177,42 @@ def test_longer_keep_alive_never_more_cold_starts(requests, a_s, b_s, init_ms):
 
 
 @settings(max_examples=100, deadline=None)
-@given(traffic(), st.sampled_from([0.0, 1.0, 30.0]), st.integers(1, 4), st.integers(1, 4))
-def test_fast_loop_equals_general_loop(requests, keep_alive_s, limit, rate):
-    """The hot loop (fixed keep-alive) and the general one (policies, provisioned) agree."""
+@given(traffic(), st.sampled_from([0.0, 1.0, 30.0, 600.0]), st.integers(1, 4), st.integers(1, 4))
+def test_compiled_kernel_equals_plain_heapq_loop(requests, keep_alive_s, limit, rate):
+    """The compiled loop and a plain heapq loop of the same rules agree, idle memory included."""
     arrivals, durations = requests
     fast = simulate_lambda(arrivals, durations, keep_alive_s=keep_alive_s, with_cost=False,
                            concurrency_limit=limit, max_new_envs_per_10s=rate)
-    cold, throttled, _, idle_env_s = _run_general(
-        arrivals, durations, FixedKeepAlive(keep_alive_s).tracker(), 200.0, limit, rate, 0)
-    assert fast.cold.nonzero()[0].tolist() == cold
-    assert fast.throttled_mask.nonzero()[0].tolist() == throttled
+    cold, throttled, idle_env_s = simulate_fixed_heapq(
+        arrivals, durations, keep_alive_s=keep_alive_s, concurrency_limit=limit,
+        max_new_envs_per_10s=rate)
+    np.testing.assert_array_equal(fast.cold, cold)
+    np.testing.assert_array_equal(fast.throttled_mask, throttled)
     assert fast.idle_env_s == pytest.approx(idle_env_s, abs=1e-6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(traffic(), st.sampled_from([0.0, 1.0, 30.0, 600.0, 7200.0]))
+def test_a_fixed_policy_counts_idle_memory_at_its_own_window(requests, keep_alive_s):
+    """``policy=FixedKeepAlive(k)`` and ``keep_alive_s=k`` are the same run (they once were not:
+    the policy's idle periods were counted at the default window)."""
+    arrivals, durations = requests
+    by_argument = simulate_lambda(arrivals, durations, keep_alive_s=keep_alive_s,
+                                  with_cost=False)
+    by_policy = simulate_lambda(arrivals, durations, policy=FixedKeepAlive(keep_alive_s),
+                                with_cost=False)
+    np.testing.assert_array_equal(by_policy.cold, by_argument.cold)
+    assert by_policy.idle_env_s == by_argument.idle_env_s
+
+
+def test_fixed_windows_through_the_policy_door_by_hand():
+    # a 2-hour timer over a day: 12 runs, each then idle for the whole window (it never
+    # bridges the 2 hours), so the idle memory is 12 windows
+    w = workloads.periodic(2 * 3600, 86_400, duration_ms=100.0)
+    for minutes in (5, 10, 20, 60):
+        r = simulate_lambda(w.arrivals_s, w.durations_ms, policy=FixedKeepAlive(minutes * 60))
+        assert r.cold_starts == 12
+        assert r.idle_env_s == pytest.approx(12 * minutes * 60)
 
 
 # --- keep-alive policies --------------------------------------------------------------------
@@ -222,8 +248,55 @@ def test_hybrid_falls_back_without_a_pattern_and_forecasts_long_gaps():
     for _ in range(20):
         rare.observe(6 * 3600)  # beyond the 4-hour range: forecast instead
     prewarm, keep = rare.windows()
-    assert prewarm == pytest.approx(6 * 3600 * 0.9)
-    assert keep == pytest.approx(6 * 3600 * 0.2)
+    # the paper's margin for forecasts: pre-warm at 85% of the forecast, keep until 115%
+    assert prewarm == pytest.approx(6 * 3600 * 0.85)
+    assert keep == pytest.approx(6 * 3600 * 0.30)
+
+
+def test_hybrid_does_not_unload_environments_while_the_function_is_busy():
+    # a 5-minute batch every 2 hours (5 requests a second, 3 s each) for 4 days: many
+    # environments free inside each batch while others still run
+    w = workloads.bursty(0.0, 5.0, 4 * 86_400, on_s=300, off_s=7200 - 300, duration_ms=3000.0,
+                         seed=1)
+    hybrid = simulate_lambda(w.arrivals_s, w.durations_ms, policy=HybridHistogram())
+    fixed_60 = simulate_lambda(w.arrivals_s, w.durations_ms, policy=FixedKeepAlive(3600))
+    batches = 4 * 12
+    # at most one pre-warm per idle period (between batches), none inside a batch
+    assert 0 < hybrid.prewarm_loads <= batches
+    assert hybrid.cold_starts < fixed_60.cold_starts + 20 * batches
+    # pre-warming one environment before each batch keeps less memory idle than an hour's window
+    assert hybrid.idle_env_s < fixed_60.idle_env_s
+    app = simulate_application(w.arrivals_s, w.durations_ms, policy=HybridHistogram())
+    assert app.prewarm_loads == hybrid.prewarm_loads
+
+
+def test_a_request_before_the_prewarm_cancels_it():
+    policy = HybridHistogram(min_samples=3, cv_threshold=0.0)
+    # a timer every 30 minutes teaches a pre-warm near 27 minutes; then one early request
+    arrivals = np.array([0.0, 1800, 3600, 5400, 7200, 7200 + 600, 9000 + 1800])
+    r = simulate_lambda(arrivals, np.full(arrivals.size, 100.0), policy=policy, init_ms=0.0)
+    a = simulate_application(arrivals, np.full(arrivals.size, 100.0), policy=policy, init_ms=0.0)
+    for run in (r, a):
+        assert run.cold[5]  # 10 minutes after the last run: before the pre-warm, so cold
+        assert not run.cold[4]  # learnt by then: pre-warmed before it
+    # a cancelled pre-warm is not a load; both models count the same loads
+    assert 0 < r.prewarm_loads == a.prewarm_loads < arrivals.size
+
+
+def test_application_model_by_hand():
+    # fixed 10 minutes; requests at 0 (cold, ends 0.3 with 200 ms INIT), 0.1 (the image is
+    # loaded while the first runs: warm, however many run at once), 300 (idle 299.7 s: warm),
+    # 1000 (idle 699.9 s > 600: cold)
+    a = simulate_application([0.0, 0.1, 300.0, 1000.0], [100.0] * 4, keep_alive_s=600,
+                             init_ms=200)
+    np.testing.assert_array_equal(a.cold, [True, False, False, True])
+    # wasted: 299.7 s, then the whole 600 s window, then the last idle period's 600 s
+    assert a.wasted_memory_s == pytest.approx(299.7 + 600 + 600)
+    clipped = simulate_application([0.0, 0.1, 300.0, 1000.0], [100.0] * 4, keep_alive_s=600,
+                                   init_ms=200, idle_from_s=500.0, idle_until_s=1100.0)
+    # only [500, 900.1] of the second window and [1000.3, 1100] of the last count
+    assert clipped.wasted_memory_s == pytest.approx(400.1 + 99.7)
+    assert a.cold_start_ratio == pytest.approx(0.5)
 
 
 def test_policy_bad_input():

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ec2vslambda import simulate, workloads
+from ec2vslambda.keepalive import FixedKeepAlive, HybridHistogram
 from tests.simpy_reference import simulate_lambda_simpy
 
 
@@ -47,6 +48,29 @@ CASES = {
         workloads.merge([workloads.diurnal(3, 600, period_s=300, seed=5, duration_ms=0.0),
                          workloads.poisson(1, 600, seed=6, duration_ms=250.0)]),
         dict(keep_alive_s=1.0, init_ms=0.0, concurrency_limit=3)),
+    "a fixed policy passed as policy=, not keep_alive_s": (
+        workloads.poisson(0.05, 7200, duration_ms=workloads.LogNormalMs(500, 1.0), seed=7),
+        dict(policy=FixedKeepAlive(45.0))),
+    "hybrid policy on bursts: environments free inside each burst": (
+        workloads.bursty(0.0, 8.0, 4 * 3600, on_s=20, off_s=280,
+                         duration_ms=workloads.LogNormalMs(1500, 0.6), seed=8),
+        dict(policy=HybridHistogram(bin_s=10.0, range_s=1200.0, min_samples=3,
+                                    cv_threshold=1.0), init_ms=400.0)),
+    "hybrid policy on a jittered timer, with early requests that cancel pre-warms": (
+        workloads.merge([workloads.periodic(120, 6 * 3600, jitter_s=5,
+                                            duration_ms=workloads.LogNormalMs(800, 0.5),
+                                            seed=9),
+                         workloads.poisson(1 / 900, 6 * 3600, duration_ms=200.0, seed=10)]),
+        dict(policy=HybridHistogram(bin_s=10.0, range_s=600.0, min_samples=4,
+                                    cv_threshold=1.0))),
+    "hybrid policy whose idle times are mostly out of its range (forecast)": (
+        workloads.periodic(1000, 12 * 3600, jitter_s=30, duration_ms=300.0,
+                           seed=11),
+        dict(policy=HybridHistogram(bin_s=10.0, range_s=600.0, min_samples=3))),
+    "hybrid policy forecasting with ARIMA": (
+        workloads.periodic(1000, 8 * 3600, jitter_s=120, duration_ms=300.0, seed=12),
+        dict(policy=HybridHistogram(bin_s=10.0, range_s=600.0, min_samples=3,
+                                    forecast="arima"))),
 }
 
 
@@ -64,6 +88,7 @@ def test_fast_simulator_matches_simpy_reference(name):
     np.testing.assert_array_equal(fast.throttled_mask, reference.throttled_mask)
     np.testing.assert_array_equal(fast.latency_ms, reference.latency_ms)  # NaN == NaN here
     assert fast.idle_env_s == pytest.approx(reference.idle_env_s, rel=1e-9, abs=1e-6)
+    assert fast.prewarm_loads == reference.prewarm_loads
 
 
 def test_cases_exercise_the_rules_they_are_named_for():
@@ -84,3 +109,15 @@ def test_cases_exercise_the_rules_they_are_named_for():
     assert provisioned.provisioned_mask.sum() > 0 and provisioned.cold_starts > 0
     short = run("poisson, short keep-alive")
     assert 0 < short.cold_starts < short.served
+    # the hybrid cases really pre-warm, and the bursts really overlap
+    for name in ("hybrid policy on bursts: environments free inside each burst",
+                 "hybrid policy on a jittered timer, with early requests that cancel pre-warms",
+                 "hybrid policy whose idle times are mostly out of its range (forecast)"):
+        assert run(name).prewarm_loads > 3, name
+    assert run("hybrid policy on bursts: environments free inside each burst"
+               ).peak_concurrency > 3
+    timer = run("hybrid policy on a jittered timer, with early requests that cancel pre-warms")
+    cancelled = timer.cold_starts - 1
+    assert cancelled > 0  # some requests came before their pre-warm
+    fixed = run("a fixed policy passed as policy=, not keep_alive_s")
+    assert fixed.policy_label == "fixed 0.75 min" and 0 < fixed.cold_starts < fixed.served

@@ -304,9 +304,9 @@ def test_a_notebook_that_starts_a_local_s3_installs_the_labs_extra():
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell("print(1)")]
     assert colab_setup.extras_needed(nb) == ()
-    assert '"-e", "/content/course"]' in colab_setup.cell_source()
+    assert '"/content/course"], check=True)' in colab_setup.cell_source()
     nb.cells.append(nbformat.v4.new_code_cell("from ec2vslambda import localaws"))
     assert colab_setup.extras_needed(nb) == ("labs",)
-    assert '"-e", "/content/course[labs]"' in colab_setup.expected_cell(nb)
+    assert '"/content/course[labs]"], check=True)' in colab_setup.expected_cell(nb)
     lab4 = nbformat.read(BOOK_ROOT / "labs/04_thumbnail_pipeline.ipynb", as_version=4)
     assert "[labs]" in colab_setup.first_code_cell(lab4).source

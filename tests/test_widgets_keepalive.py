@@ -9,7 +9,7 @@ import math  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ec2vslambda import keepalive, simulate, workloads  # noqa: E402
+from ec2vslambda import keepalive, replay, simulate, workloads  # noqa: E402
 from ec2vslambda.widgets import keepalive as calc_module  # noqa: E402
 from ec2vslambda.widgets.keepalive import KeepAliveInputs, calculator, evaluate  # noqa: E402
 
@@ -17,7 +17,7 @@ from ec2vslambda.widgets.keepalive import KeepAliveInputs, calculator, evaluate 
 def test_outcome_matches_the_simulator():
     inputs = KeepAliveInputs(shape="bursty", rate_per_hour=40, keep_alive_min=5, hours=6)
     outcome = evaluate(inputs)
-    w = keepalive.shaped_workload("bursty", 40, 6, seed=inputs.seed)
+    w = replay.shaped_workload("bursty", 40, 6, seed=inputs.seed)
     direct = simulate.simulate_lambda(w.arrivals_s, w.durations_ms, keep_alive_s=300)
     assert outcome.result.cold_starts == direct.cold_starts
     table = outcome.table()
@@ -67,17 +67,17 @@ def test_static_text_form_says_how_to_go_live():
 
 
 def test_shaped_workloads_have_the_asked_rate():
-    for shape in keepalive.SHAPES:
-        w = keepalive.shaped_workload(shape, 60, 24, seed=2)
+    for shape in replay.SHAPES:
+        w = replay.shaped_workload(shape, 60, 24, seed=2)
         assert len(w) / 24 == pytest.approx(60, rel=0.1), shape
     with pytest.raises(ValueError, match="shape"):
-        keepalive.shaped_workload("spiky", 60)
+        replay.shaped_workload("spiky", 60)
     with pytest.raises(ValueError, match="rate_per_hour"):
-        keepalive.shaped_workload("poisson", 0)
+        replay.shaped_workload("poisson", 0)
 
 
 def test_grid_and_policy_tables():
-    grid = keepalive.cold_start_grid(("poisson", "periodic"), (2, 120), (1, 60), hours=12)
+    grid = replay.cold_start_grid(("poisson", "periodic"), (2, 120), (1, 60), hours=12)
     assert len(grid) == 8
     rare_timer = grid.query("shape == 'periodic' and rate_per_hour == 2")
     # a timer every 30 minutes: all cold with 1 minute, all warm but the first with 60
@@ -87,20 +87,20 @@ def test_grid_and_policy_tables():
     counts[1, :5] = 20  # one burst
     counts[2, ::2] = 2
     w = workloads.from_minute_counts(counts, seed=0, duration_ms=100.0)
-    runs = keepalive.run_policies(w, [keepalive.FixedKeepAlive(600),
+    runs = replay.run_policies(w, [keepalive.FixedKeepAlive(600),
                                       keepalive.FixedKeepAlive(3600)])
-    table = keepalive.policy_table(runs)
+    table = replay.policy_table(runs)
     assert table.loc["fixed 10 min", "idle memory vs fixed 10 min"] == 1.0
     assert (table.loc["fixed 60 min", "cold starts (% of invocations)"]
             < table.loc["fixed 10 min", "cold starts (% of invocations)"])
-    by_group = keepalive.policy_table_by_group(runs, ["timer", "other", "other"])
+    by_group = replay.policy_table_by_group(runs, ["timer", "other", "other"])
     assert set(by_group.index.get_level_values(0)) == {"timer", "other"}
     assert by_group.loc[("timer", "fixed 10 min"), "median function cold (%)"] == 100.0
 
 
 
 def test_grid_figure_has_a_panel_per_shape_and_a_line_per_window():
-    grid = keepalive.cold_start_grid(("poisson", "bursty"), (5, 50), (1, 10, 60), hours=4)
+    grid = replay.cold_start_grid(("poisson", "bursty"), (5, 50), (1, 10, 60), hours=4)
     fig = calc_module.grid_figure(grid)
     assert [ax.get_title() for ax in fig.axes] == ["poisson", "bursty"]
     assert all(len(ax.lines) == 3 for ax in fig.axes)
@@ -111,9 +111,9 @@ def test_grid_figure_has_a_panel_per_shape_and_a_line_per_window():
 
 def test_run_policies_names_and_rejects_duplicate_labels():
     w = workloads.from_minute_counts([[1, 0, 1, 0, 1]], seed=0)
-    runs = keepalive.run_policies(w, {"short": keepalive.FixedKeepAlive(1),
+    runs = replay.run_policies(w, {"short": keepalive.FixedKeepAlive(1),
                                       "long": keepalive.FixedKeepAlive(600)})
     assert [r.cold_starts for r in runs["short"]] == [3]
     assert [r.cold_starts for r in runs["long"]] == [1]
     with pytest.raises(ValueError, match="policies"):
-        keepalive.run_policies(w, [keepalive.HybridHistogram(), keepalive.HybridHistogram()])
+        replay.run_policies(w, [keepalive.HybridHistogram(), keepalive.HybridHistogram()])

@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRAS = "labs"
+EXTRAS = "labs,trace"
 
 # Runs inside the fresh venv, from a folder that is not the checkout.
 SMOKE = r'''
@@ -38,6 +38,9 @@ names = sorted(m.name for m in pkgutil.walk_packages([str(root)], "ec2vslambda."
 for name in names:
     importlib.import_module(name)
 import moto.server, boto3, PIL  # the labs extra
+import dask.distributed, statsmodels  # the trace extra
+from ec2vslambda import simulate
+assert simulate.simulate_lambda([0.0, 1.0], [100.0, 100.0]).cold_starts == 1  # numba compiles
 assert data.data_dir() == root / "_data", data.data_dir()
 bill = pricing.lambda_cost(5_000_000, 120, 512, arch="arm64")
 fleet = pricing.ec2_monthly_usd("t4g.small")

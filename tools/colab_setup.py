@@ -33,8 +33,8 @@ if "google.colab" in sys.modules:  # pragma: no cover - runs only on Colab
 
     REPO = "{repository}"
     subprocess.run(["git", "clone", "-q", "--depth", "1", REPO, "/content/course"], check=False)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "{target}"],
-                   check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e",
+                    "{target}"], check=True)
     sys.path.insert(0, "/content/course")'''
 
 # A module, imported by a notebook (directly or through an ec2vslambda module), whose
@@ -47,6 +47,8 @@ EXTRA_FOR_IMPORT = {
     "moto": "labs",
     "thumbnail_handler": "labs",  # ec2vslambda.workshop helper that starts a local S3
     "thumbnail_cost_range": "labs",
+    "replay_policies": "trace",  # trace replays on Dask, ARIMA by statsmodels (ec2vslambda.replay)
+    "load_azure_trace": "trace",
 }
 
 

@@ -47,7 +47,7 @@ BOOK_CATALOGUE = "book"  # locale/<lang>/LC_MESSAGES/book.po: strings that are n
 
 #: Sphinx settings every extraction and translated build shares.
 I18N_CONFIG = {"gettext_compact": False, "gettext_location": False, "gettext_uuid": False,
-               "gettext_additional_targets": ["index"]}
+               "gettext_additional_targets": ["index", "image"]}
 
 _GLUE = re.compile(r"\{glue(?P<kind>:(?:text|md|any|figure|math))?\}`(?P<body>[^`]+)`")
 
@@ -211,9 +211,7 @@ def prepare_catalogue(source: Path, target: Path, docname: str) -> None:
     for entry in po:
         if entry.msgstr:
             text = qualify_glue(entry.msgstr, docname) if docname else entry.msgstr
-            if not entry.msgid.startswith(tuple(f"{n}. " for n in range(10))):
-                text = protect_list_marker(text)
-            entry.msgstr = text
+            entry.msgstr = protect_list_marker(text)
     target.parent.mkdir(parents=True, exist_ok=True)
     po.save(str(target))
 

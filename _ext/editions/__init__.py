@@ -58,6 +58,31 @@ class TranslatableExerciseTitles(SphinxTransform):
             node.rawsource = node.rawsource or node.astext()  # what gettext extracts
 
 
+class TranslatedExercisesInRegistry(SphinxTransform):
+    """After translation, give sphinx-exercise's registry the translated exercises.
+
+    The registry keeps a copy of each exercise made while parsing, before the translation is
+    applied; solution headings ("Solution to Exercise 3 (title)") are built from that copy, and
+    would repeat the English title on a translated page.
+    """
+
+    default_priority = 25  # after Sphinx's Locale transform (20)
+
+    def apply(self, **kwargs) -> None:
+        registry = getattr(self.env, "sphinx_exercise_registry", None)
+        if not registry:
+            return
+        try:
+            from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node
+        except ImportError:  # pragma: no cover - sphinx-exercise is pinned
+            return
+        for node in self.document.findall(lambda n: isinstance(
+                n, (exercise_node, exercise_enumerable_node))):
+            entry = registry.get(node.get("label"))
+            if entry is not None and entry.get("docname") == self.env.docname:
+                entry["node"] = node.deepcopy()
+
+
 class ExtractExerciseTitles(SphinxPostTransform):
     """For the gettext builder only: copy each exercise title into a paragraph of its own.
 
@@ -179,6 +204,7 @@ function splitQuery(query) {
 def setup(app: Sphinx) -> dict:
     app.add_config_value("editions_current", "", "html")
     app.add_transform(TranslatableExerciseTitles)
+    app.add_transform(TranslatedExercisesInRegistry)
     app.add_post_transform(ExtractExerciseTitles)
     app.connect("doctree-resolved", add_switch)
     app.connect("html-page-context", add_alternates)

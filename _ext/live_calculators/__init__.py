@@ -47,7 +47,7 @@ BOOK_ROOT = HERE.parent.parent
 LIVE_DIR = "_live"  # in the built site: runtime, package bundle, worker
 MATHJAX_PATH = "mathjax/tex-mml-chtml.js"  # relative to _static, as Sphinx wants it
 BUNDLE_EXCLUDE = ("widgets",)  # ipywidgets front ends: not for the browser
-DATA_EXCLUDE = re.compile(r"trace", re.IGNORECASE)  # large traces no calculator reads
+DATA_EXCLUDE = re.compile(r"trace|replay", re.IGNORECASE)  # large data no calculator reads
 
 logger = logging.getLogger(__name__)
 

@@ -61,6 +61,7 @@ MODULES: dict[str, str] = {
     "thumbnail_cost": "thumbnail_cost",
     "idle_capacity": "idle_capacity",
     "lifecycle": "lifecycle_explorer",
+    "keepalive": "keepalive",
 }
 
 KINDS = ("number", "integer", "choice", "flag")

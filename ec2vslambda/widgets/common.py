@@ -19,6 +19,7 @@ message next to the control it names (:func:`guarded` for the older, hand-wired 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -94,11 +95,15 @@ def guarded(render: Callable[[], str], message: widgets.HTML) -> bool:
 
 def show_static(table: object, summary_markdown: str, figure: Figure | None = None) -> None:
     """Display a calculator's result as ordinary output: what the static site shows and nbval
-    checks. The figure, if any, is closed once shown."""
+    checks. The figure, if any, is closed once shown.
+
+    Dollar signs in the summary are escaped: the book parses ``$...$`` as mathematics, and two
+    amounts in one sentence ("$24.53 ... $0.40") must stay money, in English and in translation.
+    """
     from IPython.display import Markdown, display
 
     display(table)
-    display(Markdown(summary_markdown))
+    display(Markdown(re.sub(r"(?<!\\)\$", r"\\$", summary_markdown)))
     if figure is not None:
         display(figure)
         plt.close(figure)

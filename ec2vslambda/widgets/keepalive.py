@@ -1,6 +1,6 @@
 """Lab 1's calculator: one function's traffic and keep-alive window -> cold starts and idle memory.
 
-Thin wiring around :func:`ec2vslambda.keepalive.shaped_workload` and
+Thin wiring around :func:`ec2vslambda.replay.shaped_workload` and
 :func:`ec2vslambda.simulate.simulate_lambda`; all arithmetic lives there. :func:`show` displays
 the result for given inputs (the static result); :func:`calculator` wires controls to it for a
 live kernel.
@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import keepalive as _ka
+from .. import replay as _replay
 from ..simulate import LambdaResult, simulate_lambda
 from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
@@ -91,7 +92,7 @@ def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOut
     keep_alive_s = number("keep_alive_min", i.keep_alive_min, high=24 * 60.0) * 60.0
     number("rate_per_hour", i.rate_per_hour, low=0.01, high=100_000.0)
     number("hours", i.hours, low=0.1, high=72.0)
-    workload = _ka.shaped_workload(i.shape, i.rate_per_hour, i.hours,
+    workload = _replay.shaped_workload(i.shape, i.rate_per_hour, i.hours,
                                    duration_ms=i.duration_ms, seed=i.seed)
     options = dict(init_ms=i.init_ms, memory_mb=i.memory_mb)
     result = simulate_lambda(workload.arrivals_s, workload.durations_ms,
@@ -117,7 +118,7 @@ def calculator(**defaults) -> LiveCalculator:
     values = asdict(KeepAliveInputs(**defaults))
     style = control_style()
     controls = {
-        "shape": widgets.Dropdown(options=list(_ka.SHAPES), value=values["shape"],
+        "shape": widgets.Dropdown(options=list(_replay.SHAPES), value=values["shape"],
                                   description="Traffic shape", **style),
         "rate_per_hour": widgets.FloatText(value=values["rate_per_hour"],
                                            description="Requests per hour", **style),
@@ -134,12 +135,15 @@ def calculator(**defaults) -> LiveCalculator:
         outcome = evaluate(KeepAliveInputs(**{**values, **chosen}))
         return [outcome.table(), outcome.figure()], note_html(outcome.summary())
 
-    return live_calculator("Cold starts and keep-alive", controls, compute)
+    return live_calculator("Cold starts and keep-alive", controls, compute,
+                           not_in_browser="It simulates the traffic with the course's compiled "
+                                          "simulator, which cannot run in this page; its formula "
+                                          "part (step 2) can.")
 
 
 def grid_figure(grid: pd.DataFrame):
     """One panel per traffic shape: cold-start share against rate, a line per keep-alive window
-    (``grid`` as returned by :func:`ec2vslambda.keepalive.cold_start_grid`)."""
+    (``grid`` as returned by :func:`ec2vslambda.replay.cold_start_grid`)."""
     shapes = list(dict.fromkeys(grid["shape"]))
     fig, axes = plt.subplots(1, len(shapes), figsize=(3.2 * len(shapes), 3.2), sharey=True,
                              squeeze=False)

@@ -1,0 +1,64 @@
+"""Lab 1's formula calculator: random traffic and a keep-alive window in; cold starts and memory
+kept idle out.
+
+For a Poisson stream of short requests one environment suffices. A request is cold when the gap
+since the previous one exceeds the window, and the environment is loaded the rest of the time
+(:func:`ec2vslambda.lifecycle.poisson_cold_start_ratio` and
+:func:`~ec2vslambda.lifecycle.poisson_kept_share`). The lab's simulator checks both; this part of
+the lab runs in the reader's browser.
+"""
+
+from __future__ import annotations
+
+from .. import data as _data
+from ..lifecycle import poisson_cold_start_ratio, poisson_kept_share
+from ..pricing import MB_PER_GB
+from ..validation import number
+from . import Calculator, Field, axis, line_chart, result, series, vline
+
+#: Keep-alive windows the table and chart span, in minutes.
+WINDOWS_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240)
+
+
+def run(inputs: dict) -> dict:
+    rate_per_s = number("rate_per_hour", inputs["rate_per_hour"], low=0, high=1e7) / 3600.0
+    window_min = number("keep_alive_min", inputs["keep_alive_min"], high=24 * 60.0)
+    gb = inputs["memory_mb"] / MB_PER_GB
+    windows = sorted(set(WINDOWS_MIN) | {window_min})
+
+    def at(minutes: float) -> tuple[float, float]:
+        cold = poisson_cold_start_ratio(rate_per_s, minutes * 60.0)
+        return cold, poisson_kept_share(rate_per_s, minutes * 60.0) * 24.0 * gb
+
+    cold, idle_gb_h = at(window_min)
+    summary = (f"At {inputs['rate_per_hour']:g} requests an hour with a {window_min:g}-minute "
+               f"window, {cold:.1%} of requests start cold and the function keeps "
+               f"{idle_gb_h:,.2f} GB-hours of memory loaded a day, mostly waiting.")
+    rows = [(f"{m:g}" + (" (yours)" if m == window_min else ""), f"{at(m)[0]:.1%}",
+             f"{at(m)[1]:,.2f}") for m in windows]
+    chart = line_chart(
+        "A longer window: fewer cold starts, more memory kept",
+        axis("keep-alive window (minutes)", log=True),
+        axis("cold starts (% of requests)", minimum=0, maximum=100),
+        [series("cold-start share", windows, [100 * at(m)[0] for m in windows],
+                colour="blue", style="line+points"),
+         series("memory kept (GB-h a day)", windows, [at(m)[1] for m in windows],
+                colour="orange", style="dashed", axis="y2")],
+        y2=axis("memory kept (GB-h a day)", minimum=0),
+        vlines=[vline(window_min, "your window")])
+    return result(CALCULATOR.title, summary,
+                  numbers={"cold_start_share": cold, "idle_gb_h_per_day": idle_gb_h},
+                  columns=("keep-alive (min)", "cold starts", "memory kept (GB-h a day)"),
+                  rows=rows, chart=chart)
+
+
+CALCULATOR = Calculator(
+    name="keepalive", title="Cold starts and keep-alive: the formula", run=run,
+    intro="Random (Poisson) traffic to one function, short requests.",
+    fields=(
+        Field("rate_per_hour", "Requests per hour", "number", 12.0, minimum=0),
+        Field("keep_alive_min", "Keep-alive window", "number", 10.0, "minutes", minimum=0,
+              maximum=24 * 60),
+        Field("memory_mb", "Memory", "integer", 512, "MB",
+              minimum=_data.limit_value("memory_min"), maximum=_data.limit_value("memory_max")),
+    ))
