@@ -410,7 +410,8 @@ KB_PER_GB = 1024.0 ** 2
 API_ITEMS = {"http": "apigw_http_requests", "rest": "apigw_rest_requests"}
 API_LABELS = {"http": "API Gateway HTTP API", "rest": "API Gateway REST API"}
 FRONT_DOORS = {"http_api": "API Gateway HTTP API", "rest_api": "API Gateway REST API",
-               "function_url": "Lambda function URL"}
+               "function_url": "Lambda function URL",
+               "none": "none (events from a queue, a stream or a schedule)"}
 
 #: Assumptions of :func:`whole_bill`: choices about the design, not prices. Each is a parameter.
 #: An Amazon Linux AMI boots from an 8 GB root volume; an ALB spans at least two Availability
@@ -938,7 +939,8 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
 
     The Lambda design: the function (:func:`lambda_cost`), its front door (``front_door``:
     ``"http_api"``, ``"rest_api"`` or ``"function_url"``) and its logs (Lambda's tiered log
-    rate). The EC2 design: ``count`` instances of ``instance_type`` all month, an 8 GB gp3 root
+    rate); ``"none"`` for events from a queue or a schedule, where neither design has a front
+    door. The EC2 design: ``count`` instances of ``instance_type`` all month, an 8 GB gp3 root
     volume each, an Application Load Balancer across ``alb_zones`` zones with LCUs from the
     traffic (:func:`alb_lcus_for_traffic`), public IPv4 addresses (one per ALB zone, one per
     instance in a public subnet) and the same logs at the flat rate. Both designs send
@@ -975,7 +977,9 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
                          f"{nat_gateways} x NAT gateway, {nat_gb:,.10g} GB processed")
                 if nat else BillLine("nat_gateway", BILL_LINES["nat_gateway"], None, ""))
 
-    if front_door == "function_url":
+    if front_door == "none":
+        door_usd = None
+    elif front_door == "function_url":
         door_usd = function_url_cost(requests, region=region)
     else:
         door_usd = api_gateway_cost(requests, api=front_door.split("_")[0],
@@ -987,7 +991,8 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     lam = (
         BillLine("compute", BILL_LINES["compute"], fn.total_usd,
                  f"{memory_mb} MB, {duration_ms:,.10g} ms, {fn.arch}"),
-        BillLine("front_door", BILL_LINES["front_door"], door_usd, FRONT_DOORS[front_door]),
+        BillLine("front_door", BILL_LINES["front_door"], door_usd,
+                 FRONT_DOORS[front_door] if door_usd is not None else ""),
         BillLine("ebs", BILL_LINES["ebs"], None, ""),
         BillLine("public_ipv4", BILL_LINES["public_ipv4"],
                  lambda_ipv4.total_usd if lambda_ipv4 else None,
@@ -999,9 +1004,16 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
                  f"{log_gb:,.3g} GB, Lambda tiers"),
     )
 
-    lcus = alb_lcus_for_traffic(requests, gb_out, duration_ms=duration_ms,
-                                requests_per_connection=requests_per_connection, region=region)
-    alb = alb_cost(hours, lcu=lcus.lcu, region=region)
+    if front_door == "none":
+        alb_line = BillLine("front_door", BILL_LINES["front_door"], None, "")
+        alb_zones = 0
+    else:
+        lcus = alb_lcus_for_traffic(requests, gb_out, duration_ms=duration_ms,
+                                    requests_per_connection=requests_per_connection,
+                                    region=region)
+        alb = alb_cost(hours, lcu=lcus.lcu, region=region)
+        alb_line = BillLine("front_door", BILL_LINES["front_door"], alb.total_usd,
+                            f"ALB, {lcus.lcu:,.3g} LCU ({lcus.dominant.replace('_', ' ')})")
     addresses = alb_zones + (nat_gateways if nat_gateways else count)
     ipv4 = public_ipv4_cost(hours, count=addresses, region=region)
     ebs = ebs_gp3_cost(ebs_gb * count, region=region)
@@ -1009,8 +1021,7 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     ec2 = (
         BillLine("compute", BILL_LINES["compute"], fleet.total_usd,
                  f"{count} x {instance_type}, {pricing.replace('_', ' ')}"),
-        BillLine("front_door", BILL_LINES["front_door"], alb.total_usd,
-                 f"ALB, {lcus.lcu:,.3g} LCU ({lcus.dominant.replace('_', ' ')})"),
+        alb_line,
         BillLine("ebs", BILL_LINES["ebs"], ebs.total_usd, f"{ebs_gb * count:,.10g} GB gp3"),
         BillLine("public_ipv4", BILL_LINES["public_ipv4"], ipv4.total_usd, f"{addresses}"),
         nat_line,

@@ -94,7 +94,7 @@ def _date(value: dt.date) -> str:
 def cheat_lambda_prices() -> pd.DataFrame:
     """Lambda's key prices (us-east-1): requests, first duration tier per architecture, free
     tier, billing granularity, ephemeral storage and Provisioned Concurrency."""
-    rows = _data.load("lambda_prices.csv")
+    rows = _data.regional_rows(_data.load("lambda_prices.csv"), "us-east-1")
     labels = {
         "requests": "Requests",
         "duration_rounding": "Billing granularity",
@@ -147,14 +147,16 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
                           "as_of": _date(limits[n].as_of)} for n in names])
 
 
-def cheat_ec2_prices() -> pd.DataFrame:
-    """Every EC2 instance type in the data, with its On-Demand hourly and 730-hour month price."""
-    prices = _data.ec2_prices()
+def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
+    """Every EC2 instance type priced in ``region``, with its On-Demand hourly and 730-hour
+    month price; ``*`` marks a price known only from a third-party copy."""
+    prices = _data.ec2_prices().in_region(region)
     return pd.DataFrame([{
-        "instance": spec.name, "vCPU": spec.vcpu, "memory_GiB": f"{spec.memory_gib:g}",
-        "arch": spec.arch, "usd_per_hour": _money(spec.usd_per_hour),
-        "usd_per_month": f"${_pricing.ec2_monthly_usd(spec.name):,.2f}",
-        "as_of": _date(spec.as_of)} for spec in prices.instances.values()])
+        "instance": spec.name + (" *" if spec.provenance else ""), "vCPU": spec.vcpu,
+        "memory_GiB": f"{spec.memory_gib:g}", "arch": spec.arch,
+        "usd_per_hour": _money(spec.usd_per_hour),
+        "usd_per_month": f"${_pricing.ec2_monthly_usd(spec.name, region=region):,.2f}",
+        "as_of": _date(spec.as_of)} for spec in prices.values()])
 
 
 def cheat_break_even(instance_type: str = "t4g.small", memory_mb: int = 512,
