@@ -961,9 +961,9 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     log_bytes = number("log_bytes_per_request", log_bytes_per_request)
     retention = number("log_retention_months", log_retention_months)
     nat_gateways = whole("nat_gateways", nat_gateways)
-    nat_gb = number("nat_gb", nat_gb)
-    if nat_gb and not nat_gateways:
+    if number("nat_gb", nat_gb) and not nat_gateways:
         raise InputError("nat_gb", nat_gb, "needs a NAT gateway", "0 unless nat_gateways > 0")
+    nat_gb = float(nat_gb)
     hours = HOURS_PER_MONTH
 
     fn = lambda_cost(requests, duration_ms, memory_mb, arch=arch, free_tier=free_tier,
