@@ -424,6 +424,11 @@ DEFAULT_ALB_ZONES = 2
 DEFAULT_LOG_BYTES_PER_REQUEST = 1000.0
 
 
+def format_gb(gb: float) -> str:
+    """A data volume for a table: ``381 GB``, ``2.5 GB``, ``20,480 GB``."""
+    return f"{gb:,.0f} GB" if gb >= 100 else f"{gb:,.3g} GB"
+
+
 def format_usd(usd: float | None) -> str:
     """Money as money: ``$0.80``, ``$1,234.56``; ``—`` for a line that does not apply."""
     if usd is None:
@@ -910,7 +915,7 @@ class WholeBill:
                      for line in self.dominant(design)] if total else []
             return " and ".join(parts) if parts else "nothing"
 
-        return (f"At {self.requests:,.0f} requests and {self.gb_out:,.10g} GB out a month in "
+        return (f"At {self.requests:,.0f} requests and {format_gb(self.gb_out)} out a month in "
                 f"{self.region}, the Lambda design costs {format_usd(self.lambda_total_usd)} "
                 f"and the EC2 design {format_usd(self.ec2_total_usd)}: {self.cheaper} is "
                 f"cheaper. Most of the Lambda bill is {carried('lambda')}; most of the EC2 "
@@ -974,7 +979,7 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     nat = nat_gateway_cost(hours, nat_gb, count=nat_gateways, region=region) \
         if nat_gateways else None
     nat_line = (BillLine("nat_gateway", BILL_LINES["nat_gateway"], nat.total_usd,
-                         f"{nat_gateways} x NAT gateway, {nat_gb:,.10g} GB processed")
+                         f"{nat_gateways} x NAT gateway, {format_gb(nat_gb)} processed")
                 if nat else BillLine("nat_gateway", BILL_LINES["nat_gateway"], None, ""))
 
     if front_door == "none":
@@ -999,9 +1004,9 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
                  f"{nat_gateways} (the NAT gateways')" if lambda_ipv4 else ""),
         nat_line,
         BillLine("data_transfer", BILL_LINES["data_transfer"], dto.total_usd,
-                 f"{gb_out:,.10g} GB"),
+                 format_gb(gb_out)),
         BillLine("logs", BILL_LINES["logs"], lambda_logs.total_usd,
-                 f"{log_gb:,.3g} GB, Lambda tiers"),
+                 f"{format_gb(log_gb)}, Lambda tiers"),
     )
 
     if front_door == "none":
@@ -1022,12 +1027,12 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
         BillLine("compute", BILL_LINES["compute"], fleet.total_usd,
                  f"{count} x {instance_type}, {pricing.replace('_', ' ')}"),
         alb_line,
-        BillLine("ebs", BILL_LINES["ebs"], ebs.total_usd, f"{ebs_gb * count:,.10g} GB gp3"),
+        BillLine("ebs", BILL_LINES["ebs"], ebs.total_usd, f"{format_gb(ebs_gb * count)} gp3"),
         BillLine("public_ipv4", BILL_LINES["public_ipv4"], ipv4.total_usd, f"{addresses}"),
         nat_line,
         BillLine("data_transfer", BILL_LINES["data_transfer"], dto.total_usd,
-                 f"{gb_out:,.10g} GB"),
-        BillLine("logs", BILL_LINES["logs"], ec2_logs.total_usd, f"{log_gb:,.3g} GB"),
+                 format_gb(gb_out)),
+        BillLine("logs", BILL_LINES["logs"], ec2_logs.total_usd, format_gb(log_gb)),
     )
     return WholeBill(region=region, requests=requests, gb_out=gb_out, front_door=front_door,
                      instance_type=instance_type, count=count, lambda_lines=lam, ec2_lines=ec2,

@@ -15,9 +15,17 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ec2vslambda import data, pricing
-from ec2vslambda.pricing import (alb_cost, alb_lcus, api_gateway_cost, data_transfer_out_cost,
-                                 ebs_gp3_cost, logs_cost, nat_gateway_cost, public_ipv4_cost,
-                                 whole_bill)
+from ec2vslambda.pricing import (
+    alb_cost,
+    alb_lcus,
+    api_gateway_cost,
+    data_transfer_out_cost,
+    ebs_gp3_cost,
+    logs_cost,
+    nat_gateway_cost,
+    public_ipv4_cost,
+    whole_bill,
+)
 
 SEOUL = "ap-northeast-2"
 

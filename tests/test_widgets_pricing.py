@@ -18,8 +18,10 @@ def test_comparison_matches_the_cost_model():
     assert result.lambda_cost == pricing.lambda_cost(20_000_000, 80, 1024, arch="x86_64")
     assert result.ec2_cost.total_usd == pytest.approx(pricing.ec2_monthly_usd("m7g.large", count=2))
     table = result.table()
-    assert table.loc["Total per month", "Lambda (USD)"] == round(result.lambda_cost.total_usd, 2)
-    assert table.loc["Total per month", "EC2 (USD)"] == round(result.ec2_cost.total_usd, 2)
+    assert table.loc["Total per month", "Lambda"] == f"${result.lambda_cost.total_usd:,.2f}"
+    assert table.loc["Total per month", "EC2"] == f"${result.ec2_cost.total_usd:,.2f}"
+    assert table.loc["Requests", "EC2"] == "—"  # a charge that does not apply, never NaN
+    assert not table.isna().any().any()
     expected = "Lambda" if result.lambda_cost.total_usd < result.ec2_cost.total_usd else "EC2"
     assert result.cheaper == expected
     assert f"{result.break_even_requests:,}" in calc_module.summary(result)
@@ -40,6 +42,19 @@ def test_live_calculator_updates_and_reports_bad_input_readably():
     assert "Check the inputs" not in calc.message.value
     controls["Number of instances"].value = 0
     assert "instance_count=0 is out of range" in calc.message.value
+
+
+def test_region_choice_prices_seoul_and_refuses_what_seoul_lacks():
+    calc = calculator()
+    controls = {c.description: c for c in calc.controls}
+    controls["Region"].value = "ap-northeast-2"
+    assert "Check the inputs" not in calc.message.value  # t4g.small is priced in Seoul
+    seoul = comparison(PricingInputs(region="ap-northeast-2"))
+    assert seoul.ec2_cost.total_usd == pytest.approx(
+        pricing.ec2_monthly_usd("t4g.small", region="ap-northeast-2"))
+    controls["EC2 instance type"].value = "m7g.large"
+    assert ("region=&#x27;ap-northeast-2&#x27; has no price for the instance type m7g.large"
+            in calc.message.value)
 
 
 def test_static_text_form_says_how_to_go_live():
