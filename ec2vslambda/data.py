@@ -275,9 +275,6 @@ class InstanceType:
     usd_per_hour: float
     as_of: dt.date
     source_url: str
-    region: str = "us-east-1"
-    provenance: str = ""
-    notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -287,10 +284,17 @@ class Ec2Prices:
     discount_notes: Mapping[str, str]
     as_of: dt.date
     by_region: Mapping[str, Mapping[str, InstanceType]] = field(default_factory=dict)
+    #: (region, instance type) -> where a price known only from a third-party copy comes from
+    provenance: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     def in_region(self, region: str) -> Mapping[str, InstanceType]:
         """The instance types priced in ``region`` (possibly none)."""
         return self.by_region.get(check_region(region), {})
+
+    def provenance_of(self, name: str, region: str = "us-east-1") -> str:
+        """Empty when the price was read on AWS's page; else which copy gives it."""
+        return self.provenance.get((region, name), "")
 
 
 @dataclass(frozen=True)
@@ -405,6 +409,8 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
     file = "ec2_prices.csv"
     rows = load(file, directory=directory)
     by_region: dict[str, dict[str, InstanceType]] = {r: {} for r in REGIONS}
+    provenance: dict[tuple[str, str], str] = {}
+    row_notes: dict[tuple[str, str], str] = {}
     discounts: dict[str, float] = {"on_demand": 0.0}
     notes: dict[str, str] = {"on_demand": "List price"}
     for number, r in enumerate(rows, start=1):
@@ -426,8 +432,10 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
                 name=name, family=str(r["family"]), category=str(r["category"]),
                 vcpu=int(r["vcpu"]), memory_gib=float(r["memory_gib"]), arch=str(r["arch"]),
                 usd_per_hour=float(r["value"]), as_of=r["as_of"],
-                source_url=str(r["source_url"]), region=region,
-                provenance=str(r["provenance"]), notes=str(r["notes"]))
+                source_url=str(r["source_url"]))
+            if r["provenance"]:
+                provenance[(region, name)] = str(r["provenance"])
+            row_notes[(region, name)] = str(r["notes"])
         else:
             if r["unit"] != "fraction_off_on_demand":
                 raise _fail(file, number, "unit",
@@ -437,7 +445,8 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
             discounts[str(r["pricing"])] = float(r["value"])
             notes[str(r["pricing"])] = str(r["notes"])
     return Ec2Prices(instances=by_region["us-east-1"], discounts=discounts, discount_notes=notes,
-                     as_of=max(r["as_of"] for r in rows), by_region=by_region)
+                     as_of=max(r["as_of"] for r in rows), by_region=by_region,
+                     provenance=provenance, notes=row_notes)
 
 
 @cache

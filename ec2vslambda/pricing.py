@@ -298,7 +298,7 @@ def ec2_cost(instance_type: str, hours: float, *, count: int = 1,
     rate = spec.usd_per_hour * (1.0 - discount)
     return Ec2Cost(instance_type=instance_type, count=count, pricing=pricing, hours=hours,
                    billed_hours=billed_h, usd_per_hour=rate, discount=discount,
-                   total_usd=count * billed_h * rate, region=spec.region)
+                   total_usd=count * billed_h * rate, region=check_region(region))
 
 
 def ec2_monthly_usd(instance_type: str, *, count: int = 1, pricing: str = "on_demand",

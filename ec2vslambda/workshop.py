@@ -150,9 +150,11 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
 def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
     """Every EC2 instance type priced in ``region``, with its On-Demand hourly and 730-hour
     month price; ``*`` marks a price known only from a third-party copy."""
-    prices = _data.ec2_prices().in_region(region)
+    ec2 = _data.ec2_prices()
+    prices = ec2.in_region(region)
     return pd.DataFrame([{
-        "instance": spec.name + (" *" if spec.provenance else ""), "vCPU": spec.vcpu,
+        "instance": spec.name + (" *" if ec2.provenance_of(spec.name, region) else ""),
+        "vCPU": spec.vcpu,
         "memory_GiB": f"{spec.memory_gib:g}", "arch": spec.arch,
         "usd_per_hour": _money(spec.usd_per_hour),
         "usd_per_month": f"${_pricing.ec2_monthly_usd(spec.name, region=region):,.2f}",

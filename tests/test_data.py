@@ -78,7 +78,8 @@ def test_typed_views():
     families = {i.family for i in ec2.instances.values()}
     assert {"t3", "t4g", "m7i", "m7g", "c7i", "c7g", "r7i", "r7g"} <= families
     assert {"m8g", "c8g", "r8g", "m8a", "m9g"} <= families  # the 2026 catalogue
-    assert all(i.provenance for i in ec2.instances.values() if i.family[1] in "89")
+    assert all(ec2.provenance_of(i.name) for i in ec2.instances.values()
+               if i.family[1] in "89")
     assert "t4g.small" in ec2.in_region("ap-northeast-2")
     assert {"savings_plan", "spot"} <= set(ec2.discounts)
     assert all("ASSUMPTION" in ec2.discount_notes[m] for m in ("savings_plan", "spot"))

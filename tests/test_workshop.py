@@ -90,7 +90,7 @@ def test_ec2_table_lists_every_instance_with_hourly_and_monthly_price():
     assert [name.rstrip(" *") for name in table["instance"]] == list(instances)
     for row in table.itertuples():
         spec = instances[row.instance.rstrip(" *")]
-        assert row.instance.endswith(" *") == bool(spec.provenance)
+        assert row.instance.endswith(" *") == bool(data.ec2_prices().provenance_of(spec.name))
         assert float(row.usd_per_hour.lstrip("$")) == pytest.approx(spec.usd_per_hour, rel=1e-12)
         monthly = spec.usd_per_hour * pricing.HOURS_PER_MONTH
         assert float(row.usd_per_month.lstrip("$").replace(",", "")) == pytest.approx(
