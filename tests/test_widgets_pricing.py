@@ -73,3 +73,19 @@ def test_figure_marks_each_break_even():
     for marker, (name, _count, _model) in zip(markers, fleets, strict=True):
         assert marker.get_xdata()[0] == pricing.break_even_requests(
             inputs.duration_ms, inputs.memory_mb, name, arch=inputs.arch)
+
+
+def test_rate_rows_show_tiers_as_ranges_and_where_each_figure_comes_from():
+    rows = calc_module.rate_rows("whole_bill_prices.csv")
+    http = [r for r in rows if r["item"] == "apigw_http_requests"]
+    assert [r["tier"] for r in http] == ["0 to 300 million", "above 300 million"]
+    assert {r["figure from"] for r in http} == {"third-party copy"}
+    free = next(r for r in rows if r["item"] == "apigw_free_tier_requests")
+    assert (free["tier"], free["region"], free["figure from"]) == ("—", "global", "AWS")
+    assert all(r["region"] in ("us-east-1", "global") for r in rows)
+    seoul = calc_module.rate_rows("lambda_prices.csv", "ap-northeast-2")
+    assert {r["region"] for r in seoul} == {"ap-northeast-2", "global"}
+    assert "duration (arm64)" in {r["item"] for r in seoul}
+    assert "nan" not in repr(calc_module.rates_table("lambda_prices.csv")).lower()
+    with pytest.raises(ValueError, match="region='eu-west-1'"):
+        calc_module.rate_rows("lambda_prices.csv", "eu-west-1")

@@ -30,6 +30,47 @@ def instance_choices() -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for r in _data.REGIONS for n in prices.in_region(r)))
 
 
+def _quantity(x: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if x >= size:
+            return f"{x / size:,.6g} {word}"
+    return f"{x:,.10g}"
+
+
+def _tier_text(start: float | None, end: float | None) -> str:
+    if start is None and end is None:
+        return "—"
+    if end is None:
+        return f"above {_quantity(start)}"
+    return f"{_quantity(start or 0.0)} to {_quantity(end)}"
+
+
+def rate_rows(file: str, region: str = "us-east-1") -> list[dict[str, str]]:
+    """The rows of price file ``file`` that hold in ``region`` (its own and the ``global``
+    ones) as display strings: the tier as a range (``—`` for a flat rate) and where the
+    figure comes from (AWS's page, or a third-party copy: see the file's provenance column)."""
+    region = _data.check_region(region)
+    rows = []
+    for r in _data.regional_rows(_data.load(file), region):
+        row = {"item": str(r["item"])}
+        if r.get("arch", "any") != "any":
+            row["item"] += f" ({r['arch']})"
+        row |= {"region": str(r["region"]), "tier": _tier_text(r.get("tier_start"),
+                                                                r.get("tier_end")),
+                "value": f"{r['value']:,.10g}", "unit": str(r["unit"]),
+                "as of": str(r["as_of"]),
+                "figure from": "third-party copy" if r.get("provenance") else "AWS"}
+        rows.append(row)
+    return rows
+
+
+def rates_table(file: str, region: str = "us-east-1"):
+    """:func:`rate_rows` as a pandas table indexed by item."""
+    import pandas as pd
+
+    return pd.DataFrame(rate_rows(file, region)).set_index("item")
+
+
 @dataclass(frozen=True)
 class PricingInputs:
     requests_per_month: float = 5_000_000
