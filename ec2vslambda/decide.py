@@ -146,11 +146,15 @@ def middle_prices(directory: Path | None = None, *, region: str = "us-east-1") -
 
 
 def middle_prices_table(directory: Path | None = None):
-    """The rows of ``middle_options_prices.csv`` as loaded and validated (a pandas table)."""
+    """The rows of ``middle_options_prices.csv`` as loaded and validated (a pandas table), with
+    where each figure comes from: ``AWS`` or ``third-party copy`` (the ``provenance`` column)."""
     import pandas as pd
 
     rows = _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE, MIDDLE_PRICES)
-    return pd.DataFrame(rows)[["item", "arch", "region", "value", "unit", "as_of", "source_url"]]
+    for row in rows:
+        row["figure from"] = "third-party copy" if row["provenance"] else "AWS"
+    return pd.DataFrame(rows)[["item", "arch", "region", "value", "unit", "as_of", "figure from",
+                               "source_url"]]
 
 
 def durable_operations_usd(operations: float, *, region: str = "us-east-1") -> float:
@@ -780,9 +784,10 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
         extras = {k: v for k, v in chosen.detail.items()
                   if k.endswith("_usd") and k in EXTRA_LINES and v}
         beyond = sum(extras.values())
-        if extras:
+        shown = {k: v for k, v in extras.items() if v >= 0.005}  # a line of at least a cent
+        if shown:
             parts = ", ".join(f"{EXTRA_LINES[k]} {_usd(v)}" for k, v in
-                              sorted(extras.items(), key=lambda kv: -kv[1]))
+                              sorted(shown.items(), key=lambda kv: -kv[1]))
             reasons.append(Reason(
                 f"Whole bill: beyond compute, {chosen.label} pays {parts}: {_usd(beyond)} "
                 f"({beyond / chosen.monthly_usd:.0%} of its bill).", beyond, "usd_per_month",

@@ -81,6 +81,8 @@ def test_middle_prices_table_lists_every_row_with_its_source():
     assert list(table["item"]) == [r["item"] for r in rows]
     assert list(table["value"]) == [float(r["value"]) for r in rows]
     assert table["source_url"].str.startswith("https://").all()
+    assert list(table["figure from"]) == ["third-party copy" if r["provenance"] else "AWS"
+                                          for r in rows]
 
 
 def test_broken_middle_prices_are_rejected_with_file_row_and_column(tmp_path):
