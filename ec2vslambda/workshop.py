@@ -161,6 +161,58 @@ def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
         "as_of": _date(spec.as_of)} for spec in prices.values()])
 
 
+#: The rest of the bill on the sheet: (label, item of whole_bill_prices.csv, unit shown). A
+#: tiered item shows its first tier, and the label says where that tier ends.
+CHEAT_BILL_LINES = (
+    ("API Gateway HTTP API", "apigw_http_requests", "per 1M requests"),
+    ("API Gateway REST API", "apigw_rest_requests", "per 1M requests"),
+    ("Lambda function URL", "function_url_requests", "per 1M requests"),
+    ("Application Load Balancer", "alb_hour", "per hour"),
+    ("ALB capacity", "alb_lcu_hour", "per LCU-hour"),
+    ("Data transfer out, free", "data_transfer_out_free", "GB / month"),
+    ("Data transfer out", "data_transfer_out", "per GB"),
+    ("NAT gateway", "nat_gateway_hour", "per hour"),
+    ("NAT gateway, data", "nat_gateway_gb", "per GB processed"),
+    ("Public IPv4 address", "public_ipv4_hour", "per hour"),
+    ("EBS gp3", "ebs_gp3_storage", "per GB-month"),
+    ("CloudWatch Logs ingestion", "logs_ingestion", "per GB"),
+    ("CloudWatch Logs storage", "logs_storage", "per GB-month"),
+)
+
+
+def _first_tier(item: str, end: float) -> str:
+    if item == "data_transfer_out":
+        return f"first {end / 1024:,.6g} TB"
+    return f"first {end / 1e6:,.6g}M"
+
+
+def cheat_whole_bill_prices(region: str = "us-east-1") -> pd.DataFrame:
+    """The rest of a web service's bill (front door, network, storage, logs) in ``region``,
+    from ``whole_bill_prices.csv``; ``*`` marks a figure known only from a third-party copy.
+    A line the region has no price for shows ``—``."""
+    region = _data.check_region(region)
+    prices = _data.whole_bill_prices()
+    table = []
+    for label, item, unit in CHEAT_BILL_LINES:
+        if not prices.has(item, region):
+            table.append({"line": label, "price": "—", "unit": unit, "as_of": ""})
+            continue
+        row = prices.row(item, region)
+        value = float(row["value"])
+        if row["tier_end"] is not None:
+            first = prices.tiers(item, region)[0]
+            value, label = first.rate, f"{label} ({_first_tier(item, first.end)})"
+        if item == "ebs_gp3_storage":
+            label += (f" ({prices.value('ebs_gp3_baseline_iops', region):,.0f} IOPS, "
+                      f"{prices.value('ebs_gp3_baseline_throughput', region):,.0f} MB/s "
+                      "included)")
+        money = str(row["unit"]).startswith("usd")
+        table.append({"line": label + (" *" if row["provenance"] else ""),
+                      "price": _money(value) if money else f"{value:,.10g}", "unit": unit,
+                      "as_of": _date(row["as_of"])})
+    return pd.DataFrame(table)
+
+
 def cheat_break_even(instance_type: str = "t4g.small", memory_mb: int = 512,
                      durations_ms: tuple[float, ...] = (20.0, 100.0, 500.0)) -> pd.DataFrame:
     """Requests a month at which Lambda costs as much as one instance running all month.
@@ -229,7 +281,9 @@ def cheat_as_of() -> dict[str, str]:
     """The newest ``as_of`` date of each data file on the sheet."""
     return {"lambda_prices.csv": _date(_data.lambda_prices().as_of),
             "lambda_limits.csv": _date(max(v.as_of for v in _data.lambda_limits().values())),
-            "ec2_prices.csv": _date(_data.ec2_prices().as_of)}
+            "ec2_prices.csv": _date(_data.ec2_prices().as_of),
+            "whole_bill_prices.csv": _date(max(r["as_of"] for r in
+                                               _data.whole_bill_prices().rows))}
 
 
 # --- learner setup ----------------------------------------------------------------------------

@@ -375,3 +375,27 @@ def test_thumbnail_cost_range_agrees_with_the_lab_model():
     assert set(table["t3.small, any rate (USD)"]) == {pricing.ec2_monthly_usd("t3.small")}
     with pytest.raises(ValueError, match="warm_ms=.*allowed"):
         workshop.thumbnail_cost_range((), init_ms=0.0, uploads_per_month=uploads)
+
+
+def test_rest_of_the_bill_table_shows_each_line_from_the_data():
+    table = workshop.cheat_whole_bill_prices().set_index("line")
+    bill = data.whole_bill_prices()
+    assert len(table) == len(workshop.CHEAT_BILL_LINES)
+    http = bill.tiers("apigw_http_requests", "us-east-1")[0]
+    label = f"API Gateway HTTP API (first {http.end / 1e6:g}M) *"  # a third-party copy
+    assert float(table.loc[label, "price"].lstrip("$")) == http.rate
+    ipv4 = next(i for i in table.index if i.startswith("Public IPv4"))
+    assert float(table.loc[ipv4, "price"].lstrip("$")) == bill.value("public_ipv4_hour", "us-east-1")
+    ebs = next(i for i in table.index if i.startswith("EBS gp3"))
+    assert f"{bill.value('ebs_gp3_baseline_iops', 'us-east-1'):,.0f} IOPS" in ebs
+    assert set(table["as_of"]) == {r["as_of"].isoformat() for r in bill.rows
+                                   if r["item"] in {i for _, i, _ in workshop.CHEAT_BILL_LINES}
+                                   and r["region"] in ("us-east-1", "global")}
+    # Seoul: a line no source prices there shows a dash, never a US figure
+    seoul = workshop.cheat_whole_bill_prices("ap-northeast-2").set_index("line")
+    assert seoul.loc["API Gateway HTTP API", "price"] == "—"
+    nat = next(i for i in seoul.index if i.startswith("NAT gateway *"))
+    assert float(seoul.loc[nat, "price"].lstrip("$")) == bill.value("nat_gateway_hour",
+                                                                    "ap-northeast-2")
+    with pytest.raises(ValueError, match="region='mars-1'"):
+        workshop.cheat_whole_bill_prices("mars-1")
