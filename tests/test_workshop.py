@@ -385,7 +385,8 @@ def test_rest_of_the_bill_table_shows_each_line_from_the_data():
     label = f"API Gateway HTTP API (first {http.end / 1e6:g}M) *"  # a third-party copy
     assert float(table.loc[label, "price"].lstrip("$")) == http.rate
     ipv4 = next(i for i in table.index if i.startswith("Public IPv4"))
-    assert float(table.loc[ipv4, "price"].lstrip("$")) == bill.value("public_ipv4_hour", "us-east-1")
+    ipv4_rate = bill.value("public_ipv4_hour", "us-east-1")
+    assert float(table.loc[ipv4, "price"].lstrip("$")) == ipv4_rate
     ebs = next(i for i in table.index if i.startswith("EBS gp3"))
     assert f"{bill.value('ebs_gp3_baseline_iops', 'us-east-1'):,.0f} IOPS" in ebs
     assert set(table["as_of"]) == {r["as_of"].isoformat() for r in bill.rows
