@@ -149,15 +149,15 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
 
 def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
     """Every EC2 instance type priced in ``region``, with its On-Demand hourly and 730-hour
-    month price; ``*`` marks a price known only from a third-party copy."""
+    month price; ``*`` marks a price known only from a third-party copy. Short column names,
+    so that the table fits beside another on the printed sheet."""
     ec2 = _data.ec2_prices()
     prices = ec2.in_region(region)
     return pd.DataFrame([{
         "instance": spec.name + (" *" if ec2.provenance_of(spec.name, region) else ""),
-        "vCPU": spec.vcpu,
-        "memory_GiB": f"{spec.memory_gib:g}", "arch": spec.arch,
-        "usd_per_hour": _money(spec.usd_per_hour),
-        "usd_per_month": f"${_pricing.ec2_monthly_usd(spec.name, region=region):,.2f}",
+        "vCPU": spec.vcpu, "GiB": f"{spec.memory_gib:g}", "arch": spec.arch,
+        "$/hour": _money(spec.usd_per_hour),
+        "$/month": f"${_pricing.ec2_monthly_usd(spec.name, region=region):,.2f}",
         "as_of": _date(spec.as_of)} for spec in prices.values()])
 
 
@@ -167,16 +167,18 @@ CHEAT_BILL_LINES = (
     ("API Gateway HTTP API", "apigw_http_requests", "per 1M requests"),
     ("API Gateway REST API", "apigw_rest_requests", "per 1M requests"),
     ("Lambda function URL", "function_url_requests", "per 1M requests"),
-    ("Application Load Balancer", "alb_hour", "per hour"),
+    ("Load balancer (ALB)", "alb_hour", "per hour"),
     ("ALB capacity", "alb_lcu_hour", "per LCU-hour"),
-    ("Data transfer out, free", "data_transfer_out_free", "GB / month"),
-    ("Data transfer out", "data_transfer_out", "per GB"),
+    ("Data out, free", "data_transfer_out_free", "GB / month"),
+    ("Data out", "data_transfer_out", "per GB"),
     ("NAT gateway", "nat_gateway_hour", "per hour"),
-    ("NAT gateway, data", "nat_gateway_gb", "per GB processed"),
+    ("NAT gateway, data", "nat_gateway_gb", "per GB"),
     ("Public IPv4 address", "public_ipv4_hour", "per hour"),
-    ("EBS gp3", "ebs_gp3_storage", "per GB-month"),
-    ("CloudWatch Logs ingestion", "logs_ingestion", "per GB"),
-    ("CloudWatch Logs storage", "logs_storage", "per GB-month"),
+    ("EBS gp3 volume", "ebs_gp3_storage", "per GB-month"),
+    ("gp3 included", "ebs_gp3_baseline_iops", "IOPS"),
+    ("gp3 included", "ebs_gp3_baseline_throughput", "MB/s"),
+    ("CloudWatch Logs in", "logs_ingestion", "per GB"),
+    ("CloudWatch Logs kept", "logs_storage", "per GB-month"),
 )
 
 
@@ -189,27 +191,22 @@ def _first_tier(item: str, end: float) -> str:
 def cheat_whole_bill_prices(region: str = "us-east-1") -> pd.DataFrame:
     """The rest of a web service's bill (front door, network, storage, logs) in ``region``,
     from ``whole_bill_prices.csv``; ``*`` marks a figure known only from a third-party copy.
-    A line the region has no price for shows ``—``."""
+    A line the region has no price for shows ``—``. The sheet's footer gives the file's date."""
     region = _data.check_region(region)
     prices = _data.whole_bill_prices()
     table = []
     for label, item, unit in CHEAT_BILL_LINES:
         if not prices.has(item, region):
-            table.append({"line": label, "price": "—", "unit": unit, "as_of": ""})
+            table.append({"line": label, "price": "—", "unit": unit})
             continue
         row = prices.row(item, region)
         value = float(row["value"])
         if row["tier_end"] is not None:
             first = prices.tiers(item, region)[0]
             value, label = first.rate, f"{label} ({_first_tier(item, first.end)})"
-        if item == "ebs_gp3_storage":
-            label += (f" ({prices.value('ebs_gp3_baseline_iops', region):,.0f} IOPS, "
-                      f"{prices.value('ebs_gp3_baseline_throughput', region):,.0f} MB/s "
-                      "included)")
         money = str(row["unit"]).startswith("usd")
         table.append({"line": label + (" *" if row["provenance"] else ""),
-                      "price": _money(value) if money else f"{value:,.10g}", "unit": unit,
-                      "as_of": _date(row["as_of"])})
+                      "price": _money(value) if money else f"{value:,.10g}", "unit": unit})
     return pd.DataFrame(table)
 
 
