@@ -20,11 +20,35 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from .validation import InputError
+
 DATA_ENV_VAR = "EC2VSLAMBDA_DATA"
+
+#: The regions the book prices. ``global`` marks a row that holds in every region (a free tier,
+#: a billing rule, an assumption).
+REGIONS = ("us-east-1", "ap-northeast-2")
+GLOBAL = "global"
+REGION_NAMES = {"us-east-1": "US East (N. Virginia)", "ap-northeast-2": "Asia Pacific (Seoul)"}
 
 
 class DataError(ValueError):
     """A data file is missing, malformed or inconsistent."""
+
+
+def check_region(region: object) -> str:
+    """Validate a region name against :data:`REGIONS`; return it."""
+    if region not in REGIONS:
+        raise InputError("region", region, "is not a region the book prices",
+                         ", ".join(REGIONS))
+    return str(region)
+
+
+def missing_price(what: str, region: str, file: str, regions_with: tuple[str, ...]) -> InputError:
+    """The error for a price no source gives in ``region``: the model refuses, never guesses."""
+    have = ", ".join(regions_with) if regions_with else "none"
+    return InputError("region", region, f"has no price for {what} in {file} (no source the "
+                      "book could check gives one, and the model does not guess)",
+                      f"regions with this price: {have}")
 
 
 def data_dir() -> Path:
@@ -59,27 +83,30 @@ class Schema:
     dates: tuple[str, ...] = ("as_of",)
 
 
+REGION_CHOICES = frozenset(REGIONS + (GLOBAL,))
+
 LAMBDA_PRICES = Schema(
     required=("item", "arch", "tier_start", "tier_end", "value", "unit", "region", "source_url",
-              "as_of", "notes"),
+              "as_of", "provenance", "notes"),
     numeric=("value",),
     optional_numeric=("tier_start", "tier_end"),
     units=frozenset({"usd_per_million_requests", "usd_per_gb_second", "requests_per_month",
                      "gb_seconds_per_month", "mb", "ms", "minutes", "fraction",
                      "usd_per_gb"}),
-    choices={"arch": frozenset({"x86_64", "arm64", "any"})},
+    choices={"arch": frozenset({"x86_64", "arm64", "any"}), "region": REGION_CHOICES},
     non_empty=("item", "source_url", "unit", "region", "as_of"),
 )
 
 EC2_PRICES = Schema(
     required=("instance_type", "pricing", "family", "category", "vcpu", "memory_gib", "arch",
-              "value", "unit", "region", "os", "source_url", "as_of", "notes"),
+              "value", "unit", "region", "os", "source_url", "as_of", "provenance", "notes"),
     numeric=("value",),
     optional_numeric=("vcpu", "memory_gib"),
     units=frozenset({"usd_per_hour", "fraction_off_on_demand"}),
     choices={
         "arch": frozenset({"x86_64", "arm64", "any"}),
         "pricing": frozenset({"on_demand", "savings_plan", "spot"}),
+        "region": REGION_CHOICES,
     },
     non_empty=("instance_type", "pricing", "source_url", "unit", "region", "as_of"),
 )
@@ -87,15 +114,31 @@ EC2_PRICES = Schema(
 LAMBDA_LIMITS = Schema(
     required=("limit", "value", "unit", "adjustable", "region", "source_url", "as_of", "notes"),
     numeric=("value",),
-    units=frozenset({"mb", "s", "vcpu", "executions", "environments_per_10s", "days"}),
-    choices={"adjustable": frozenset({"yes", "no"})},
+    units=frozenset({"mb", "s", "vcpu", "executions", "environments_per_10s", "days",
+                     "instances", "requests"}),
+    choices={"adjustable": frozenset({"yes", "no"}), "region": REGION_CHOICES},
     non_empty=("limit", "source_url", "unit", "region", "as_of"),
+)
+
+WHOLE_BILL_PRICES = Schema(
+    required=("item", "region", "tier_start", "tier_end", "value", "unit", "source_url", "as_of",
+              "provenance", "notes"),
+    numeric=("value",),
+    optional_numeric=("tier_start", "tier_end"),
+    units=frozenset({"usd_per_million_requests", "requests_per_month", "usd_per_hour",
+                     "usd_per_lcu_hour", "usd_per_gb", "gb_per_month", "usd_per_gb_month",
+                     "usd_per_iops_month", "usd_per_mbps_month", "iops", "mbps",
+                     "connections_per_second", "connections_per_minute", "gb_per_hour",
+                     "rule_evaluations_per_second", "rules"}),
+    choices={"region": REGION_CHOICES},
+    non_empty=("item", "source_url", "unit", "region", "as_of"),
 )
 
 SCHEMAS: dict[str, Schema] = {
     "lambda_prices.csv": LAMBDA_PRICES,
     "ec2_prices.csv": EC2_PRICES,
     "lambda_limits.csv": LAMBDA_LIMITS,
+    "whole_bill_prices.csv": WHOLE_BILL_PRICES,
 }
 
 
@@ -187,21 +230,26 @@ class Tier:
     """One volume tier of Lambda duration pricing, in GB-seconds per month."""
 
     start_gb_s: float
-    end_gb_s: float  # math.inf for the last tier
+    end_gb_s: float  # math.inf for an open-ended last tier
     usd_per_gb_s: float
 
 
 @dataclass(frozen=True)
 class LambdaPrices:
-    """Lambda's price list for one region, as loaded from ``lambda_prices.csv``."""
+    """Lambda's price list for one region, as loaded from ``lambda_prices.csv``.
 
+    A rate no source gives for the region is ``None`` (or absent from a mapping, or a tier list
+    that stops short of infinity): :mod:`ec2vslambda.pricing` refuses to price what uses it.
+    """
+
+    region: str
     usd_per_million_requests: float
     duration_tiers: Mapping[str, tuple[Tier, ...]]  # by architecture
     duration_rounding_ms: float
     free_requests: float
     free_gb_s: float
     ephemeral_free_mb: float
-    ephemeral_usd_per_gb_s: float
+    ephemeral_usd_per_gb_s: float | None
     provisioned_usd_per_gb_s: Mapping[str, float]
     provisioned_duration_usd_per_gb_s: Mapping[str, float]
     provisioned_rounding_minutes: float
@@ -216,7 +264,7 @@ class LambdaPrices:
 
 @dataclass(frozen=True)
 class InstanceType:
-    """One EC2 instance type with its On-Demand Linux price."""
+    """One EC2 instance type with its On-Demand Linux price in one region."""
 
     name: str
     family: str
@@ -231,10 +279,22 @@ class InstanceType:
 
 @dataclass(frozen=True)
 class Ec2Prices:
-    instances: Mapping[str, InstanceType]
+    instances: Mapping[str, InstanceType]  # us-east-1, the book's default region
     discounts: Mapping[str, float]  # pricing model -> fraction off On-Demand
     discount_notes: Mapping[str, str]
     as_of: dt.date
+    by_region: Mapping[str, Mapping[str, InstanceType]] = field(default_factory=dict)
+    #: (region, instance type) -> where a price known only from a third-party copy comes from
+    provenance: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    notes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    def in_region(self, region: str) -> Mapping[str, InstanceType]:
+        """The instance types priced in ``region`` (possibly none)."""
+        return self.by_region.get(check_region(region), {})
+
+    def provenance_of(self, name: str, region: str = "us-east-1") -> str:
+        """Empty when the price was read on AWS's page; else which copy gives it."""
+        return self.provenance.get((region, name), "")
 
 
 @dataclass(frozen=True)
@@ -256,47 +316,87 @@ def _only(rows: list[dict[str, object]], file: str, item: str, arch: str = "any"
     return found[0]
 
 
-def _tiers(rows: list[dict[str, object]], file: str, arch: str) -> tuple[Tier, ...]:
-    found = sorted((r for r in rows if r["item"] == "duration" and r["arch"] == arch),
-                   key=lambda r: r["tier_start"] or 0.0)
-    if not found:
-        raise _fail(file, None, "item", f"no 'duration' rows for arch '{arch}'")
+def regional_rows(rows: list[dict[str, object]], region: str) -> list[dict[str, object]]:
+    """The rows that hold in ``region``: its own and the ``global`` ones."""
+    return [r for r in rows if r["region"] in (region, GLOBAL)]
+
+
+def _optional(rows: list[dict[str, object]], file: str, item: str,
+              arch: str = "any") -> float | None:
+    """The value of the one ``item`` row for ``arch``, or None when the region has none."""
+    found = [r for r in rows if r["item"] == item and r["arch"] == arch]
+    if len(found) > 1:
+        raise _fail(file, None, "item",
+                    f"expected at most one '{item}' row for arch '{arch}', found {len(found)}")
+    return float(found[0]["value"]) if found else None
+
+
+def contiguous_tiers(rows: list[dict[str, object]], file: str, what: str,
+                     *, require_open: bool = False) -> tuple[tuple[float, float, float], ...]:
+    """``(start, end, value)`` of tier rows, checked to run from 0 without gaps.
+
+    The last tier may stop short of infinity when no source gives the rate beyond it; a caller
+    then refuses usage past its end. ``require_open`` insists on an open-ended last tier.
+    """
+    found = sorted(rows, key=lambda r: r["tier_start"] or 0.0)
     tiers = []
     expected_start = 0.0
     for r in found:
         start = r["tier_start"] or 0.0
         end = r["tier_end"] if r["tier_end"] is not None else math.inf
         if start != expected_start:
-            raise _fail(file, None, "tier_start", f"{arch} duration tiers are not contiguous: "
-                        f"a tier starts at {start:g} GB-s where {expected_start:g} was expected")
+            raise _fail(file, None, "tier_start", f"{what} tiers are not contiguous: a tier "
+                        f"starts at {start:g} where {expected_start:g} was expected")
         if end <= start:
-            raise _fail(file, None, "tier_end", f"{arch} tier ends at {end:g}, before its start")
-        tiers.append(Tier(start, end, float(r["value"])))
+            raise _fail(file, None, "tier_end", f"{what} tier ends at {end:g}, before its start")
+        tiers.append((start, end, float(r["value"])))
         expected_start = end
-    if tiers[-1].end_gb_s != math.inf:
-        raise _fail(file, None, "tier_end", f"the last {arch} tier must be open-ended (empty)")
+    if require_open and tiers and tiers[-1][1] != math.inf:
+        raise _fail(file, None, "tier_end", f"the last {what} tier must be open-ended (empty)")
     return tuple(tiers)
 
 
+def _tiers(rows: list[dict[str, object]], file: str, arch: str, region: str) -> tuple[Tier, ...]:
+    found = [r for r in rows if r["item"] == "duration" and r["arch"] == arch]
+    if not found:
+        return ()
+    return tuple(Tier(a, b, v) for a, b, v in contiguous_tiers(
+        found, file, f"{region} {arch} duration", require_open=region == "us-east-1"))
+
+
 @cache
-def _lambda_prices(directory: Path) -> LambdaPrices:
+def _lambda_prices(directory: Path, region: str = "us-east-1") -> LambdaPrices:
     file = "lambda_prices.csv"
-    rows = load(file, directory=directory)
+    every = load(file, directory=directory)
+    rows = regional_rows(every, region)
     archs = ("x86_64", "arm64")
 
     def value(item: str, arch: str = "any") -> float:
-        return float(_only(rows, file, item, arch)["value"])
+        found = _optional(rows, file, item, arch)
+        if found is None:
+            regions = tuple(sorted({str(r["region"]) for r in every if r["item"] == item}))
+            raise missing_price(f"Lambda '{item}'", region, file, regions)
+        return found
 
+    def each_arch(item: str) -> dict[str, float]:
+        return {a: v for a in archs if (v := _optional(rows, file, item, a)) is not None}
+
+    tiers = {a: t for a in archs if (t := _tiers(rows, file, a, region))}
+    if not tiers:
+        raise missing_price("Lambda duration", region, file,
+                            tuple(sorted({str(r["region"]) for r in every
+                                          if r["item"] == "duration"})))
     return LambdaPrices(
+        region=region,
         usd_per_million_requests=value("requests"),
-        duration_tiers={a: _tiers(rows, file, a) for a in archs},
+        duration_tiers=tiers,
         duration_rounding_ms=value("duration_rounding"),
         free_requests=value("free_tier_requests"),
         free_gb_s=value("free_tier_compute"),
         ephemeral_free_mb=value("ephemeral_storage_free"),
-        ephemeral_usd_per_gb_s=value("ephemeral_storage"),
-        provisioned_usd_per_gb_s={a: value("provisioned_concurrency", a) for a in archs},
-        provisioned_duration_usd_per_gb_s={a: value("provisioned_duration", a) for a in archs},
+        ephemeral_usd_per_gb_s=_optional(rows, file, "ephemeral_storage"),
+        provisioned_usd_per_gb_s=each_arch("provisioned_concurrency"),
+        provisioned_duration_usd_per_gb_s=each_arch("provisioned_duration"),
         provisioned_rounding_minutes=value("provisioned_rounding"),
         savings_plan_discount_max=value("savings_plan_discount_max"),
         as_of=max(r["as_of"] for r in rows),
@@ -308,7 +408,9 @@ def _lambda_prices(directory: Path) -> LambdaPrices:
 def _ec2_prices(directory: Path) -> Ec2Prices:
     file = "ec2_prices.csv"
     rows = load(file, directory=directory)
-    instances: dict[str, InstanceType] = {}
+    by_region: dict[str, dict[str, InstanceType]] = {r: {} for r in REGIONS}
+    provenance: dict[tuple[str, str], str] = {}
+    row_notes: dict[tuple[str, str], str] = {}
     discounts: dict[str, float] = {"on_demand": 0.0}
     notes: dict[str, str] = {"on_demand": "List price"}
     for number, r in enumerate(rows, start=1):
@@ -320,14 +422,20 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
                     raise _fail(file, number, column, "must be a positive number for an instance")
             if r["arch"] not in ("x86_64", "arm64"):
                 raise _fail(file, number, "arch", "an instance must be x86_64 or arm64")
-            name = str(r["instance_type"])
-            if name in instances:
-                raise _fail(file, number, "instance_type", f"'{name}' appears twice")
-            instances[name] = InstanceType(
+            if r["region"] not in REGIONS:
+                raise _fail(file, number, "region", f"an instance is priced in one region "
+                            f"({', '.join(REGIONS)}), not '{r['region']}'")
+            name, region = str(r["instance_type"]), str(r["region"])
+            if name in by_region[region]:
+                raise _fail(file, number, "instance_type", f"'{name}' appears twice in {region}")
+            by_region[region][name] = InstanceType(
                 name=name, family=str(r["family"]), category=str(r["category"]),
                 vcpu=int(r["vcpu"]), memory_gib=float(r["memory_gib"]), arch=str(r["arch"]),
                 usd_per_hour=float(r["value"]), as_of=r["as_of"],
                 source_url=str(r["source_url"]))
+            if r["provenance"]:
+                provenance[(region, name)] = str(r["provenance"])
+            row_notes[(region, name)] = str(r["notes"])
         else:
             if r["unit"] != "fraction_off_on_demand":
                 raise _fail(file, number, "unit",
@@ -336,8 +444,9 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
                 raise _fail(file, number, "value", f"{r['value']} is not a fraction in [0, 1)")
             discounts[str(r["pricing"])] = float(r["value"])
             notes[str(r["pricing"])] = str(r["notes"])
-    return Ec2Prices(instances=instances, discounts=discounts, discount_notes=notes,
-                     as_of=max(r["as_of"] for r in rows))
+    return Ec2Prices(instances=by_region["us-east-1"], discounts=discounts, discount_notes=notes,
+                     as_of=max(r["as_of"] for r in rows), by_region=by_region,
+                     provenance=provenance, notes=row_notes)
 
 
 @cache
@@ -355,9 +464,9 @@ def _lambda_limits(directory: Path) -> dict[str, Limit]:
     return limits
 
 
-def lambda_prices(directory: Path | None = None) -> LambdaPrices:
-    """Lambda prices from ``lambda_prices.csv`` (cached per folder)."""
-    return _lambda_prices(directory.resolve() if directory else data_dir())
+def lambda_prices(directory: Path | None = None, *, region: str = "us-east-1") -> LambdaPrices:
+    """Lambda prices for ``region`` from ``lambda_prices.csv`` (cached per folder and region)."""
+    return _lambda_prices(directory.resolve() if directory else data_dir(), check_region(region))
 
 
 def ec2_prices(directory: Path | None = None) -> Ec2Prices:
@@ -379,7 +488,78 @@ def limit_value(name: str, directory: Path | None = None) -> float:
     return limits[name].value
 
 
+# --- the rest of the bill: front door, network, storage, logs -----------------------------------
+
+@dataclass(frozen=True)
+class PriceTier:
+    """One tier of a tiered rate: ``rate`` applies to the quantity between ``start`` and ``end``."""
+
+    start: float
+    end: float  # math.inf for an open-ended last tier
+    rate: float
+
+
+@dataclass(frozen=True)
+class RegionalPrices:
+    """The rows of ``whole_bill_prices.csv``, looked up by item and region.
+
+    A region's own row wins; a ``global`` row holds in every region. An item no row gives for a
+    region raises the :func:`missing_price` error: the model refuses rather than guesses.
+    """
+
+    file: str
+    rows: tuple[dict[str, object], ...]
+
+    def regions_with(self, item: str) -> tuple[str, ...]:
+        found = {str(r["region"]) for r in self.rows if r["item"] == item}
+        return REGIONS if GLOBAL in found else tuple(r for r in REGIONS if r in found)
+
+    def _rows(self, item: str, region: str) -> list[dict[str, object]]:
+        region = check_region(region)
+        own = [r for r in self.rows if r["item"] == item and r["region"] == region]
+        return own or [r for r in self.rows if r["item"] == item and r["region"] == GLOBAL]
+
+    def has(self, item: str, region: str) -> bool:
+        return bool(self._rows(item, region))
+
+    def value(self, item: str, region: str, what: str | None = None) -> float:
+        """The single rate or quantity ``item`` has in ``region``."""
+        found = self._rows(item, region)
+        if not found:
+            raise missing_price(what or item, region, self.file, self.regions_with(item))
+        if len(found) != 1:
+            raise _fail(self.file, None, "item", f"expected one '{item}' row for {region}, "
+                        f"found {len(found)}")
+        return float(found[0]["value"])
+
+    def tiers(self, item: str, region: str, what: str | None = None) -> tuple[PriceTier, ...]:
+        """The tiers of ``item`` in ``region``, contiguous from 0."""
+        found = self._rows(item, region)
+        if not found:
+            raise missing_price(what or item, region, self.file, self.regions_with(item))
+        return tuple(PriceTier(a, b, v) for a, b, v in contiguous_tiers(
+            found, self.file, f"{region} {item}"))
+
+    def row(self, item: str, region: str) -> dict[str, object]:
+        """The (first) row behind ``item`` in ``region``, for its source and provenance."""
+        found = self._rows(item, region)
+        if not found:
+            raise missing_price(item, region, self.file, self.regions_with(item))
+        return found[0]
+
+
+@cache
+def _whole_bill_prices(directory: Path) -> RegionalPrices:
+    file = "whole_bill_prices.csv"
+    return RegionalPrices(file, tuple(load(file, directory=directory)))
+
+
+def whole_bill_prices(directory: Path | None = None) -> RegionalPrices:
+    """API Gateway, ALB, data transfer, NAT, public IPv4, EBS and CloudWatch Logs prices."""
+    return _whole_bill_prices(directory.resolve() if directory else data_dir())
+
+
 def clear_cache() -> None:
     """Forget loaded files (after editing a CSV in a running kernel)."""
-    for loader in (_lambda_prices, _ec2_prices, _lambda_limits):
+    for loader in (_lambda_prices, _ec2_prices, _lambda_limits, _whole_bill_prices):
         loader.cache_clear()

@@ -7,9 +7,12 @@ long-running and latency-critical work favours EC2") into arithmetic. :func:`dec
 1. checks it against Lambda's limits (:func:`ec2vslambda.limits.check_workload`);
 2. sizes a fleet for the load it must carry (enough instances or tasks for the peak, or for the
    average when the work can wait in a queue, at a target utilisation);
-3. prices every option for one month: Lambda on demand, Lambda with Provisioned Concurrency,
-   Lambda Managed Instances, Fargate, and an EC2 fleet On-Demand, under a Savings Plan and on
-   Spot (:mod:`ec2vslambda.pricing` and ``data/middle_options_prices.csv``);
+3. prices every option's whole bill for one month: Lambda on demand, Lambda with Provisioned
+   Concurrency, Lambda Managed Instances, Lambda MicroVMs, Fargate, and an EC2 fleet On-Demand,
+   under a Savings Plan and on Spot (:mod:`ec2vslambda.pricing` and
+   ``data/middle_options_prices.csv``). Beyond compute each bill carries its front door (API
+   Gateway or a function URL for Lambda, an Application Load Balancer for a fleet), its logs,
+   its data transfer out, and for a fleet its EBS volumes and public IPv4 addresses;
 4. estimates the 99th-percentile latency of each (:func:`ec2vslambda.latency.tail_latency`);
 5. picks the cheapest option that fits, preferring a more managed one when it costs at most
    :attr:`Assumptions.prefer_managed_within` more, and returns a :class:`Recommendation` whose
@@ -29,8 +32,17 @@ Model assumptions (all visible, all parameters)
   seconds, see :func:`peak_concurrency_for`) because peaks shorter than an instance's start-up
   time cannot be followed by scaling; when ``can_queue`` is set the work waits in a queue and the
   fleet is sized for the average instead. ``multi_az`` keeps at least two instances or tasks, one
-  per Availability Zone, as Lambda does on its own.
+  per Availability Zone, as Lambda does on its own. Lambda Managed Instances launches three
+  instances by default for the same reason (``lambda_limits.csv``), so it never runs fewer.
 * Provisioned Concurrency is sized for the peak and enabled during the active hours.
+* Lambda MicroVMs (arm64 only) run one MicroVM per job while it runs, sized like the function
+  (its memory, and CPU in Lambda's proportion), billed per second; they are for per-session or
+  long-running work, so short stateless requests are left to Lambda functions.
+* A fleet's ALB, EBS volumes and public IPv4 addresses exist while the fleet runs (all month
+  under a Savings Plan). Every option sends the same ``response_kb`` per request to the
+  internet and writes the same logs (``Assumptions.log_bytes_per_request``).
+* ``region`` prices everything in ``us-east-1`` or ``ap-northeast-2``. An option whose price the
+  data lacks for the region is ruled out with the reason, never priced from another region.
 * Human time to run servers is not priced; ``prefer_managed_within`` is how much more you are
   willing to pay to have AWS run them.
 """
@@ -42,8 +54,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
 
 from . import data as _data
 from . import latency, limits, pricing
@@ -67,32 +77,46 @@ def _positive(name: str, value: object, high: float | None = None) -> float:
 
 MIDDLE_FILE = "middle_options_prices.csv"
 MIDDLE_PRICES = _data.Schema(
-    required=("item", "arch", "value", "unit", "region", "source_url", "as_of", "notes"),
+    required=("item", "arch", "value", "unit", "region", "source_url", "as_of", "provenance",
+              "notes"),
     numeric=("value",),
     units=frozenset({"usd_per_vcpu_hour", "usd_per_gb_hour", "usd_per_million_requests",
-                     "fraction_of_on_demand"}),
-    choices={"arch": frozenset({"x86_64", "arm64", "any"})},
+                     "fraction_of_on_demand", "usd_per_vcpu_second", "usd_per_gb_second",
+                     "usd_per_gb_month", "usd_per_million_operations"}),
+    choices={"arch": frozenset({"x86_64", "arm64", "any"}), "region": _data.REGION_CHOICES},
     non_empty=("item", "source_url", "unit", "region", "as_of"),
 )
 
 
 @dataclass(frozen=True)
 class MiddlePrices:
-    """Fargate and Lambda Managed Instances prices, from ``middle_options_prices.csv``."""
+    """Fargate, Lambda Managed Instances, Lambda MicroVMs and durable-function prices in one
+    region, from ``middle_options_prices.csv``. A rate the region lacks is absent (or None)."""
 
     fargate_usd_per_vcpu_hour: Mapping[str, float]  # by architecture
     fargate_usd_per_gb_hour: Mapping[str, float]
     managed_instances_usd_per_million_requests: float
     managed_instances_fee: float  # fraction of the EC2 On-Demand price
     sources: tuple[str, ...]
+    microvm_usd_per_vcpu_second: float | None = None  # arm64 only
+    microvm_usd_per_gb_second: float | None = None
+    microvm_snapshot_usd_per_gb_month: float | None = None
+    durable_usd_per_million_operations: float | None = None
+    region: str = "us-east-1"
 
 
 @cache
-def _middle_prices(directory: Path) -> MiddlePrices:
-    rows = _data.read_rows(directory / MIDDLE_FILE, MIDDLE_PRICES)
+def _middle_prices(directory: Path, region: str = "us-east-1") -> MiddlePrices:
+    rows = _data.regional_rows(_data.read_rows(directory / MIDDLE_FILE, MIDDLE_PRICES), region)
+
+    def optional(item: str, arch: str = "any") -> float | None:
+        return _data._optional(rows, MIDDLE_FILE, item, arch)
 
     def value(item: str, arch: str = "any") -> float:
-        return float(_data._only(rows, MIDDLE_FILE, item, arch)["value"])
+        found = optional(item, arch)
+        if found is None:
+            raise _data.missing_price(item, region, MIDDLE_FILE, ("us-east-1",))
+        return found
 
     fee = value("managed_instances_fee")
     if not 0 <= fee < 1:
@@ -100,23 +124,48 @@ def _middle_prices(directory: Path) -> MiddlePrices:
                               "in [0, 1)")
     archs = ("x86_64", "arm64")
     return MiddlePrices(
-        fargate_usd_per_vcpu_hour={a: value("fargate_vcpu", a) for a in archs},
-        fargate_usd_per_gb_hour={a: value("fargate_memory", a) for a in archs},
+        fargate_usd_per_vcpu_hour={a: v for a in archs
+                                   if (v := optional("fargate_vcpu", a)) is not None},
+        fargate_usd_per_gb_hour={a: v for a in archs
+                                 if (v := optional("fargate_memory", a)) is not None},
         managed_instances_usd_per_million_requests=value("managed_instances_requests"),
         managed_instances_fee=fee,
         sources=tuple(dict.fromkeys(str(r["source_url"]) for r in rows)),
+        microvm_usd_per_vcpu_second=optional("microvm_vcpu", "arm64"),
+        microvm_usd_per_gb_second=optional("microvm_memory", "arm64"),
+        microvm_snapshot_usd_per_gb_month=optional("microvm_snapshot_storage"),
+        durable_usd_per_million_operations=optional("durable_operations"),
+        region=region,
     )
 
 
-def middle_prices(directory: Path | None = None) -> MiddlePrices:
-    """Fargate and Lambda Managed Instances prices (cached per folder)."""
-    return _middle_prices(directory.resolve() if directory else _data.data_dir())
+def middle_prices(directory: Path | None = None, *, region: str = "us-east-1") -> MiddlePrices:
+    """Fargate, Lambda Managed Instances, MicroVMs and durable-function prices (cached)."""
+    return _middle_prices(directory.resolve() if directory else _data.data_dir(),
+                          _data.check_region(region))
 
 
-def middle_prices_table(directory: Path | None = None) -> pd.DataFrame:
-    """The rows of ``middle_options_prices.csv`` as loaded and validated, for a page."""
+def middle_prices_table(directory: Path | None = None):
+    """The rows of ``middle_options_prices.csv`` as loaded and validated (a pandas table), with
+    where each figure comes from: ``AWS`` or ``third-party copy`` (the ``provenance`` column)."""
+    import pandas as pd
+
     rows = _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE, MIDDLE_PRICES)
-    return pd.DataFrame(rows)[["item", "arch", "value", "unit", "as_of", "source_url"]]
+    for row in rows:
+        row["figure from"] = "third-party copy" if row["provenance"] else "AWS"
+    return pd.DataFrame(rows)[["item", "arch", "region", "value", "unit", "as_of", "figure from",
+                               "source_url"]]
+
+
+def durable_operations_usd(operations: float, *, region: str = "us-east-1") -> float:
+    """The charge for ``operations`` durable operations (steps, waits, callbacks) of Lambda
+    durable functions, on top of the function's own requests and duration."""
+    operations = number("operations", operations)
+    rate = middle_prices(region=region).durable_usd_per_million_operations
+    if rate is None:
+        raise _data.missing_price("Lambda durable operations", region, MIDDLE_FILE,
+                                  ("us-east-1",))
+    return operations * rate / 1e6
 
 
 # --- the workload and the assumptions -------------------------------------------------------
@@ -125,12 +174,17 @@ OPTIONS = {  # most managed first: the order used to prefer a managed option on 
     "lambda": "Lambda (on demand)",
     "lambda_provisioned": "Lambda + Provisioned Concurrency",
     "managed_instances": "Lambda Managed Instances",
+    "microvm": "Lambda MicroVMs",
     "fargate": "Fargate",
     "ec2_on_demand": "EC2 On-Demand",
     "ec2_savings_plan": "EC2 + Savings Plan",
     "ec2_spot": "EC2 Spot",
 }
 LAMBDA_OPTIONS = ("lambda", "lambda_provisioned")
+#: Options billed like Lambda functions beyond compute: their front door is API Gateway or a
+#: function URL, and their logs pay Lambda's tiered rate.
+SERVERLESS_FRONT = ("lambda", "lambda_provisioned", "managed_instances")
+FLEETS = ("fargate", "ec2_on_demand", "ec2_savings_plan", "ec2_spot")
 
 #: Alternatives in a :class:`~ec2vslambda.limits.Violation` that keep the work on Lambda: with
 #: one of these changes the function still runs there.
@@ -168,6 +222,11 @@ class Workload:
     interruptible: the work survives being stopped and retried (Spot is allowed).
     steady_for_a_year: the load is known well enough to commit to a year (Savings Plan).
     multi_az: keep at least two instances or tasks, in two Availability Zones.
+    region: ``"us-east-1"`` or ``"ap-northeast-2"`` (Seoul).
+    front_door: how requests arrive: ``"http_api"``, ``"rest_api"``, ``"function_url"`` (for the
+        Lambda options; a fleet then sits behind an ALB) or ``"none"`` (events from a queue, a
+        stream or a schedule: no front door at all).
+    response_kb: KB each request sends to the internet (data transfer out).
     """
 
     requests_per_month: float
@@ -190,12 +249,18 @@ class Workload:
     steady_for_a_year: bool = False
     multi_az: bool = True
     name: str = "workload"
+    region: str = "us-east-1"
+    front_door: str = "http_api"
+    response_kb: float = 0.0
 
     def __post_init__(self) -> None:
         number("requests_per_month", self.requests_per_month, low=1.0)
         _positive("duration_ms", self.duration_ms)
         whole("peak_concurrency", self.peak_concurrency, low=1)
         whole("memory_mb", self.memory_mb, low=_data.limit_value("memory_min"))
+        _data.check_region(self.region)
+        choice("front_door", self.front_door, tuple(pricing.FRONT_DOORS))
+        number("response_kb", self.response_kb)
         pricing.check_arch(self.arch)
         _positive("active_hours_per_month", self.active_hours_per_month, high=HOURS_PER_MONTH)
         number("init_ms", self.init_ms)
@@ -220,6 +285,11 @@ class Workload:
         return busy_s / (self.active_hours_per_month * SECONDS_PER_HOUR)
 
     @property
+    def gb_out(self) -> float:
+        """GB a month sent to the internet."""
+        return self.requests_per_month * self.response_kb / pricing.KB_PER_GB
+
+    @property
     def regularity(self) -> float:
         """Average load over peak load during the active hours, in (0, 1]; 1 = perfectly flat."""
         return self.average_concurrency / self.peak_concurrency
@@ -240,13 +310,17 @@ class Workload:
         return asdict(self)
 
 
-def default_instance_type(arch: str) -> str:
-    """The cheapest general-purpose instance type of ``arch`` in ``ec2_prices.csv``."""
+def default_instance_type(arch: str, region: str = "us-east-1") -> str:
+    """The cheapest general-purpose instance type of ``arch`` priced in ``region``."""
     arch = pricing.check_arch(arch)
-    candidates = [i for i in _data.ec2_prices().instances.values()
+    region = _data.check_region(region)
+    priced = _data.ec2_prices().in_region(region)
+    candidates = [i for i in priced.values()
                   if i.category == "general_purpose" and i.arch == arch]
     if not candidates:
-        raise ValueError(f"arch={arch!r} has no general_purpose instance type in ec2_prices.csv")
+        raise InputError("region", region, f"has no general_purpose {arch} instance type priced "
+                         "in ec2_prices.csv (no source the book could check gives one)",
+                         "an instance type priced there: " + (", ".join(priced) or "none"))
     return min(candidates, key=lambda i: (i.usd_per_hour, i.name)).name
 
 
@@ -261,6 +335,8 @@ class Assumptions:
     fargate_task_vcpu, fargate_task_memory_gb: the size of one Fargate task.
     prefer_managed_within: choose a more managed option if it costs at most this fraction more
         than the cheapest (0 = cost alone decides).
+    log_bytes_per_request, ebs_gb_per_instance, alb_zones: the whole bill's assumptions (see
+        :func:`ec2vslambda.pricing.whole_bill`).
     """
 
     instance_type: str | None = None
@@ -268,10 +344,18 @@ class Assumptions:
     fargate_task_vcpu: float = 1.0
     fargate_task_memory_gb: float = 2.0
     prefer_managed_within: float = 0.10
+    log_bytes_per_request: float = pricing.DEFAULT_LOG_BYTES_PER_REQUEST
+    ebs_gb_per_instance: float = pricing.DEFAULT_EBS_GB_PER_INSTANCE
+    alb_zones: int = pricing.DEFAULT_ALB_ZONES
 
     def __post_init__(self) -> None:
         if self.instance_type is not None:
-            pricing.instance(self.instance_type)
+            known = set().union(*(_data.ec2_prices().in_region(r) for r in _data.REGIONS))
+            if self.instance_type not in known:
+                pricing.instance(self.instance_type)  # raises the readable error
+        number("log_bytes_per_request", self.log_bytes_per_request)
+        number("ebs_gb_per_instance", self.ebs_gb_per_instance)
+        whole("alb_zones", self.alb_zones, low=1)
         _positive("target_utilisation", self.target_utilisation, high=1.0)
         _positive("fargate_task_vcpu", self.fargate_task_vcpu)
         _positive("fargate_task_memory_gb", self.fargate_task_memory_gb)
@@ -331,19 +415,27 @@ class Recommendation:
         choice("option", key, tuple(OPTIONS))
         return next(o for o in self.options if o.option == key)
 
-    def table(self) -> pd.DataFrame:
-        """One row per option: monthly cost, size, p99 and why it was ruled out."""
+    def rows(self) -> list[dict[str, str]]:
+        """One row per option as display strings: money as money, ``—`` where it cannot run."""
         rows = []
         for o in self.options:
             rows.append({
                 "option": o.label + (" ◀ recommended" if o.option == self.choice else ""),
-                "USD per month": None if o.monthly_usd is None else round(o.monthly_usd, 2),
-                "instances / tasks / environments": o.units,
-                "p99 latency (ms)": None if o.p99_ms is None else round(o.p99_ms, 1),
+                "USD per month": pricing.format_usd(o.monthly_usd),
+                "of which compute": pricing.format_usd(o.detail.get("compute_usd")
+                                                       if o.monthly_usd is not None else None),
+                "instances / tasks / environments": f"{o.units:,}",
+                "p99 latency (ms)": "—" if o.p99_ms is None else f"{o.p99_ms:,.1f}",
                 "fits": "yes" if o.eligible else "no",
                 "why not": "; ".join(o.why_not),
             })
-        return pd.DataFrame(rows).set_index("option")
+        return rows
+
+    def table(self):
+        """:meth:`rows` as a pandas table indexed by option."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows()).set_index("option")
 
     def reasons_markdown(self) -> str:
         head = (f"**Recommendation for {self.workload.name}: {self.label}**, about "
@@ -379,19 +471,76 @@ def _blocking(violations: Sequence[limits.Violation]) -> list[limits.Violation]:
             if v.limit != "latency" and not LAMBDA_FIXES.intersection(v.alternatives)]
 
 
-def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Recommendation:
-    """Price every option for ``workload``, rule out those that cannot run it, and recommend one.
+def _serverless_extras(w: Workload, a: Assumptions) -> dict[str, float]:
+    """Front door, logs and data transfer of an option billed like a Lambda function."""
+    region, n = w.region, w.requests_per_month
+    if w.front_door == "none":
+        door = 0.0
+    elif w.front_door == "function_url":
+        door = pricing.function_url_cost(n, region=region)
+    else:
+        door = pricing.api_gateway_cost(n, api=w.front_door.split("_")[0],
+                                        region=region).total_usd
+    logs = pricing.logs_cost(n * a.log_bytes_per_request / pricing.BYTES_PER_GB,
+                             lambda_logs=True, region=region).total_usd
+    dto = pricing.data_transfer_out_cost(w.gb_out, region=region).total_usd
+    return {"front_door_usd": door, "logs_usd": logs, "data_transfer_usd": dto}
 
-    Raises ``ValueError`` (naming the parameter) on bad input.
+
+def _fleet_extras(w: Workload, a: Assumptions, units: int, hours: float, *,
+                  volumes: bool) -> dict[str, float]:
+    """ALB, public IPv4 addresses, EBS (``volumes``), logs and data transfer of a fleet of
+    ``units`` instances or tasks that exists ``hours`` in the month."""
+    region, n = w.region, w.requests_per_month
+    extras: dict[str, float] = {"front_door_usd": 0.0}
+    zones = 0
+    if w.front_door != "none":
+        lcus = pricing.alb_lcus_for_traffic(
+            n, w.gb_out, duration_ms=min(w.duration_ms, _data.limit_value("timeout_max")
+                                         * MS_PER_S), hours=hours,
+            requests_per_connection=pricing.DEFAULT_REQUESTS_PER_CONNECTION, region=region)
+        extras["front_door_usd"] = pricing.alb_cost(hours, lcu=lcus.lcu, region=region).total_usd
+        zones = a.alb_zones
+    extras["public_ipv4_usd"] = pricing.public_ipv4_cost(hours, count=zones + units,
+                                                         region=region).total_usd
+    if volumes:
+        extras["ebs_usd"] = pricing.ebs_gp3_cost(
+            a.ebs_gb_per_instance * units * hours / HOURS_PER_MONTH, region=region).total_usd
+    extras["logs_usd"] = pricing.logs_cost(n * a.log_bytes_per_request / pricing.BYTES_PER_GB,
+                                           region=region).total_usd
+    extras["data_transfer_usd"] = pricing.data_transfer_out_cost(w.gb_out,
+                                                                 region=region).total_usd
+    return extras
+
+
+def _priced(key: str, compute: Mapping[str, float], extras: Mapping[str, float], units: int,
+            p99: float | None, why: Sequence[str]) -> OptionCost:
+    detail = {"compute_usd": sum(compute.values()), **compute, **extras}
+    total = detail["compute_usd"] + sum(extras.values())
+    return OptionCost(key, OPTIONS[key], total, not why, units, p99, tuple(why), detail)
+
+
+def _refused(key: str, units: int, error: ValueError | Sequence[str]) -> OptionCost:
+    why = (str(error),) if isinstance(error, ValueError) else tuple(error)
+    return OptionCost(key, OPTIONS[key], None, False, units, None, why)
+
+
+def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Recommendation:
+    """Price every option's whole bill for ``workload``, rule out those that cannot run it, and
+    recommend one.
+
+    Raises ``ValueError`` (naming the parameter) on bad input, and when no option can be priced
+    in the workload's region.
     """
     if not isinstance(workload, Workload):
         raise ValueError(f"workload={workload!r} is not allowed; allowed: a Workload")
     if not isinstance(assumptions, Assumptions):
         raise ValueError(f"assumptions={assumptions!r} is not allowed; allowed: an Assumptions")
     w, a = workload, assumptions
-    middle = middle_prices()
-    itype = a.instance_type or default_instance_type(w.arch)
-    spec = pricing.instance(itype)
+    region = w.region
+    middle = middle_prices(region=region)
+    itype = a.instance_type or default_instance_type(w.arch, region)
+    spec = pricing.instance(itype, region)
     hours = w.active_hours_per_month
 
     violations = limits.check_workload(w.needs(), init_ms=w.init_ms)
@@ -404,6 +553,7 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
     vcpus = w.vcpus_for(sized_for)
     minimum = 2 if w.multi_az else 1
     n = fleet_size(vcpus, spec.vcpu, a.target_utilisation, minimum=minimum)
+    n_lmi = max(n, int(_data.limit_value("managed_instances_default_instances")))
     tasks = fleet_size(vcpus, a.fargate_task_vcpu, a.target_utilisation, minimum=minimum)
 
     target = w.latency_target_ms
@@ -421,65 +571,134 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
     ephemeral_mb = int(min(max(math.ceil(w.tmp_mb), _data.limit_value("tmp_min")),
                            _data.limit_value("tmp_max")))
     lambda_costs: dict[str, pricing.LambdaCost] = {}
-    if not lambda_blocked:
-        lambda_costs["lambda"] = pricing.lambda_cost(
-            w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
-            ephemeral_mb=ephemeral_mb, init_ms=w.init_ms,
-            cold_start_ratio=w.cold_start_fraction)
-        lambda_costs["lambda_provisioned"] = pricing.lambda_cost(
-            w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
-            ephemeral_mb=ephemeral_mb, provisioned_concurrency=w.peak_concurrency,
-            provisioned_hours=hours)
+    try:
+        serverless = _serverless_extras(w, a)
+    except ValueError as error:
+        serverless = error
+    if not lambda_blocked and not isinstance(serverless, ValueError):
+        for key, kwargs in (("lambda", dict(init_ms=w.init_ms,
+                                            cold_start_ratio=w.cold_start_fraction)),
+                            ("lambda_provisioned", dict(provisioned_concurrency=w.peak_concurrency,
+                                                        provisioned_hours=hours))):
+            try:
+                lambda_costs[key] = pricing.lambda_cost(
+                    w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
+                    ephemeral_mb=ephemeral_mb, region=region, **kwargs)
+            except ValueError as error:
+                lambda_costs[key] = error  # type: ignore[assignment]
     for key, p99, units in (("lambda", p99_cold, 0),
                             ("lambda_provisioned", p99_warm, w.peak_concurrency)):
+        cost = lambda_costs.get(key)
         if lambda_blocked:
-            options.append(OptionCost(key, OPTIONS[key], None, False, units, None,
-                                      tuple(lambda_blocked)))
+            options.append(_refused(key, units, lambda_blocked))
+        elif isinstance(serverless, ValueError) or isinstance(cost, ValueError):
+            options.append(_refused(key, units, serverless if isinstance(serverless, ValueError)
+                                    else cost))
         else:
-            cost = lambda_costs[key]
-            why = late(p99)
-            options.append(OptionCost(key, OPTIONS[key], cost.total_usd, not why, units, p99,
-                                      tuple(why), {"requests_usd": cost.requests_usd,
-                                                   "compute_usd": cost.compute_usd,
-                                                   "provisioned_usd": cost.provisioned_usd}))
+            options.append(_priced(key, {"requests_usd": cost.requests_usd,
+                                         "duration_usd": cost.compute_usd + cost.ephemeral_usd,
+                                         "provisioned_usd": cost.provisioned_usd},
+                                   serverless, units, p99, late(p99)))
+    lambda_costs = {k: v for k, v in lambda_costs.items() if isinstance(v, pricing.LambdaCost)}
 
     # Lambda Managed Instances: the fleet at EC2 prices, the fee on On-Demand, the requests.
-    on_demand_fleet = pricing.ec2_cost(itype, hours, count=n).total_usd
-    lmi_instances = (pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan")
-                     if w.steady_for_a_year else on_demand_fleet)
-    lmi_fee = middle.managed_instances_fee * on_demand_fleet
-    lmi_requests = (w.requests_per_month * middle.managed_instances_usd_per_million_requests
-                    / 1e6)
-    why = lmi_blocked + late(p99_warm)
-    options.append(OptionCost(
-        "managed_instances", OPTIONS["managed_instances"],
-        None if lmi_blocked else lmi_instances + lmi_fee + lmi_requests, not why, n,
-        None if lmi_blocked else p99_warm, tuple(why),
-        {"instances_usd": lmi_instances, "fee_usd": lmi_fee, "requests_usd": lmi_requests}))
+    on_demand_fleet = pricing.ec2_cost(itype, hours, count=n, region=region).total_usd
+    if lmi_blocked:
+        options.append(_refused("managed_instances", n_lmi, lmi_blocked))
+    elif isinstance(serverless, ValueError):
+        options.append(_refused("managed_instances", n_lmi, serverless))
+    else:
+        lmi_on_demand = pricing.ec2_cost(itype, hours, count=n_lmi, region=region).total_usd
+        lmi_instances = (pricing.ec2_monthly_usd(itype, count=n_lmi, pricing="savings_plan",
+                                                 region=region)
+                         if w.steady_for_a_year else lmi_on_demand)
+        options.append(_priced("managed_instances", {
+            "instances_usd": lmi_instances,
+            "fee_usd": middle.managed_instances_fee * lmi_on_demand,
+            "requests_usd": (w.requests_per_month
+                             * middle.managed_instances_usd_per_million_requests / 1e6)},
+            serverless, n_lmi, p99_warm, late(p99_warm)))
 
-    task_usd_per_hour = (a.fargate_task_vcpu * middle.fargate_usd_per_vcpu_hour[w.arch]
-                         + a.fargate_task_memory_gb * middle.fargate_usd_per_gb_hour[w.arch])
-    why = late(p99_warm)
-    options.append(OptionCost("fargate", OPTIONS["fargate"], tasks * hours * task_usd_per_hour,
-                              not why, tasks, p99_warm, tuple(why),
-                              {"usd_per_task_hour": task_usd_per_hour}))
+    options.append(_microvm_option(w, a, middle, p99_warm, late(p99_warm)))
 
-    ec2 = {"ec2_on_demand": on_demand_fleet,
-           "ec2_savings_plan": pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan"),
-           "ec2_spot": pricing.ec2_cost(itype, hours, count=n, pricing="spot").total_usd}
-    for key, usd in ec2.items():
+    try:
+        fargate_rate = (a.fargate_task_vcpu * _rate(middle.fargate_usd_per_vcpu_hour, w.arch,
+                                                    "Fargate vCPU", region)
+                        + a.fargate_task_memory_gb * _rate(middle.fargate_usd_per_gb_hour,
+                                                           w.arch, "Fargate memory", region))
+        options.append(_priced("fargate", {"tasks_usd": tasks * hours * fargate_rate},
+                               _fleet_extras(w, a, tasks, hours, volumes=False), tasks,
+                               p99_warm, late(p99_warm)))
+    except ValueError as error:
+        options.append(_refused("fargate", tasks, error))
+
+    fleets = {"ec2_on_demand": (on_demand_fleet, hours),
+              "ec2_savings_plan": (pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan",
+                                                           region=region), HOURS_PER_MONTH),
+              "ec2_spot": (pricing.ec2_cost(itype, hours, count=n, pricing="spot",
+                                            region=region).total_usd, hours)}
+    for key, (usd, fleet_hours) in fleets.items():
         why = late(p99_warm)
         if key == "ec2_savings_plan" and not w.steady_for_a_year:
             why = ["the load is not known to be steady for a year, so no commitment"] + why
         if key == "ec2_spot" and not w.interruptible:
             why = ["the work cannot be interrupted, and AWS may reclaim Spot capacity"] + why
-        options.append(OptionCost(key, OPTIONS[key], usd, not why, n, p99_warm, tuple(why)))
+        try:
+            options.append(_priced(key, {"instances_usd": usd},
+                                   _fleet_extras(w, a, n, fleet_hours, volumes=True), n,
+                                   p99_warm, why))
+        except ValueError as error:
+            options.append(_refused(key, n, error))
 
+    if all(o.monthly_usd is None for o in options):
+        reasons = sorted({r for o in options for r in o.why_not})
+        raise ValueError(f"region={region!r}: no option can be priced for this workload; "
+                         + " | ".join(reasons))
     chosen = _choose(options, a.prefer_managed_within)
     rec = Recommendation(workload=w, assumptions=a, choice=chosen, options=tuple(options),
                          reasons=(), violations=tuple(violations), instance_type=itype,
                          fleet_instances=n)
     return replace(rec, reasons=tuple(_reasons(rec, vcpus, sized_for, lambda_costs, middle)))
+
+
+def _rate(rates: Mapping[str, float], arch: str, what: str, region: str) -> float:
+    if arch not in rates:
+        raise _data.missing_price(f"{what} ({arch})", region, MIDDLE_FILE, ("us-east-1",))
+    return rates[arch]
+
+
+def _microvm_option(w: Workload, a: Assumptions, middle: MiddlePrices, p99: float | None,
+                    late: list[str]) -> OptionCost:
+    """One MicroVM per job, running only while the job runs (suspended MicroVMs pay storage
+    only), sized like the function: its memory, CPU in Lambda's proportion."""
+    key = "microvm"
+    lifetime_s = _data.limit_value("microvm_lifetime_max")
+    why: list[str] = []
+    if w.arch != "arm64":
+        why.append("Lambda MicroVMs run on arm64 (Graviton) only")
+    if w.duration_ms / MS_PER_S > lifetime_s:
+        why.append(f"a job of {w.duration_ms / MS_PER_S:,.0f} s outlives a MicroVM, which keeps "
+                   f"its state for at most {lifetime_s / 3600:g} hours")
+    if not w.needs_state and w.duration_ms <= _data.limit_value("timeout_max") * MS_PER_S:
+        why.append("short stateless requests: Lambda functions serve these; MicroVMs are "
+                   "per-session or long-running sandboxes")
+    if middle.microvm_usd_per_vcpu_second is None or middle.microvm_usd_per_gb_second is None:
+        return _refused(key, w.peak_concurrency, [str(_data.missing_price(
+            "Lambda MicroVMs", w.region, MIDDLE_FILE, ("us-east-1",)))] + why)
+    gb = w.memory_mb / pricing.MB_PER_GB
+    vcpu = vcpus_at_memory(w.memory_mb)
+    billed_s = math.ceil(round(w.duration_ms / MS_PER_S, 6))  # per second
+    compute = w.requests_per_month * billed_s * (vcpu * middle.microvm_usd_per_vcpu_second
+                                                 + gb * middle.microvm_usd_per_gb_second)
+    try:
+        extras = {"logs_usd": pricing.logs_cost(
+                      w.requests_per_month * a.log_bytes_per_request / pricing.BYTES_PER_GB,
+                      region=w.region).total_usd,
+                  "data_transfer_usd": pricing.data_transfer_out_cost(
+                      w.gb_out, region=w.region).total_usd}
+    except ValueError as error:
+        return _refused(key, w.peak_concurrency, error)
+    return _priced(key, {"microvm_usd": compute}, extras, w.peak_concurrency, p99, why + late)
 
 
 def _choose(options: Sequence[OptionCost], prefer_managed_within: float) -> str:
@@ -495,7 +714,12 @@ def _choose(options: Sequence[OptionCost], prefer_managed_within: float) -> str:
 
 
 def _usd(x: float) -> str:
-    return f"${x:,.2f}"
+    return pricing.format_usd(x)
+
+
+#: The whole bill's lines beyond compute, as an option's ``detail`` names them.
+EXTRA_LINES = {"front_door_usd": "front door", "public_ipv4_usd": "public IPv4",
+               "ebs_usd": "EBS", "logs_usd": "logs", "data_transfer_usd": "data transfer"}
 
 
 def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
@@ -556,15 +780,44 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
             "slow, so the work itself has to get faster. The cheapest option that runs it is "
             "shown.", w.duration_ms, "ms", "latency.tail_latency"))
 
-    if "lambda" in lambda_costs:
+    if chosen.monthly_usd:
+        extras = {k: v for k, v in chosen.detail.items()
+                  if k.endswith("_usd") and k in EXTRA_LINES and v}
+        beyond = sum(extras.values())
+        shown = {k: v for k, v in extras.items() if v >= 0.005}  # a line of at least a cent
+        if shown:
+            parts = ", ".join(f"{EXTRA_LINES[k]} {_usd(v)}" for k, v in
+                              sorted(shown.items(), key=lambda kv: -kv[1]))
+            reasons.append(Reason(
+                f"Whole bill: beyond compute, {chosen.label} pays {parts}: {_usd(beyond)} "
+                f"({beyond / chosen.monthly_usd:.0%} of its bill).", beyond, "usd_per_month",
+                "decide.decide: whole bill"))
+
+    if "lambda" in lambda_costs and w.active_hours_per_month == HOURS_PER_MONTH:
         even = pricing.break_even_requests(w.duration_ms, w.memory_mb, rec.instance_type,
-                                           count=rec.fleet_instances, arch=w.arch)
+                                           count=rec.fleet_instances, arch=w.arch,
+                                           region=w.region)
         if even:
             reasons.append(Reason(
-                f"Break-even: on-demand Lambda costs as much as {rec.fleet_instances} x "
-                f"{rec.instance_type} On-Demand all month at {even:,} requests a month; this "
-                f"workload has {w.requests_per_month:,.0f} ({w.requests_per_month / even:,.2f} "
-                "times that).", float(even), "requests_per_month", "pricing.break_even_requests"))
+                f"Break-even on compute alone: on-demand Lambda costs as much as "
+                f"{rec.fleet_instances} x {rec.instance_type} On-Demand all month at {even:,} "
+                f"requests a month; this workload has {w.requests_per_month:,.0f} "
+                f"({w.requests_per_month / even:,.2f} times that).", float(even),
+                "requests_per_month", "pricing.break_even_requests"))
+        try:
+            whole_even = pricing.whole_bill_break_even(
+                w.duration_ms, w.memory_mb, rec.instance_type, rec.fleet_instances,
+                response_kb=w.response_kb, front_door=w.front_door, arch=w.arch,
+                region=w.region, init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction,
+                log_bytes_per_request=a.log_bytes_per_request,
+                ebs_gb_per_instance=a.ebs_gb_per_instance, alb_zones=a.alb_zones)
+        except ValueError:
+            whole_even = None
+        if whole_even:
+            reasons.append(Reason(
+                f"Break-even on the whole bill (front door, logs, data transfer, EBS and public "
+                f"addresses included): {whole_even:,} requests a month.", float(whole_even),
+                "requests_per_month", "pricing.whole_bill_break_even"))
 
     lam = rec.option("lambda")
     if w.latency_target_ms is not None and lam.p99_ms is not None:
@@ -594,13 +847,16 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
 
 
 def regularity_sweep(workload: Workload, regularities: Sequence[float],
-                     assumptions: Assumptions = Assumptions()) -> pd.DataFrame:
+                     assumptions: Assumptions = Assumptions()):
     """Monthly cost of every option as the same traffic gets burstier.
 
     Keeps the month's requests and the duration; sets the peak to ``average / regularity``.
     One row per regularity (the index), one column per option (``NaN`` where it cannot run),
-    plus the recommended option.
+    plus the recommended option. A numeric pandas table, for plotting; display uses
+    :meth:`Recommendation.rows`.
     """
+    import pandas as pd
+
     rows = []
     for r in regularities:
         r = _positive("regularity", r, high=1.0)

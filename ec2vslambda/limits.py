@@ -136,12 +136,18 @@ def _ceiling(name: str, needed: float, sentence: Callable[[float], str],
 
 def _check_timeout(needs: WorkloadNeeds) -> Violation | None:
     needed_s = needs.duration_ms / MS_PER_S
+    # Lambda Managed Instances let asynchronous (and event-source-mapping) invocations run longer
+    managed = (needs.invocation == "async"
+               and needed_s <= _data.limit_value("managed_instances_async_timeout"))
     return _ceiling(
         "timeout_max", needed_s,
         lambda allowed: f"One run takes {_fmt(needed_s)} s, but Lambda stops an invocation after "
         f"{_fmt(allowed)} s. Split the work into steps that each finish in time and let a "
-        "workflow chain them, or run it where nothing stops it.",
-        (ALT_WORKFLOW, ALT_FARGATE, ALT_EC2))
+        "workflow chain them, or run it where nothing stops it"
+        + (" (Lambda Managed Instances allow an asynchronous run up to "
+           f"{_fmt(_data.limit_value('managed_instances_async_timeout'))} s)." if managed
+           else "."),
+        (ALT_WORKFLOW,) + ((ALT_MANAGED_INSTANCES,) if managed else ()) + (ALT_FARGATE, ALT_EC2))
 
 
 def _check_memory(needs: WorkloadNeeds) -> Violation | None:

@@ -94,7 +94,7 @@ def _date(value: dt.date) -> str:
 def cheat_lambda_prices() -> pd.DataFrame:
     """Lambda's key prices (us-east-1): requests, first duration tier per architecture, free
     tier, billing granularity, ephemeral storage and Provisioned Concurrency."""
-    rows = _data.load("lambda_prices.csv")
+    rows = _data.regional_rows(_data.load("lambda_prices.csv"), "us-east-1")
     labels = {
         "requests": "Requests",
         "duration_rounding": "Billing granularity",
@@ -147,14 +147,67 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
                           "as_of": _date(limits[n].as_of)} for n in names])
 
 
-def cheat_ec2_prices() -> pd.DataFrame:
-    """Every EC2 instance type in the data, with its On-Demand hourly and 730-hour month price."""
-    prices = _data.ec2_prices()
+def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
+    """Every EC2 instance type priced in ``region``, with its On-Demand hourly and 730-hour
+    month price; ``*`` marks a price known only from a third-party copy. Short column names,
+    so that the table fits beside another on the printed sheet."""
+    ec2 = _data.ec2_prices()
+    prices = ec2.in_region(region)
     return pd.DataFrame([{
-        "instance": spec.name, "vCPU": spec.vcpu, "memory_GiB": f"{spec.memory_gib:g}",
-        "arch": spec.arch, "usd_per_hour": _money(spec.usd_per_hour),
-        "usd_per_month": f"${_pricing.ec2_monthly_usd(spec.name):,.2f}",
-        "as_of": _date(spec.as_of)} for spec in prices.instances.values()])
+        "instance": spec.name + (" *" if ec2.provenance_of(spec.name, region) else ""),
+        "vCPU": spec.vcpu, "GiB": f"{spec.memory_gib:g}", "arch": spec.arch,
+        "$/hour": _money(spec.usd_per_hour),
+        "$/month": f"${_pricing.ec2_monthly_usd(spec.name, region=region):,.2f}",
+        "as_of": _date(spec.as_of)} for spec in prices.values()])
+
+
+#: The rest of the bill on the sheet: (label, item of whole_bill_prices.csv, unit shown). A
+#: tiered item shows its first tier, and the label says where that tier ends.
+CHEAT_BILL_LINES = (
+    ("API Gateway HTTP API", "apigw_http_requests", "per 1M requests"),
+    ("API Gateway REST API", "apigw_rest_requests", "per 1M requests"),
+    ("Lambda function URL", "function_url_requests", "per 1M requests"),
+    ("Load balancer (ALB)", "alb_hour", "per hour"),
+    ("ALB capacity", "alb_lcu_hour", "per LCU-hour"),
+    ("Data out, free", "data_transfer_out_free", "GB / month"),
+    ("Data out", "data_transfer_out", "per GB"),
+    ("NAT gateway", "nat_gateway_hour", "per hour"),
+    ("NAT gateway, data", "nat_gateway_gb", "per GB"),
+    ("Public IPv4 address", "public_ipv4_hour", "per hour"),
+    ("EBS gp3 volume", "ebs_gp3_storage", "per GB-month"),
+    ("gp3 included", "ebs_gp3_baseline_iops", "IOPS"),
+    ("gp3 included", "ebs_gp3_baseline_throughput", "MB/s"),
+    ("CloudWatch Logs in", "logs_ingestion", "per GB"),
+    ("CloudWatch Logs kept", "logs_storage", "per GB-month"),
+)
+
+
+def _first_tier(item: str, end: float) -> str:
+    if item == "data_transfer_out":
+        return f"first {end / 1024:,.6g} TB"
+    return f"first {end / 1e6:,.6g}M"
+
+
+def cheat_whole_bill_prices(region: str = "us-east-1") -> pd.DataFrame:
+    """The rest of a web service's bill (front door, network, storage, logs) in ``region``,
+    from ``whole_bill_prices.csv``; ``*`` marks a figure known only from a third-party copy.
+    A line the region has no price for shows ``—``. The sheet's footer gives the file's date."""
+    region = _data.check_region(region)
+    prices = _data.whole_bill_prices()
+    table = []
+    for label, item, unit in CHEAT_BILL_LINES:
+        if not prices.has(item, region):
+            table.append({"line": label, "price": "—", "unit": unit})
+            continue
+        row = prices.row(item, region)
+        value = float(row["value"])
+        if row["tier_end"] is not None:
+            first = prices.tiers(item, region)[0]
+            value, label = first.rate, f"{label} ({_first_tier(item, first.end)})"
+        money = str(row["unit"]).startswith("usd")
+        table.append({"line": label + (" *" if row["provenance"] else ""),
+                      "price": _money(value) if money else f"{value:,.10g}", "unit": unit})
+    return pd.DataFrame(table)
 
 
 def cheat_break_even(instance_type: str = "t4g.small", memory_mb: int = 512,
@@ -225,7 +278,9 @@ def cheat_as_of() -> dict[str, str]:
     """The newest ``as_of`` date of each data file on the sheet."""
     return {"lambda_prices.csv": _date(_data.lambda_prices().as_of),
             "lambda_limits.csv": _date(max(v.as_of for v in _data.lambda_limits().values())),
-            "ec2_prices.csv": _date(_data.ec2_prices().as_of)}
+            "ec2_prices.csv": _date(_data.ec2_prices().as_of),
+            "whole_bill_prices.csv": _date(max(r["as_of"] for r in
+                                               _data.whole_bill_prices().rows))}
 
 
 # --- learner setup ----------------------------------------------------------------------------

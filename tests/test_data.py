@@ -20,7 +20,50 @@ def test_every_file_loads_with_provenance():
         for row in rows:
             assert str(row["source_url"]).startswith("https://")
             assert isinstance(row["as_of"], dt.date)
-            assert row["region"] == "us-east-1"
+            assert row["region"] in data.REGIONS + (data.GLOBAL,)
+            if "provenance" in row and row["provenance"]:
+                # a row whose figure comes from a copy says which copy
+                assert str(row["provenance"]).startswith("third-party cop")
+        assert any(r["region"] in ("us-east-1", data.GLOBAL) for r in rows)
+
+
+def test_every_seoul_price_says_where_it_comes_from():
+    for name in ("lambda_prices.csv", "ec2_prices.csv", "whole_bill_prices.csv"):
+        for row in data.load(name):
+            if row["region"] == "ap-northeast-2":
+                assert str(row["provenance"]).startswith("third-party cop"), (name, row)
+
+
+def test_unknown_regions_are_refused_by_name():
+    with pytest.raises(ValueError, match="region='eu-west-1' is not a region the book prices; "
+                                         "allowed: us-east-1, ap-northeast-2"):
+        data.lambda_prices(region="eu-west-1")
+
+
+def test_seoul_lambda_prices_hold_only_what_a_source_gives():
+    seoul = data.lambda_prices(region="ap-northeast-2")
+    assert seoul.usd_per_million_requests == data.lambda_prices().usd_per_million_requests
+    assert seoul.provisioned_usd_per_gb_s == {}  # no source: refused when used
+    assert seoul.ephemeral_usd_per_gb_s is None
+    assert all(len(t) == 1 and t[0].end_gb_s < float("inf")
+               for t in seoul.duration_tiers.values())
+    assert seoul.free_gb_s == data.lambda_prices().free_gb_s  # the free tier is global
+
+
+def test_whole_bill_prices_look_up_by_item_and_region():
+    prices = data.whole_bill_prices()
+    assert prices.value("nat_gateway_hour", "us-east-1") > 0
+    assert prices.value("public_ipv4_hour", "ap-northeast-2") == prices.value(
+        "public_ipv4_hour", "us-east-1")  # a global row
+    assert prices.regions_with("apigw_http_requests") == ("us-east-1",)
+    tiers = prices.tiers("apigw_rest_requests", "us-east-1")
+    assert [t.start for t in tiers] == [0, 333e6, 1e9, 20e9]
+    assert [t.rate for t in tiers] == sorted((t.rate for t in tiers), reverse=True)
+    with pytest.raises(ValueError, match="region='ap-northeast-2' has no price for "
+                                         "apigw_rest_requests"):
+        prices.tiers("apigw_rest_requests", "ap-northeast-2")
+    with pytest.raises(ValueError, match="is not a region the book prices"):
+        prices.value("alb_hour", "mars-1")
 
 
 def test_typed_views():
@@ -34,6 +77,10 @@ def test_typed_views():
     assert len(ec2.instances) >= 12
     families = {i.family for i in ec2.instances.values()}
     assert {"t3", "t4g", "m7i", "m7g", "c7i", "c7g", "r7i", "r7g"} <= families
+    assert {"m8g", "c8g", "r8g", "m8a", "m9g"} <= families  # the 2026 catalogue
+    assert all(ec2.provenance_of(i.name) for i in ec2.instances.values()
+               if i.family[1] in "89")
+    assert "t4g.small" in ec2.in_region("ap-northeast-2")
     assert {"savings_plan", "spot"} <= set(ec2.discounts)
     assert all("ASSUMPTION" in ec2.discount_notes[m] for m in ("savings_plan", "spot"))
     limits = data.lambda_limits()
@@ -103,6 +150,11 @@ CASES = [
      "column 'unit': unknown unit 'furlongs'"),
     ("lambda_limits.csv", set_cell(5, "as_of", "2026-13-01"), "row 6 (line 7), column 'as_of'"),
     ("lambda_limits.csv", set_cell(1, "adjustable", "maybe"), "column 'adjustable'"),
+    ("lambda_prices.csv", set_cell(0, "region", "eu-west-1"), "column 'region': 'eu-west-1' is "
+     "not one of"),
+    ("whole_bill_prices.csv", set_cell(2, "value", "-3.5"), "row 3 (line 4), column 'value'"),
+    ("whole_bill_prices.csv", set_cell(3, "tier_start", "400000000"), "not contiguous"),
+    ("whole_bill_prices.csv", drop_column("provenance"), "column 'provenance': missing column"),
 ]
 
 
@@ -112,7 +164,9 @@ def test_broken_copies_are_rejected_with_file_row_and_column(tmp_path, monkeypat
     folder = broken_copy(tmp_path, file, edit)
     monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
     loaders = {"lambda_prices.csv": data.lambda_prices, "ec2_prices.csv": data.ec2_prices,
-               "lambda_limits.csv": data.lambda_limits}
+               "lambda_limits.csv": data.lambda_limits,
+               "whole_bill_prices.csv": lambda: data.whole_bill_prices().tiers(
+                   "apigw_rest_requests", "us-east-1")}
     with pytest.raises(data.DataError) as info:
         loaders[file]()
     text = str(info.value)

@@ -18,9 +18,10 @@ from ec2vslambda.decide import decide as choose
 SECONDS_PER_MONTH = pricing.HOURS_PER_MONTH * 3600
 
 
-def csv_value(item: str, arch: str = "any") -> float:
+def csv_value(item: str, arch: str = "any", region: str = "us-east-1") -> float:
     with (data.data_dir() / decide.MIDDLE_FILE).open(newline="", encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["item"] == item and r["arch"] == arch]
+        rows = [r for r in csv.DictReader(handle) if r["item"] == item and r["arch"] == arch
+                and r["region"] in (region, "global")]
     assert len(rows) == 1
     return float(rows[0]["value"])
 
@@ -50,7 +51,27 @@ def test_middle_prices_come_from_the_csv():
     assert prices.managed_instances_fee == csv_value("managed_instances_fee")
     assert (prices.managed_instances_usd_per_million_requests
             == csv_value("managed_instances_requests"))
+    assert prices.microvm_usd_per_vcpu_second == csv_value("microvm_vcpu", "arm64")
+    assert prices.microvm_usd_per_gb_second == csv_value("microvm_memory", "arm64")
+    assert prices.durable_usd_per_million_operations == csv_value("durable_operations")
     assert all(s.startswith("https://") for s in prices.sources)
+
+
+def test_seoul_middle_prices_hold_only_what_a_source_gives():
+    seoul = decide.middle_prices(region="ap-northeast-2")
+    assert seoul.fargate_usd_per_vcpu_hour == {
+        "arm64": csv_value("fargate_vcpu", "arm64", "ap-northeast-2")}
+    assert seoul.microvm_usd_per_vcpu_second is None  # not offered there in the data
+    assert seoul.managed_instances_fee == csv_value("managed_instances_fee")  # a global row
+    with pytest.raises(ValueError, match="region='ap-northeast-2' has no price for Lambda "
+                                         "durable operations"):
+        decide.durable_operations_usd(1e6, region="ap-northeast-2")
+
+
+def test_durable_operations_are_priced_per_million():
+    rate = csv_value("durable_operations")
+    # 2.5 million operations x $8.00 per million = $20.00 (at the rate in the data)
+    assert decide.durable_operations_usd(2_500_000) == pytest.approx(2.5 * rate)
 
 
 def test_middle_prices_table_lists_every_row_with_its_source():
@@ -60,6 +81,8 @@ def test_middle_prices_table_lists_every_row_with_its_source():
     assert list(table["item"]) == [r["item"] for r in rows]
     assert list(table["value"]) == [float(r["value"]) for r in rows]
     assert table["source_url"].str.startswith("https://").all()
+    assert list(table["figure from"]) == ["third-party copy" if r["provenance"] else "AWS"
+                                          for r in rows]
 
 
 def test_broken_middle_prices_are_rejected_with_file_row_and_column(tmp_path):
@@ -159,7 +182,7 @@ def test_bad_assumptions_name_the_parameter(changes, message):
 # --- pricing every option with the package's own functions ---------------------------------
 
 def test_each_option_is_priced_by_the_cost_model():
-    w = steady_service()
+    w = steady_service(response_kb=2.0)
     a = Assumptions()
     rec = choose(w, a)
     itype = decide.default_instance_type(w.arch)
@@ -170,32 +193,78 @@ def test_each_option_is_priced_by_the_cost_model():
 
     lam = pricing.lambda_cost(w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
                               init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction)
-    assert rec.option("lambda").monthly_usd == pytest.approx(lam.total_usd)
+    assert rec.option("lambda").detail["compute_usd"] == pytest.approx(lam.total_usd)
     pc = pricing.lambda_cost(w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
                              provisioned_concurrency=w.peak_concurrency,
                              provisioned_hours=pricing.HOURS_PER_MONTH)
-    assert rec.option("lambda_provisioned").monthly_usd == pytest.approx(pc.total_usd)
+    assert rec.option("lambda_provisioned").detail["compute_usd"] == pytest.approx(pc.total_usd)
 
     on_demand = pricing.ec2_monthly_usd(itype, count=n)
-    assert rec.option("ec2_on_demand").monthly_usd == pytest.approx(on_demand)
-    assert rec.option("ec2_savings_plan").monthly_usd == pytest.approx(
+    assert rec.option("ec2_on_demand").detail["compute_usd"] == pytest.approx(on_demand)
+    assert rec.option("ec2_savings_plan").detail["compute_usd"] == pytest.approx(
         pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan"))
-    assert rec.option("ec2_spot").monthly_usd == pytest.approx(
+    assert rec.option("ec2_spot").detail["compute_usd"] == pytest.approx(
         pricing.ec2_monthly_usd(itype, count=n, pricing="spot"))
 
     middle = decide.middle_prices()
-    lmi = (pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan")  # steady: committed
-           + middle.managed_instances_fee * on_demand
+    n_lmi = max(n, int(data.limit_value("managed_instances_default_instances")))
+    lmi = (pricing.ec2_monthly_usd(itype, count=n_lmi, pricing="savings_plan")  # committed
+           + middle.managed_instances_fee * pricing.ec2_monthly_usd(itype, count=n_lmi)
            + w.requests_per_month * middle.managed_instances_usd_per_million_requests / 1e6)
-    assert rec.option("managed_instances").monthly_usd == pytest.approx(lmi)
+    assert rec.option("managed_instances").detail["compute_usd"] == pytest.approx(lmi)
+    assert rec.option("managed_instances").units == n_lmi
 
     tasks = decide.fleet_size(w.vcpus_for(w.peak_concurrency), a.fargate_task_vcpu,
                               a.target_utilisation, minimum=2)
     per_task_hour = (a.fargate_task_vcpu * middle.fargate_usd_per_vcpu_hour[w.arch]
                      + a.fargate_task_memory_gb * middle.fargate_usd_per_gb_hour[w.arch])
-    assert rec.option("fargate").monthly_usd == pytest.approx(
+    assert rec.option("fargate").detail["compute_usd"] == pytest.approx(
         tasks * pricing.HOURS_PER_MONTH * per_task_hour)
     assert rec.option("fargate").units == tasks
+
+    # every total is its compute plus the whole bill's other lines
+    for option in rec.options:
+        extras = sum(v for k, v in option.detail.items() if k in decide.EXTRA_LINES)
+        assert option.monthly_usd == pytest.approx(option.detail["compute_usd"] + extras)
+
+
+def test_lambda_and_ec2_totals_are_the_whole_bills():
+    # For a full month, the two plain options are exactly pricing.whole_bill's two designs.
+    w = steady_service(response_kb=2.0)
+    rec = choose(w)
+    bill = pricing.whole_bill(w.requests_per_month, w.duration_ms, w.memory_mb,
+                              rec.instance_type, rec.fleet_instances, w.gb_out, arch=w.arch,
+                              init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction)
+    assert rec.option("lambda").monthly_usd == pytest.approx(bill.lambda_total_usd)
+    assert rec.option("ec2_on_demand").monthly_usd == pytest.approx(bill.ec2_total_usd)
+
+
+def test_events_without_a_front_door_drop_the_api_and_the_alb():
+    w = steady_service(front_door="none")
+    rec = choose(w)
+    assert rec.option("lambda").detail["front_door_usd"] == 0
+    assert rec.option("ec2_on_demand").detail["front_door_usd"] == 0
+    with_api = choose(steady_service())
+    assert with_api.option("lambda").detail["front_door_usd"] > 0
+    assert with_api.option("ec2_on_demand").detail["front_door_usd"] > 0
+
+
+def test_managed_instances_never_run_fewer_than_three():
+    rec = choose(Workload(requests_per_month=100_000, duration_ms=100, peak_concurrency=1,
+                          multi_az=False))
+    assert rec.fleet_instances < 3
+    assert rec.option("managed_instances").units == data.limit_value(
+        "managed_instances_default_instances") == 3
+
+
+def test_a_region_without_prices_refuses_the_options_it_cannot_price():
+    w = quiet_api(region="ap-northeast-2", front_door="function_url", arch="arm64")
+    with pytest.raises(ValueError, match="region='ap-northeast-2' has no general_purpose arm64"):
+        choose(w)
+    # With an instance type priced there, what the data lacks for Seoul is refused by name
+    with pytest.raises(ValueError, match="no option can be priced") as info:
+        choose(w, Assumptions(instance_type="t4g.small"))
+    assert "CloudWatch Logs ingestion" in str(info.value)
 
 
 def test_a_part_time_fleet_runs_only_its_active_hours_but_a_commitment_runs_all_month():
@@ -204,11 +273,14 @@ def test_a_part_time_fleet_runs_only_its_active_hours_but_a_commitment_runs_all_
                  steady_for_a_year=True)
     rec = choose(w)
     itype, n = rec.instance_type, rec.fleet_instances
-    assert rec.option("ec2_on_demand").monthly_usd == pytest.approx(
+    assert rec.option("ec2_on_demand").detail["compute_usd"] == pytest.approx(
         pricing.ec2_cost(itype, 30, count=n).total_usd)
-    assert rec.option("ec2_savings_plan").monthly_usd == pytest.approx(
+    assert rec.option("ec2_savings_plan").detail["compute_usd"] == pytest.approx(
         pricing.ec2_monthly_usd(itype, count=n, pricing="savings_plan"))
     assert rec.option("ec2_savings_plan").monthly_usd > rec.option("ec2_on_demand").monthly_usd
+    # the ALB, addresses and volumes exist only while the fleet does
+    assert (rec.option("ec2_on_demand").detail["public_ipv4_usd"]
+            < rec.option("ec2_savings_plan").detail["public_ipv4_usd"])
 
 
 def test_queued_work_sizes_the_fleet_for_the_average():
@@ -235,10 +307,35 @@ def test_a_long_job_rules_out_lambda_and_managed_instances_but_not_containers():
         assert not option.eligible and option.monthly_usd is None
         assert any(w.startswith("timeout_max") for w in option.why_not)
     assert rec.option("fargate").eligible and rec.option("ec2_on_demand").eligible
-    assert rec.choice in ("fargate", "ec2_on_demand")
+    assert rec.option("microvm").eligible  # arm64, under MicroVMs' lifetime
+    assert rec.choice in ("microvm", "fargate", "ec2_on_demand")
     timeout = next(r for r in rec.reasons if r.source.endswith("timeout_max"))
     assert timeout.value == pytest.approx(job_ms / 1000)
     assert "rules out Lambda and Lambda Managed Instances" in timeout.text
+
+
+def test_an_async_job_of_half_an_hour_fits_managed_instances():
+    # Managed Instances allow asynchronous invocations up to 90 minutes; on-demand Lambda 15
+    job_ms = 30 * 60 * 1000
+    rec = choose(Workload(requests_per_month=100, duration_ms=job_ms, peak_concurrency=1,
+                          invocation="async", multi_az=False, front_door="none"))
+    assert not rec.option("lambda").eligible
+    assert rec.option("managed_instances").eligible
+    sync = choose(Workload(requests_per_month=100, duration_ms=job_ms, peak_concurrency=1,
+                           multi_az=False, front_door="none"))
+    assert not sync.option("managed_instances").eligible
+
+
+def test_microvms_are_for_long_or_stateful_work_on_arm64():
+    assert not choose(quiet_api()).option("microvm").eligible  # short and stateless
+    stateful = choose(quiet_api(needs_state=True))
+    assert stateful.option("microvm").eligible
+    x86 = choose(quiet_api(needs_state=True, arch="x86_64"))
+    assert "arm64 (Graviton) only" in " ".join(x86.option("microvm").why_not)
+    lifetime_ms = (data.limit_value("microvm_lifetime_max") + 1) * 1000
+    too_long = choose(Workload(requests_per_month=10, duration_ms=lifetime_ms, peak_concurrency=1,
+                               multi_az=False))
+    assert not too_long.option("microvm").eligible
 
 
 def test_state_rules_out_both_lambda_flavours():
@@ -336,11 +433,28 @@ def test_the_break_even_reason_matches_the_cost_model():
 
 
 def test_table_has_one_row_per_option_and_marks_the_choice():
-    rec = choose(quiet_api())
+    rec = choose(quiet_api(needs_state=True))
     table = rec.table()
     assert len(table) == len(decide.OPTIONS)
     marked = [i for i in table.index if "recommended" in i]
     assert marked == [rec.label + " ◀ recommended"]
+    # money as money, and a dash (never NaN) where an option cannot run
+    assert table.loc[marked[0], "USD per month"] == pricing.format_usd(rec.monthly_usd)
+    assert table.loc[decide.OPTIONS["lambda"], "USD per month"] == "—"
+    assert not table.isna().any().any()
+
+
+def test_the_whole_bill_reasons():
+    rec = choose(quiet_api(response_kb=50))
+    whole = next(r for r in rec.reasons if r.source == "decide.decide: whole bill")
+    chosen = rec.option(rec.choice)
+    assert whole.value == pytest.approx(chosen.monthly_usd - chosen.detail["compute_usd"])
+    even = next(r for r in rec.reasons if r.source == "pricing.whole_bill_break_even")
+    w = rec.workload
+    assert even.value == pricing.whole_bill_break_even(
+        w.duration_ms, w.memory_mb, rec.instance_type, rec.fleet_instances,
+        response_kb=w.response_kb, arch=w.arch, init_ms=w.init_ms,
+        cold_start_ratio=w.cold_start_fraction)
 
 
 def test_bad_arguments_to_decide():

@@ -18,8 +18,10 @@ def test_comparison_matches_the_cost_model():
     assert result.lambda_cost == pricing.lambda_cost(20_000_000, 80, 1024, arch="x86_64")
     assert result.ec2_cost.total_usd == pytest.approx(pricing.ec2_monthly_usd("m7g.large", count=2))
     table = result.table()
-    assert table.loc["Total per month", "Lambda (USD)"] == round(result.lambda_cost.total_usd, 2)
-    assert table.loc["Total per month", "EC2 (USD)"] == round(result.ec2_cost.total_usd, 2)
+    assert table.loc["Total per month", "Lambda"] == f"${result.lambda_cost.total_usd:,.2f}"
+    assert table.loc["Total per month", "EC2"] == f"${result.ec2_cost.total_usd:,.2f}"
+    assert table.loc["Requests", "EC2"] == "—"  # a charge that does not apply, never NaN
+    assert not table.isna().any().any()
     expected = "Lambda" if result.lambda_cost.total_usd < result.ec2_cost.total_usd else "EC2"
     assert result.cheaper == expected
     assert f"{result.break_even_requests:,}" in calc_module.summary(result)
@@ -42,6 +44,19 @@ def test_live_calculator_updates_and_reports_bad_input_readably():
     assert "instance_count=0 is out of range" in calc.message.value
 
 
+def test_region_choice_prices_seoul_and_refuses_what_seoul_lacks():
+    calc = calculator()
+    controls = {c.description: c for c in calc.controls}
+    controls["Region"].value = "ap-northeast-2"
+    assert "Check the inputs" not in calc.message.value  # t4g.small is priced in Seoul
+    seoul = comparison(PricingInputs(region="ap-northeast-2"))
+    assert seoul.ec2_cost.total_usd == pytest.approx(
+        pricing.ec2_monthly_usd("t4g.small", region="ap-northeast-2"))
+    controls["EC2 instance type"].value = "m7g.large"
+    assert ("region=&#x27;ap-northeast-2&#x27; has no price for the instance type m7g.large"
+            in calc.message.value)
+
+
 def test_static_text_form_says_how_to_go_live():
     text = repr(calculator())
     assert text.startswith("[Live calculator: Lambda vs EC2 monthly cost]")
@@ -58,3 +73,19 @@ def test_figure_marks_each_break_even():
     for marker, (name, _count, _model) in zip(markers, fleets, strict=True):
         assert marker.get_xdata()[0] == pricing.break_even_requests(
             inputs.duration_ms, inputs.memory_mb, name, arch=inputs.arch)
+
+
+def test_rate_rows_show_tiers_as_ranges_and_where_each_figure_comes_from():
+    rows = calc_module.rate_rows("whole_bill_prices.csv")
+    http = [r for r in rows if r["item"] == "apigw_http_requests"]
+    assert [r["tier"] for r in http] == ["0 to 300 million", "above 300 million"]
+    assert {r["figure from"] for r in http} == {"third-party copy"}
+    free = next(r for r in rows if r["item"] == "apigw_free_tier_requests")
+    assert (free["tier"], free["region"], free["figure from"]) == ("—", "global", "AWS")
+    assert all(r["region"] in ("us-east-1", "global") for r in rows)
+    seoul = calc_module.rate_rows("lambda_prices.csv", "ap-northeast-2")
+    assert {r["region"] for r in seoul} == {"ap-northeast-2", "global"}
+    assert "duration (arm64)" in {r["item"] for r in seoul}
+    assert "nan" not in repr(calc_module.rates_table("lambda_prices.csv")).lower()
+    with pytest.raises(ValueError, match="region='eu-west-1'"):
+        calc_module.rate_rows("lambda_prices.csv", "eu-west-1")

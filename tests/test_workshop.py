@@ -87,14 +87,15 @@ def test_unknown_limit_is_refused_with_the_known_names():
 def test_ec2_table_lists_every_instance_with_hourly_and_monthly_price():
     table = workshop.cheat_ec2_prices()
     instances = data.ec2_prices().instances
-    assert list(table["instance"]) == list(instances)
-    for row in table.itertuples():
-        spec = instances[row.instance]
-        assert float(row.usd_per_hour.lstrip("$")) == pytest.approx(spec.usd_per_hour, rel=1e-12)
+    assert [name.rstrip(" *") for name in table["instance"]] == list(instances)
+    for _, row in table.iterrows():
+        spec = instances[row["instance"].rstrip(" *")]
+        assert row["instance"].endswith(" *") == bool(data.ec2_prices().provenance_of(spec.name))
+        assert float(row["$/hour"].lstrip("$")) == pytest.approx(spec.usd_per_hour, rel=1e-12)
         monthly = spec.usd_per_hour * pricing.HOURS_PER_MONTH
-        assert float(row.usd_per_month.lstrip("$").replace(",", "")) == pytest.approx(
+        assert float(row["$/month"].lstrip("$").replace(",", "")) == pytest.approx(
             monthly, abs=0.005)
-        assert row.as_of == spec.as_of.isoformat()
+        assert row["as_of"] == spec.as_of.isoformat()
 
 
 def test_lambda_price_table_shows_the_published_rates():
@@ -104,7 +105,9 @@ def test_lambda_price_table_shows_the_published_rates():
     assert float(table.loc[("Duration, first tier", "x86_64"), "value"].lstrip("$")) == first_x86
     assert float(table.loc[("Requests", ""), "value"].lstrip("$")) == (
         prices.usd_per_million_requests)
-    assert set(table["as_of"]) == {prices.as_of.isoformat()}
+    shown = {r["as_of"].isoformat() for r in data.load("lambda_prices.csv")
+             if r["region"] in ("us-east-1", "global")}
+    assert set(table["as_of"]) <= shown
     assert len(table.loc["Duration, first tier"]) == len(prices.architectures)
 
 
@@ -173,7 +176,7 @@ def test_the_sheet_follows_a_data_refresh(tmp_path, monkeypatch):
     _edit(folder / "lambda_limits.csv", "limit", "timeout_max", "value", "1200")
     monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
     ec2 = workshop.cheat_ec2_prices().set_index("instance")
-    assert ec2.loc["t3.micro", "usd_per_hour"] == "$0.0123"
+    assert ec2.loc["t3.micro", "$/hour"] == "$0.0123"
     assert ec2.loc["t3.micro", "as_of"] == "2027-01-15"
     assert workshop.cheat_as_of()["ec2_prices.csv"] == "2027-01-15"
     limits = workshop.cheat_lambda_limits().set_index("limit")
@@ -372,3 +375,28 @@ def test_thumbnail_cost_range_agrees_with_the_lab_model():
     assert set(table["t3.small, any rate (USD)"]) == {pricing.ec2_monthly_usd("t3.small")}
     with pytest.raises(ValueError, match="warm_ms=.*allowed"):
         workshop.thumbnail_cost_range((), init_ms=0.0, uploads_per_month=uploads)
+
+
+def test_rest_of_the_bill_table_shows_each_line_from_the_data():
+    table = workshop.cheat_whole_bill_prices()
+    bill = data.whole_bill_prices()
+    assert len(table) == len(workshop.CHEAT_BILL_LINES)
+    lines = table.set_index("line")
+    http = bill.tiers("apigw_http_requests", "us-east-1")[0]
+    label = f"API Gateway HTTP API (first {http.end / 1e6:g}M) *"  # a third-party copy
+    assert float(lines.loc[label, "price"].lstrip("$")) == http.rate
+    ipv4 = next(i for i in lines.index if i.startswith("Public IPv4"))
+    ipv4_rate = bill.value("public_ipv4_hour", "us-east-1")
+    assert float(lines.loc[ipv4, "price"].lstrip("$")) == ipv4_rate
+    included = table[table["line"].str.startswith("gp3 included")]
+    assert list(included["price"]) == [
+        f"{bill.value(i, 'us-east-1'):,.10g}"
+        for i in ("ebs_gp3_baseline_iops", "ebs_gp3_baseline_throughput")]
+    # Seoul: a line no source prices there shows a dash, never a US figure
+    seoul = workshop.cheat_whole_bill_prices("ap-northeast-2").set_index("line")
+    assert seoul.loc["API Gateway HTTP API", "price"] == "—"
+    nat = next(i for i in seoul.index if i.startswith("NAT gateway *"))
+    assert float(seoul.loc[nat, "price"].lstrip("$")) == bill.value("nat_gateway_hour",
+                                                                    "ap-northeast-2")
+    with pytest.raises(ValueError, match="region='mars-1'"):
+        workshop.cheat_whole_bill_prices("mars-1")

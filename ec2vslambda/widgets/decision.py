@@ -15,10 +15,12 @@ import ipywidgets as widgets
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
+from .. import data as _data
 from .. import decide as _decide
 from .. import pricing
 from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, show_static
+from .pricing import instance_choices
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,9 @@ class DecisionInputs:
     """What the calculator asks for: a service described the way its owner would describe it.
 
     ``peak_rps`` becomes a peak concurrency by Little's law; ``latency_target_ms`` of 0 means no
-    target; ``cold_start_percent`` is a percentage of on-demand invocations.
+    target; ``cold_start_percent`` is a percentage of on-demand invocations; ``response_kb`` is
+    what each request sends to the internet, and ``front_door`` how requests arrive (the whole
+    bill prices both).
     """
 
     requests_per_month: float = 20_000_000.0
@@ -47,6 +51,9 @@ class DecisionInputs:
     interruptible: bool = False
     steady_for_a_year: bool = False
     multi_az: bool = True
+    front_door: str = "http_api"
+    response_kb: float = 20.0
+    region: str = "us-east-1"
     instance_type: str = "(cheapest general purpose)"
     target_utilisation: float = 0.6
     prefer_managed_within: float = 0.1
@@ -65,6 +72,7 @@ class DecisionInputs:
             invocation=self.invocation, tmp_mb=self.tmp_mb, needs_state=self.needs_state,
             can_queue=self.can_queue, interruptible=self.interruptible,
             steady_for_a_year=self.steady_for_a_year, multi_az=self.multi_az,
+            region=self.region, front_door=self.front_door, response_kb=self.response_kb,
             name="this workload")
 
     def assumptions(self) -> _decide.Assumptions:
@@ -92,7 +100,8 @@ def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt
                   else "tab:blue" if o.eligible else "lightgrey")
         ax.barh(y, o.monthly_usd - floor, left=floor, color=colour,
                 hatch=None if o.eligible else "//", edgecolor="grey")
-        ax.text(o.monthly_usd, y, f" ${o.monthly_usd:,.2f}", va="center", fontsize=8)
+        ax.text(o.monthly_usd, y, f" {pricing.format_usd(o.monthly_usd)}", va="center",
+                fontsize=8)
     ax.set_yticks(range(len(options)), [o.label for o in options], fontsize=9)
     ax.set_xscale("log")
     ax.set_xlim(floor, max(costs + [floor * 10]) * 8)
@@ -118,7 +127,7 @@ def show(workload: _decide.Workload, assumptions: _decide.Assumptions | None = N
 def reasons_html(rec: _decide.Recommendation) -> str:
     items = "".join(f"<li>{html.escape(r.text)}</li>" for r in rec.reasons)
     return (f"<div><b>Recommendation: {html.escape(rec.label)}</b>, about "
-            f"${rec.monthly_usd:,.2f} a month.<ul>{items}</ul></div>")
+            f"{pricing.format_usd(rec.monthly_usd)} a month (whole bill).<ul>{items}</ul></div>")
 
 
 _LABELS = {
@@ -140,6 +149,9 @@ _LABELS = {
     "interruptible": "Work can be interrupted and retried (Spot)",
     "steady_for_a_year": "Load steady enough to commit for a year",
     "multi_az": "At least two instances (two AZs)",
+    "front_door": "How requests arrive (Lambda's front door)",
+    "response_kb": "Response size (KB, sent to the internet)",
+    "region": "Region",
     "instance_type": "EC2 instance type",
     "target_utilisation": "Fleet target utilisation (0-1)",
     "prefer_managed_within": "Pay up to this share more for managed (0-1)",
@@ -156,7 +168,14 @@ def _control(name: str, value: object) -> widgets.Widget:
         return widgets.Dropdown(options=["sync", "async"], value=value, description=label,
                                 **style)
     if name == "instance_type":
-        return widgets.Dropdown(options=[DecisionInputs.instance_type, *pricing.instance_types()],
+        return widgets.Dropdown(options=[DecisionInputs.instance_type, *instance_choices()],
+                                value=value, description=label, **style)
+    if name == "front_door":
+        return widgets.Dropdown(options=[(v, k) for k, v in pricing.FRONT_DOORS.items()],
+                                value=value, description=label, **style)
+    if name == "region":
+        return widgets.Dropdown(options=[(f"{_data.REGION_NAMES[r]} ({r})", r)
+                                         for r in _data.REGIONS],
                                 value=value, description=label, **style)
     if isinstance(value, bool):
         return widgets.Checkbox(value=value, description=label, **style)

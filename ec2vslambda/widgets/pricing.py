@@ -1,6 +1,7 @@
 """Chapter 5's calculator: one Lambda function against an EC2 fleet, month by month.
 
-:func:`comparison` is the pure part (numbers and a table); :func:`cost_figure` draws the
+:func:`comparison` is the pure part (standard-library Python: numbers and rows of display
+strings, so a page in the reader's browser can run it too); :func:`cost_figure` draws the
 cost-versus-requests plot; :func:`show` displays both for given inputs (the static result);
 :func:`calculator` wires controls to them for a live kernel.
 """
@@ -12,15 +13,62 @@ from dataclasses import dataclass, replace
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 
+from .. import data as _data
 from .. import pricing
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 FLEET_COLOURS = ("tab:blue", "tab:green", "tab:purple", "tab:red", "tab:brown", "tab:cyan")
 PRICING_LABELS = {"on_demand": "On-Demand", "savings_plan": "Savings Plan (assumed discount)",
                   "spot": "Spot (assumed discount)"}
+
+
+def instance_choices() -> tuple[str, ...]:
+    """Every instance type priced in some region (a type the chosen region lacks is refused
+    with a message naming the regions that price it)."""
+    prices = _data.ec2_prices()
+    return tuple(dict.fromkeys(n for r in _data.REGIONS for n in prices.in_region(r)))
+
+
+def _quantity(x: float) -> str:
+    for size, word in ((1e9, "billion"), (1e6, "million")):
+        if x >= size:
+            return f"{x / size:,.6g} {word}"
+    return f"{x:,.10g}"
+
+
+def _tier_text(start: float | None, end: float | None) -> str:
+    if start is None and end is None:
+        return "—"
+    if end is None:
+        return f"above {_quantity(start)}"
+    return f"{_quantity(start or 0.0)} to {_quantity(end)}"
+
+
+def rate_rows(file: str, region: str = "us-east-1") -> list[dict[str, str]]:
+    """The rows of price file ``file`` that hold in ``region`` (its own and the ``global``
+    ones) as display strings: the tier as a range (``—`` for a flat rate) and where the
+    figure comes from (AWS's page, or a third-party copy: see the file's provenance column)."""
+    region = _data.check_region(region)
+    rows = []
+    for r in _data.regional_rows(_data.load(file), region):
+        row = {"item": str(r["item"])}
+        if r.get("arch", "any") != "any":
+            row["item"] += f" ({r['arch']})"
+        row |= {"region": str(r["region"]), "tier": _tier_text(r.get("tier_start"),
+                                                                r.get("tier_end")),
+                "value": f"{r['value']:,.10g}", "unit": str(r["unit"]),
+                "as of": str(r["as_of"]),
+                "figure from": "third-party copy" if r.get("provenance") else "AWS"}
+        rows.append(row)
+    return rows
+
+
+def rates_table(file: str, region: str = "us-east-1"):
+    """:func:`rate_rows` as a pandas table indexed by item."""
+    import pandas as pd
+
+    return pd.DataFrame(rate_rows(file, region)).set_index("item")
 
 
 @dataclass(frozen=True)
@@ -33,6 +81,7 @@ class PricingInputs:
     instance_type: str = "t4g.small"
     instance_count: int = 1
     pricing_model: str = "on_demand"
+    region: str = "us-east-1"
 
 
 @dataclass(frozen=True)
@@ -48,16 +97,25 @@ class Comparison:
             return "neither (they cost the same)"
         return "Lambda" if self.lambda_cost.total_usd < self.ec2_cost.total_usd else "EC2"
 
-    def table(self) -> pd.DataFrame:
-        """Monthly charges in USD, one row per line item."""
+    def rows(self) -> list[dict[str, str]]:
+        """Monthly charges, one row per line item, as display strings (``—`` where a charge
+        does not apply to a design)."""
         lam = self.lambda_cost
         fleet = f"{self.inputs.instance_count} x {self.inputs.instance_type}"
-        rows = [(label, value, math.nan) for label, value in lam.items()[:-1]]
-        rows.append((f"EC2 instance-hours ({fleet}, {PRICING_LABELS[self.ec2_cost.pricing]})",
-                     math.nan, self.ec2_cost.total_usd))
-        rows.append(("Total per month", lam.total_usd, self.ec2_cost.total_usd))
-        frame = pd.DataFrame(rows, columns=["Charge", "Lambda (USD)", "EC2 (USD)"])
-        return frame.set_index("Charge").round(2)
+        rows = [{"Charge": label, "Lambda": pricing.format_usd(value), "EC2": "—"}
+                for label, value in lam.items()[:-1]]
+        rows.append({"Charge": f"EC2 instance-hours ({fleet}, "
+                               f"{PRICING_LABELS[self.ec2_cost.pricing]})",
+                     "Lambda": "—", "EC2": pricing.format_usd(self.ec2_cost.total_usd)})
+        rows.append({"Charge": "Total per month", "Lambda": pricing.format_usd(lam.total_usd),
+                     "EC2": pricing.format_usd(self.ec2_cost.total_usd)})
+        return rows
+
+    def table(self):
+        """:meth:`rows` as a pandas table indexed by charge."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows()).set_index("Charge")
 
 
 def comparison(inputs: PricingInputs) -> Comparison:
@@ -66,12 +124,14 @@ def comparison(inputs: PricingInputs) -> Comparison:
         raise ValueError(f"instance_count={inputs.instance_count!r} is out of range; "
                          "allowed: 1 or more")
     lam = pricing.lambda_cost(inputs.requests_per_month, inputs.duration_ms, inputs.memory_mb,
-                              arch=inputs.arch, free_tier=inputs.free_tier)
+                              arch=inputs.arch, free_tier=inputs.free_tier, region=inputs.region)
     fleet = pricing.ec2_cost(inputs.instance_type, pricing.HOURS_PER_MONTH,
-                             count=inputs.instance_count, pricing=inputs.pricing_model)
+                             count=inputs.instance_count, pricing=inputs.pricing_model,
+                             region=inputs.region)
     even = pricing.break_even_requests(inputs.duration_ms, inputs.memory_mb, inputs.instance_type,
                                        count=inputs.instance_count, arch=inputs.arch,
-                                       free_tier=inputs.free_tier, pricing=inputs.pricing_model)
+                                       free_tier=inputs.free_tier, pricing=inputs.pricing_model,
+                                       region=inputs.region)
     return Comparison(inputs, lam, fleet, even)
 
 
@@ -91,20 +151,23 @@ def cost_figure(inputs: PricingInputs, *, fleets: tuple[tuple[str, int, str], ..
                 requests_range: tuple[float, float] = (1e5, 1e10)) -> plt.Figure:
     """Monthly cost against monthly requests: Lambda's rising line, each fleet's flat one, and
     the break-even points marked."""
+    import numpy as np
+
     fleets = fleets or ((inputs.instance_type, inputs.instance_count, inputs.pricing_model),)
     grid = np.geomspace(*requests_range, 400)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.plot(grid, pricing.lambda_cost_curve_usd(grid, inputs.duration_ms, inputs.memory_mb,
-                                                arch=inputs.arch, free_tier=inputs.free_tier),
+                                                arch=inputs.arch, free_tier=inputs.free_tier,
+                                                region=inputs.region),
             color="tab:orange", lw=2.5,
             label=f"Lambda ({inputs.memory_mb} MB, {inputs.duration_ms:g} ms, {inputs.arch})")
     for (name, count, model), colour in zip(fleets, FLEET_COLOURS, strict=False):
-        monthly = pricing.ec2_monthly_usd(name, count=count, pricing=model)
+        monthly = pricing.ec2_monthly_usd(name, count=count, pricing=model, region=inputs.region)
         label = f"EC2 {count} x {name}" + ("" if model == "on_demand" else f" ({model})")
         ax.axhline(monthly, color=colour, lw=1.5, ls="--", label=label)
         even = pricing.break_even_requests(inputs.duration_ms, inputs.memory_mb, name, count=count,
                                            arch=inputs.arch, free_tier=inputs.free_tier,
-                                           pricing=model)
+                                           pricing=model, region=inputs.region)
         if even and requests_range[0] <= even <= requests_range[1]:
             ax.plot([even], [monthly], "o", color=colour, ms=8)
             ax.annotate(f"{even / 1e6:,.1f}M", (even, monthly), textcoords="offset points",
@@ -142,7 +205,10 @@ def calculator(inputs: PricingInputs = PricingInputs()) -> LiveCalculator:
                                  description="Lambda architecture", **style),
         "free_tier": widgets.Checkbox(value=inputs.free_tier, description="Apply the free tier",
                                       **style),
-        "instance_type": widgets.Dropdown(options=pricing.instance_types(),
+        "region": widgets.Dropdown(options=[(f"{_data.REGION_NAMES[r]} ({r})", r)
+                                            for r in _data.REGIONS],
+                                   value=inputs.region, description="Region", **style),
+        "instance_type": widgets.Dropdown(options=instance_choices(),
                                           value=inputs.instance_type,
                                           description="EC2 instance type", **style),
         "instance_count": widgets.IntText(value=inputs.instance_count,
