@@ -6,9 +6,12 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from ec2vslambda import decide  # noqa: E402
-from ec2vslambda.widgets import decision  # noqa: E402
-from ec2vslambda.widgets.decision import DecisionInputs, calculator, cost_figure  # noqa: E402
+from ec2vslambda import (
+    decide,  # noqa: E402
+    live,  # noqa: E402
+)
+from ec2vslambda.widgets import calculator  # noqa: E402
+from ec2vslambda.widgets.decision import DecisionInputs, cost_figure  # noqa: E402
 
 
 def test_inputs_become_the_workload_the_guide_decides_on():
@@ -24,47 +27,52 @@ def test_inputs_become_the_workload_the_guide_decides_on():
 
 
 def test_live_guide_updates_and_reports_bad_input_readably():
-    calc = calculator()
-    controls = {c.description: c for c in calc.controls}
-    controls["Requests per month"].value = 50_000_000.0
+    calc = calculator("decision")
+    controls = calc.controls_by_key
+    controls["requests_per_month"].value = 50_000_000.0
     rec = DecisionInputs(requests_per_month=50_000_000.0).decide()
     assert f"Recommendation: {rec.label}" in calc.message.value
     assert f"${rec.monthly_usd:,.2f}" in calc.message.value
     assert len(calc.output.outputs) == 2  # the table and the figure
 
-    controls["Lambda memory (MB)"].value = 64
-    assert "Check the inputs" in calc.message.value
-    assert "memory_mb=64 is out of range" in calc.message.value
-    assert "Traceback" not in calc.message.value
-    assert calc.output.outputs == ()
+    controls["memory_mb"].value = 64
+    assert "memory_mb=64 is out of range" in calc.notes_by_key["memory_mb"].value
+    assert "Traceback" not in calc.notes_by_key["memory_mb"].value
+    assert len(calc.output.outputs) == 2  # the last good result stays
 
-    controls["Lambda memory (MB)"].value = 2048
-    assert "Check the inputs" not in calc.message.value
+    controls["memory_mb"].value = 2048
+    assert calc.notes_by_key["memory_mb"].value == ""
     assert "Recommendation:" in calc.message.value
 
-    controls["Cold starts (% of invocations)"].value = 150.0
-    assert "cold_start_percent=150.0 is out of range" in calc.message.value
-    controls["Cold starts (% of invocations)"].value = 1.0
-    controls["Fleet target utilisation (0-1)"].value = 0.0
-    assert "target_utilisation=0.0 is out of range" in calc.message.value
+    controls["cold_start_percent"].value = 150.0
+    notes = calc.notes_by_key
+    assert "cold_start_percent=150.0 is out of range" in notes["cold_start_percent"].value
+    controls["cold_start_percent"].value = 1.0
+    controls["target_utilisation"].value = 0.0
+    assert "target_utilisation=0.0 is out of range" in calc.notes_by_key["target_utilisation"].value
 
 
 def test_a_long_job_shows_what_cannot_run_it():
-    calc = calculator()
-    controls = {c.description: c for c in calc.controls}
-    controls["Duration per request (ms)"].value = 3_600_000.0
-    controls["Requests per month"].value = 30.0
-    controls["Peak requests per second"].value = 0.001
-    assert "Check the inputs" not in calc.message.value
-    assert "rules out Lambda" in calc.message.value
-    table = calc.output.outputs[0]["data"]["text/plain"]
+    result = live.compute("decision", {"duration_ms": 3_600_000.0, "requests_per_month": 30.0,
+                                       "peak_rps": 0.001})
+    assert "rules out Lambda" in result["summary"]
+    table = " ".join(" ".join(row) for row in result["table"]["rows"])
     assert "cannot run" not in table and "timeout_max" in table
 
 
 def test_static_text_form_says_how_to_go_live():
-    text = repr(calculator())
+    text = repr(calculator("decision"))
     assert text.startswith("[Live calculator: Decision guide]")
     assert "Binder" in text and "Colab" in text
+
+
+def test_live_result_is_the_guides_recommendation():
+    result = live.compute("decision")
+    rec = DecisionInputs().decide()
+    assert result["numbers"]["choice"] == rec.choice
+    assert result["numbers"]["reasons"] == [r.text for r in rec.reasons]
+    assert [b["label"] for b in result["chart"]["bars"]] == [o.label for o in rec.options]
+    assert [row[0] for row in result["table"]["rows"]] == [r["option"] for r in rec.rows()]
 
 
 def test_figure_has_a_bar_per_runnable_option_and_highlights_the_choice():
@@ -79,9 +87,3 @@ def test_figure_has_a_bar_per_runnable_option_and_highlights_the_choice():
     assert orange[0].get_x() + orange[0].get_width() == pytest.approx(rec.monthly_usd)
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == [o.label for o in reversed(rec.options)]
-
-
-def test_reasons_html_escapes_and_lists_every_reason():
-    rec = DecisionInputs().decide()
-    text = decision.reasons_html(rec)
-    assert text.count("<li>") == len(rec.reasons)

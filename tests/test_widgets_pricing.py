@@ -6,9 +6,13 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from ec2vslambda import pricing  # noqa: E402
+from ec2vslambda import (
+    live,  # noqa: E402
+    pricing,  # noqa: E402
+)
+from ec2vslambda.widgets import calculator  # noqa: E402
 from ec2vslambda.widgets import pricing as calc_module  # noqa: E402
-from ec2vslambda.widgets.pricing import PricingInputs, calculator, comparison  # noqa: E402
+from ec2vslambda.widgets.pricing import PricingInputs, comparison  # noqa: E402
 
 
 def test_comparison_matches_the_cost_model():
@@ -28,39 +32,45 @@ def test_comparison_matches_the_cost_model():
 
 
 def test_live_calculator_updates_and_reports_bad_input_readably():
-    calc = calculator()
-    controls = {c.description: c for c in calc.controls}
-    controls["Requests per month"].value = 123_456_789
+    calc = calculator("pricing")
+    controls = calc.controls_by_key
+    controls["requests_per_month"].value = 123_456_789
     assert "123,456,789 requests a month" in calc.message.value
     assert len(calc.output.outputs) == 2  # the table and the figure
-    controls["Memory (MB)"].value = 64
-    assert "Check the inputs" in calc.message.value
-    assert "memory_mb=64 is out of range; allowed: 128 to 10,240" in calc.message.value
-    assert "Traceback" not in calc.message.value
-    assert calc.output.outputs == ()
-    controls["Memory (MB)"].value = 2048
-    assert "Check the inputs" not in calc.message.value
-    controls["Number of instances"].value = 0
-    assert "instance_count=0 is out of range" in calc.message.value
+    controls["memory_mb"].value = 64
+    note = calc.notes_by_key["memory_mb"].value
+    assert "memory_mb=64 is out of range; allowed: 128 to 10,240" in note
+    assert "Traceback" not in calc.notes_by_key["memory_mb"].value
+    assert len(calc.output.outputs) == 2  # the last good result stays
+    controls["memory_mb"].value = 2048
+    assert calc.notes_by_key["memory_mb"].value == ""
+    controls["instance_count"].value = 0
+    assert "instance_count=0 is out of range" in calc.notes_by_key["instance_count"].value
 
 
 def test_region_choice_prices_seoul_and_refuses_what_seoul_lacks():
-    calc = calculator()
-    controls = {c.description: c for c in calc.controls}
-    controls["Region"].value = "ap-northeast-2"
-    assert "Check the inputs" not in calc.message.value  # t4g.small is priced in Seoul
-    seoul = comparison(PricingInputs(region="ap-northeast-2"))
-    assert seoul.ec2_cost.total_usd == pytest.approx(
+    seoul = live.compute("pricing", {"region": "ap-northeast-2"})  # t4g.small is priced there
+    assert seoul["numbers"]["ec2_usd"] == pytest.approx(
         pricing.ec2_monthly_usd("t4g.small", region="ap-northeast-2"))
-    controls["EC2 instance type"].value = "m7g.large"
-    assert ("region=&#x27;ap-northeast-2&#x27; has no price for the instance type m7g.large"
-            in calc.message.value)
+    assert comparison(PricingInputs(region="ap-northeast-2")).ec2_cost.total_usd == \
+        pytest.approx(seoul["numbers"]["ec2_usd"])
+    with pytest.raises(ValueError, match="region='ap-northeast-2' has no price for the "
+                                         "instance type m7g.large"):
+        live.compute("pricing", {"region": "ap-northeast-2", "instance_type": "m7g.large"})
 
 
 def test_static_text_form_says_how_to_go_live():
-    text = repr(calculator())
+    text = repr(calculator("pricing"))
     assert text.startswith("[Live calculator: Lambda vs EC2 monthly cost]")
     assert "Binder" in text and "Colab" in text and "make lab" in text
+
+
+def test_live_result_is_the_comparison():
+    result = live.compute("pricing", {"requests_per_month": 20_000_000, "memory_mb": 1024})
+    outcome = comparison(PricingInputs(requests_per_month=20_000_000, memory_mb=1024))
+    assert result["table"]["rows"] == [list(r.values()) for r in outcome.rows()]
+    assert result["numbers"]["break_even_requests"] == outcome.break_even_requests
+    assert result["summary"] == calc_module.summary(outcome)
 
 
 def test_figure_marks_each_break_even():

@@ -7,8 +7,9 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 from ec2vslambda import pricing  # noqa: E402
+from ec2vslambda.widgets import calculator  # noqa: E402
 from ec2vslambda.widgets import whole_bill as wb  # noqa: E402
-from ec2vslambda.widgets.whole_bill import WholeBillInputs, calculator, compute  # noqa: E402
+from ec2vslambda.widgets.whole_bill import WholeBillInputs, compute  # noqa: E402
 
 
 def test_result_is_the_models_whole_bill_and_both_break_evens():
@@ -53,16 +54,16 @@ def test_figure_marks_both_crossings():
 
 
 def test_live_calculator_updates_offers_regions_and_reports_bad_input():
-    calc = calculator()
-    controls = {c.description: c for c in calc.controls}
-    controls["Requests per month"].value = 80e6
+    calc = calculator("whole_bill")
+    controls, notes = calc.controls_by_key, calc.notes_by_key
+    controls["requests_per_month"].value = 80e6
     assert "80,000,000 requests" in calc.message.value
     assert len(calc.output.outputs) == 2
-    controls["Region"].value = "ap-northeast-2"
-    assert "Check the inputs" in calc.message.value  # Seoul lacks API Gateway prices in the data
-    assert "has no price for" in calc.message.value and "does not guess" in calc.message.value
-    assert calc.output.outputs == ()
-    controls["Region"].value = "us-east-1"
-    controls["Number of instances"].value = 0
-    assert "count=0 is out of range" in calc.message.value
+    controls["region"].value = "ap-northeast-2"  # Seoul lacks API Gateway prices in the data
+    assert "has no price for" in notes["region"].value
+    assert "does not guess" in notes["region"].value
+    assert len(calc.output.outputs) == 2  # the last good result stays
+    controls["region"].value = "us-east-1"
+    controls["instance_count"].value = 0
+    assert "instance_count=0 is out of range" in notes["instance_count"].value
     assert repr(calc).startswith("[Live calculator: The whole bill: Lambda vs EC2]")

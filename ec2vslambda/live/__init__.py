@@ -62,6 +62,9 @@ MODULES: dict[str, str] = {
     "idle_capacity": "idle_capacity",
     "lifecycle": "lifecycle_explorer",
     "keepalive": "keepalive",
+    "pricing": "pricing",
+    "whole_bill": "whole_bill",
+    "decision": "decision",
 }
 
 KINDS = ("number", "integer", "choice", "flag")

@@ -260,7 +260,8 @@ def calculator(name: str, **inputs) -> LiveCalculator:
 
     Every change recomputes through :func:`ec2vslambda.live.compute` and redraws the table, the
     sentence and the chart; a ``ValueError`` shows its message next to the control it names and
-    keeps the last good result. ``calculator.controls_by_key`` maps input keys to controls.
+    keeps the last good result. ``calculator.controls_by_key`` maps input keys to controls and
+    ``calculator.notes_by_key`` to the message next to each.
     """
     calc_spec = live.calculator(name)
     start = calc_spec.inputs(inputs)
@@ -272,6 +273,7 @@ def calculator(name: str, **inputs) -> LiveCalculator:
     calc = LiveCalculator(calc_spec.title, rows, message=message, output=output)
     calc.name = name
     calc.controls_by_key = controls
+    calc.notes_by_key = notes  # the message shown next to each control ("" when it is fine)
     calc.last_result = None
 
     def refresh(_change=None) -> None:

@@ -1,0 +1,167 @@
+"""Chapter 5's calculator: one Lambda function against an EC2 fleet, month by month.
+
+:func:`comparison` prices both designs with :mod:`ec2vslambda.pricing`; :func:`run` lays the
+result out (charges as money, a dash where a charge does not apply, the sentence, and the chart's
+lines: Lambda's bill rising with the requests, the fleet's flat, their crossing marked). The
+notebook's own figure (:func:`ec2vslambda.widgets.pricing.cost_figure`) draws the same model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from .. import data as _data
+from .. import pricing
+from ..validation import whole
+from . import Calculator, Field, axis, line_chart, result, series, vline
+
+PRICING_LABELS = {"on_demand": "On-Demand", "savings_plan": "Savings Plan (assumed discount)",
+                  "spot": "Spot (assumed discount)"}
+#: Requests a month the chart spans: 61 log-spaced points from 100 thousand to 10 billion.
+CHART_REQUESTS = tuple(10 ** (5 + 5 * k / 60) for k in range(61))
+
+
+def instance_choices() -> tuple[str, ...]:
+    """Every instance type priced in some region (a type the chosen region lacks is refused
+    with a message naming the regions that price it)."""
+    prices = _data.ec2_prices()
+    return tuple(dict.fromkeys(n for r in _data.REGIONS for n in prices.in_region(r)))
+
+
+@dataclass(frozen=True)
+class PricingInputs:
+    requests_per_month: float = 5_000_000
+    duration_ms: float = 120.0
+    memory_mb: int = 512
+    arch: str = "arm64"
+    free_tier: bool = True
+    instance_type: str = "t4g.small"
+    instance_count: int = 1
+    pricing_model: str = "on_demand"
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    inputs: PricingInputs
+    lambda_cost: pricing.LambdaCost
+    ec2_cost: pricing.Ec2Cost
+    break_even_requests: int | None
+
+    @property
+    def cheaper(self) -> str:
+        if math.isclose(self.lambda_cost.total_usd, self.ec2_cost.total_usd, abs_tol=0.005):
+            return "neither (they cost the same)"
+        return "Lambda" if self.lambda_cost.total_usd < self.ec2_cost.total_usd else "EC2"
+
+    def rows(self) -> list[dict[str, str]]:
+        """Monthly charges, one row per line item, as display strings (``—`` where a charge
+        does not apply to a design)."""
+        lam = self.lambda_cost
+        fleet = f"{self.inputs.instance_count} x {self.inputs.instance_type}"
+        rows = [{"Charge": label, "Lambda": pricing.format_usd(value), "EC2": "—"}
+                for label, value in lam.items()[:-1]]
+        rows.append({"Charge": f"EC2 instance-hours ({fleet}, "
+                               f"{PRICING_LABELS[self.ec2_cost.pricing]})",
+                     "Lambda": "—", "EC2": pricing.format_usd(self.ec2_cost.total_usd)})
+        rows.append({"Charge": "Total per month", "Lambda": pricing.format_usd(lam.total_usd),
+                     "EC2": pricing.format_usd(self.ec2_cost.total_usd)})
+        return rows
+
+    def table(self):
+        """:meth:`rows` as a pandas table indexed by charge."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows()).set_index("Charge")
+
+
+def comparison(inputs: PricingInputs) -> Comparison:
+    """Price both designs for one month; raises ValueError on bad input."""
+    whole("instance_count", inputs.instance_count, low=1)
+    lam = pricing.lambda_cost(inputs.requests_per_month, inputs.duration_ms, inputs.memory_mb,
+                              arch=inputs.arch, free_tier=inputs.free_tier, region=inputs.region)
+    fleet = pricing.ec2_cost(inputs.instance_type, pricing.HOURS_PER_MONTH,
+                             count=inputs.instance_count, pricing=inputs.pricing_model,
+                             region=inputs.region)
+    even = pricing.break_even_requests(inputs.duration_ms, inputs.memory_mb, inputs.instance_type,
+                                       count=inputs.instance_count, arch=inputs.arch,
+                                       free_tier=inputs.free_tier, pricing=inputs.pricing_model,
+                                       region=inputs.region)
+    return Comparison(inputs, lam, fleet, even)
+
+
+def summary(outcome: Comparison) -> str:
+    """One or two plain sentences on the result."""
+    lam, ec2 = outcome.lambda_cost.total_usd, outcome.ec2_cost.total_usd
+    text = (f"At {outcome.inputs.requests_per_month:,.0f} requests a month Lambda costs "
+            f"${lam:,.2f} and the EC2 fleet ${ec2:,.2f}: {outcome.cheaper} is cheaper.")
+    if outcome.break_even_requests is not None:
+        text += (f" They cost the same at about {outcome.break_even_requests:,} requests a month"
+                 f" ({outcome.break_even_requests / (pricing.HOURS_PER_MONTH * 3600):,.1f}"
+                 " requests per second on average).")
+    return text
+
+
+def run(values: dict) -> dict:
+    inputs = PricingInputs(**values)
+    outcome = comparison(inputs)
+    lambda_usd = [pricing.lambda_cost(n, inputs.duration_ms, inputs.memory_mb, arch=inputs.arch,
+                                      free_tier=inputs.free_tier, region=inputs.region).total_usd
+                  for n in CHART_REQUESTS]
+    fleet = f"{inputs.instance_count} x {inputs.instance_type}"
+    monthly = outcome.ec2_cost.total_usd
+    lines = [series(f"Lambda ({inputs.memory_mb} MB, {inputs.duration_ms:g} ms, {inputs.arch})",
+                    CHART_REQUESTS, [max(v, 0.1) for v in lambda_usd], colour="orange"),
+             series(f"EC2 {fleet}", [CHART_REQUESTS[0], CHART_REQUESTS[-1]], [monthly, monthly],
+                    colour="blue", style="dashed")]
+    marks = [vline(inputs.requests_per_month, "your traffic")]
+    even = outcome.break_even_requests
+    if even is not None and CHART_REQUESTS[0] <= even <= CHART_REQUESTS[-1]:
+        marks.append(vline(even, f"break-even: {even:,} requests", colour="blue"))
+    chart = line_chart("Lambda's bill follows traffic; an instance's does not",
+                       axis("requests per month", log=True),
+                       axis("cost per month (USD)", log=True, minimum=0.1), lines, vlines=marks)
+    rows = outcome.rows()
+    return result(CALCULATOR.title, summary(outcome),
+                  numbers={"lambda_usd": outcome.lambda_cost.total_usd, "ec2_usd": monthly,
+                           "break_even_requests": even, "cheaper": outcome.cheaper},
+                  columns=list(rows[0]), rows=[list(r.values()) for r in rows], chart=chart)
+
+
+def _fields() -> tuple[Field, ...]:
+    d = PricingInputs()
+    labels = {"requests_per_month": ("Requests per month", ""),
+              "duration_ms": ("Average duration", "ms"),
+              "memory_mb": ("Memory", "MB"), "arch": ("Lambda architecture", ""),
+              "free_tier": ("Apply the free tier", ""), "instance_type": ("EC2 instance type", ""),
+              "instance_count": ("Number of instances", ""),
+              "pricing_model": ("EC2 pricing", ""), "region": ("Region", "")}
+    choices = {"arch": (("x86_64", "arm64"), ()),
+               "instance_type": (instance_choices(), ()),
+               "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
+               "region": (_data.REGIONS, tuple(f"{_data.REGION_NAMES[r]} ({r})"
+                                                for r in _data.REGIONS))}
+    out = []
+    for f in fields(PricingInputs):
+        label, unit = labels[f.name]
+        value = getattr(d, f.name)
+        if f.name in choices:
+            options, shown = choices[f.name]
+            out.append(Field(f.name, label, "choice", value, unit, options=options,
+                             option_labels=shown))
+        elif isinstance(value, bool):
+            out.append(Field(f.name, label, "flag", value))
+        elif isinstance(value, int):
+            out.append(Field(f.name, label, "integer", value, unit, minimum=1
+                             if f.name == "instance_count" else None))
+        else:
+            out.append(Field(f.name, label, "number", value, unit, minimum=0))
+    return tuple(out)
+
+
+CALCULATOR = Calculator(name="pricing", title="Lambda vs EC2 monthly cost", run=run,
+                        intro="One function against an always-on fleet, compute only.",
+                        fields=_fields(), aliases={"requests": "requests_per_month",
+                                                   "count": "instance_count",
+                                                   "pricing": "pricing_model"})

@@ -1,0 +1,188 @@
+"""Chapter 5's whole-bill calculator: both designs' whole monthly bills, side by side.
+
+:func:`compute` prices both whole bills and both break-even points with
+:func:`ec2vslambda.pricing.whole_bill_at` and :func:`~ec2vslambda.pricing.whole_bill_break_even`;
+:func:`run` lays them out (the bill line by line, the sentence, and the chart's four curves with
+the compute-only and whole-bill crossings marked). The notebook's own figure
+(:func:`ec2vslambda.widgets.whole_bill.cost_figure`) draws the same model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from .. import data as _data
+from .. import pricing
+from . import Calculator, Field, axis, line_chart, result, vline
+from . import series as chart_series
+from .pricing import PRICING_LABELS, instance_choices
+
+
+@dataclass(frozen=True)
+class WholeBillInputs:
+    """A service described by its traffic, and the two ways to run it."""
+
+    requests_per_month: float = 20_000_000
+    duration_ms: float = 120.0
+    memory_mb: int = 512
+    arch: str = "arm64"
+    response_kb: float = 20.0
+    front_door: str = "http_api"
+    instance_type: str = "t4g.small"
+    instance_count: int = 2
+    pricing_model: str = "on_demand"
+    nat_gateways: int = 0
+    region: str = "us-east-1"
+
+    def options(self) -> dict[str, object]:
+        """The :func:`ec2vslambda.pricing.whole_bill` options these inputs set."""
+        return {"front_door": self.front_door, "arch": self.arch, "region": self.region,
+                "pricing": self.pricing_model, "nat_gateways": self.nat_gateways}
+
+
+@dataclass(frozen=True)
+class WholeBillResult:
+    inputs: WholeBillInputs
+    bill: pricing.WholeBill
+    compute_break_even: int | None  # requests a month, Lambda compute vs the fleet's hours
+    whole_break_even: int | None  # requests a month, whole bill vs whole bill
+
+    def rows(self) -> list[dict[str, str]]:
+        """Display rows: line, each design's charge (``—`` where it does not apply), what."""
+        return [{"Line": r["line"], "Lambda": r["lambda"], "EC2": r["ec2"],
+                 "Lambda: what": r["lambda_detail"], "EC2: what": r["ec2_detail"]}
+                for r in self.bill.rows()]
+
+    def table(self):
+        """:meth:`rows` as a pandas table indexed by line."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows()).set_index("Line")
+
+    def as_plain(self) -> dict[str, object]:
+        return {"rows": self.rows(), "summary": summary(self),
+                "compute_break_even": self.compute_break_even,
+                "whole_break_even": self.whole_break_even,
+                "lambda_total_usd": self.bill.lambda_total_usd,
+                "ec2_total_usd": self.bill.ec2_total_usd}
+
+
+def compute(inputs: WholeBillInputs) -> WholeBillResult:
+    """Price both whole bills and both break-even points; raises ValueError on bad input."""
+    i = inputs
+    bill = pricing.whole_bill_at(i.requests_per_month, i.duration_ms, i.memory_mb,
+                                 i.instance_type, i.instance_count, response_kb=i.response_kb,
+                                 **i.options())
+    compute_even = pricing.break_even_requests(i.duration_ms, i.memory_mb, i.instance_type,
+                                               count=i.instance_count, arch=i.arch,
+                                               pricing=i.pricing_model, region=i.region)
+    whole_even = pricing.whole_bill_break_even(i.duration_ms, i.memory_mb, i.instance_type,
+                                               i.instance_count, response_kb=i.response_kb,
+                                               **i.options())
+    return WholeBillResult(inputs, bill, compute_even, whole_even)
+
+
+def _requests(n: int | None) -> str:
+    if n is None:
+        return "never (Lambda stays cheaper)"
+    return f"{n / 1e6:,.1f} million" if n >= 1e6 else f"{n:,}"
+
+
+def summary(result: WholeBillResult) -> str:
+    """The bill's summary and where the two break-even points lie."""
+    return (f"{result.bill.summary()} On compute alone the two cost the same at "
+            f"{_requests(result.compute_break_even)} requests a month; on the whole bill, at "
+            f"{_requests(result.whole_break_even)}.")
+
+
+def series(inputs: WholeBillInputs, requests_range: tuple[float, float] = (1e5, 1e10),
+           points: int = 120) -> dict[str, list[float]]:
+    """The chart's four curves over a geometric grid of request counts, as plain lists."""
+    low, high = requests_range
+    step = (math.log10(high) - math.log10(low)) / (points - 1)
+    grid = [10 ** (math.log10(low) + k * step) for k in range(points)]
+    i = inputs
+    return pricing.whole_bill_series(grid, i.duration_ms, i.memory_mb, i.instance_type,
+                                     i.instance_count, response_kb=i.response_kb, **i.options())
+
+
+
+_LABELS = {
+    "requests_per_month": "Requests per month",
+    "duration_ms": "Average duration (ms)",
+    "memory_mb": "Lambda memory (MB)",
+    "arch": "Lambda architecture",
+    "response_kb": "Response size (KB, sent to the internet)",
+    "front_door": "Lambda's front door",
+    "instance_type": "EC2 instance type",
+    "instance_count": "Number of instances",
+    "pricing_model": "EC2 pricing",
+    "nat_gateways": "NAT gateways (0 = public subnets)",
+    "region": "Region",
+}
+
+
+def run(values: dict) -> dict:
+    inputs = WholeBillInputs(**values)
+    outcome = compute(inputs)
+    curves = series(inputs, points=61)
+    x = curves["requests"]
+    fleet = f"{inputs.instance_count} x {inputs.instance_type}"
+    lines = [chart_series("Lambda, compute only", x, curves["lambda_compute"], colour="orange",
+                          style="dotted"),
+             chart_series(f"EC2 {fleet}, compute only", x, curves["ec2_compute"],
+                          colour="blue", style="dotted"),
+             chart_series(f"Lambda, whole bill ({pricing.FRONT_DOORS[inputs.front_door]})", x,
+                          curves["lambda_total"], colour="orange"),
+             chart_series(f"EC2 {fleet}, whole bill (ALB, EBS, IPv4)", x, curves["ec2_total"],
+                          colour="blue")]
+    marks = [vline(inputs.requests_per_month, "your traffic")]
+    for even, what, colour in ((outcome.compute_break_even, "compute", "grey"),
+                               (outcome.whole_break_even, "whole bill", "black")):
+        if even is not None and x[0] <= even <= x[-1]:
+            marks.append(vline(even, f"{what}: {even:,}", colour=colour, style="dashed"))
+    chart = line_chart("The whole bill moves the crossing", axis("requests per month", log=True),
+                       axis("cost per month (USD)", log=True, minimum=1), lines, vlines=marks)
+    rows = outcome.rows()
+    return result(CALCULATOR.title, summary(outcome),
+                  numbers={"lambda_total_usd": outcome.bill.lambda_total_usd,
+                           "ec2_total_usd": outcome.bill.ec2_total_usd,
+                           "compute_break_even": outcome.compute_break_even,
+                           "whole_break_even": outcome.whole_break_even},
+                  columns=list(rows[0]), rows=[list(r.values()) for r in rows], chart=chart)
+
+
+def _fields() -> tuple[Field, ...]:
+    d = WholeBillInputs()
+    choices = {
+        "arch": (("x86_64", "arm64"), ()),
+        "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
+        "instance_type": (instance_choices(), ()),
+        "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
+        "region": (_data.REGIONS, tuple(f"{_data.REGION_NAMES[r]} ({r})" for r in _data.REGIONS)),
+    }
+    out = []
+    for f in fields(WholeBillInputs):
+        label, value = _LABELS[f.name], getattr(d, f.name)
+        unit = ""
+        if label.endswith(")") and " (" in label and f.name not in ("nat_gateways",):
+            label, unit = label[:-1].split(" (", 1)
+        if f.name in choices:
+            options, shown = choices[f.name]
+            out.append(Field(f.name, label, "choice", value, options=options,
+                             option_labels=shown))
+        elif isinstance(value, int):
+            out.append(Field(f.name, label, "integer", value, unit,
+                             minimum=1 if f.name == "instance_count" else 0))
+        else:
+            out.append(Field(f.name, label, "number", value, unit, minimum=0))
+    return tuple(out)
+
+
+CALCULATOR = Calculator(name="whole_bill", title="The whole bill: Lambda vs EC2", run=run,
+                        intro="Both designs' whole monthly bills: compute, front door, network, "
+                              "storage and logs.",
+                        fields=_fields(), aliases={"requests": "requests_per_month",
+                                                   "count": "instance_count",
+                                                   "pricing": "pricing_model"})
