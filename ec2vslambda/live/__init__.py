@@ -212,6 +212,43 @@ def spec(name: str) -> dict[str, object]:
     return calculator(name).spec()
 
 
+def dataclass_fields(cls, labels: Mapping[str, str], *,
+                     choices: Mapping[str, tuple[Sequence, Sequence[str]]] | None = None,
+                     minimum: Mapping[str, float] | None = None) -> tuple[Field, ...]:
+    """One :class:`Field` per field of the inputs dataclass ``cls``, with its default.
+
+    ``labels`` maps each field to its label, a trailing ``" (unit)"`` becoming the unit;
+    ``choices`` maps a field to ``(options, option labels)``; other fields are a flag, an
+    integer or a number by their annotation (``bool``, ``int``, ``float``), with ``minimum``
+    (default 0) as the form's hint.
+    """
+    from dataclasses import fields as dataclass_fields_of
+
+    defaults, choices, minimum = cls(), choices or {}, minimum or {}
+    out = []
+    for f in dataclass_fields_of(cls):
+        label, unit, value = labels[f.name], "", getattr(defaults, f.name)
+        if label.endswith(")") and " (" in label:
+            label, unit = label[:-1].split(" (", 1)
+        if f.name in choices:
+            options, shown = choices[f.name]
+            out.append(Field(f.name, label, "choice", value, options=tuple(options),
+                             option_labels=tuple(shown)))
+        elif str(f.type) in ("bool", "<class 'bool'>"):
+            out.append(Field(f.name, label, "flag", value))
+        else:
+            kind = "integer" if str(f.type) in ("int", "<class 'int'>") else "number"
+            out.append(Field(f.name, label, kind, value, unit, minimum=minimum.get(f.name, 0)))
+    return tuple(out)
+
+
+def region_choice() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The regions the data prices, and how a form names them."""
+    from .. import data as _data
+
+    return _data.REGIONS, tuple(f"{_data.REGION_NAMES[r]} ({r})" for r in _data.REGIONS)
+
+
 # --- the static site ---------------------------------------------------------------------------
 
 PLACEHOLDER_CLASS = "ec2vl-live"

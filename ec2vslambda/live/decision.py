@@ -8,13 +8,12 @@ recommendation with its reasons, and the options' costs as bars. The notebook's 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from .. import data as _data
 from .. import decide as _decide
 from .. import pricing
 from ..validation import number
-from . import Calculator, Field, axis, bar_chart, result
+from . import Calculator, Field, axis, bar_chart, dataclass_fields, region_choice, result
 from .pricing import instance_choices
 
 
@@ -127,28 +126,12 @@ def run(values: dict) -> dict:
 
 
 def _fields() -> tuple[Field, ...]:
-    d = DecisionInputs()
-    choices = {
-        "arch": (("x86_64", "arm64"), ()),
-        "invocation": (("sync", "async"), ()),
-        "instance_type": ((DecisionInputs.instance_type, *instance_choices()), ()),
-        "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
-        "region": (_data.REGIONS, tuple(f"{_data.REGION_NAMES[r]} ({r})" for r in _data.REGIONS)),
-    }
-    out = []
-    for f in fields(DecisionInputs):
-        label, value = _LABELS[f.name], getattr(d, f.name)
-        if f.name in choices:
-            options, shown = choices[f.name]
-            out.append(Field(f.name, label, "choice", value, options=options,
-                             option_labels=shown))
-        elif isinstance(value, bool):
-            out.append(Field(f.name, label, "flag", value))
-        elif isinstance(value, int):
-            out.append(Field(f.name, label, "integer", value, minimum=0))
-        else:
-            out.append(Field(f.name, label, "number", value, minimum=0))
-    return tuple(out)
+    return dataclass_fields(
+        DecisionInputs, _LABELS,
+        choices={"arch": (("x86_64", "arm64"), ()), "invocation": (("sync", "async"), ()),
+                 "instance_type": ((DecisionInputs.instance_type, *instance_choices()), ()),
+                 "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
+                 "region": region_choice()})
 
 
 CALCULATOR = Calculator(name="decision", title="Decision guide", run=run, fields=_fields(),

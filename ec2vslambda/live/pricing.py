@@ -9,12 +9,22 @@ notebook's own figure (:func:`ec2vslambda.widgets.pricing.cost_figure`) draws th
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from .. import data as _data
 from .. import pricing
 from ..validation import whole
-from . import Calculator, Field, axis, line_chart, result, series, vline
+from . import (
+    Calculator,
+    Field,
+    axis,
+    dataclass_fields,
+    line_chart,
+    region_choice,
+    result,
+    series,
+    vline,
+)
 
 PRICING_LABELS = {"on_demand": "On-Demand", "savings_plan": "Savings Plan (assumed discount)",
                   "spot": "Spot (assumed discount)"}
@@ -129,35 +139,19 @@ def run(values: dict) -> dict:
                   columns=list(rows[0]), rows=[list(r.values()) for r in rows], chart=chart)
 
 
+LABELS = {"requests_per_month": "Requests per month", "duration_ms": "Average duration (ms)",
+          "memory_mb": "Memory (MB)", "arch": "Lambda architecture",
+          "free_tier": "Apply the free tier", "instance_type": "EC2 instance type",
+          "instance_count": "Number of instances", "pricing_model": "EC2 pricing",
+          "region": "Region"}
+
+
 def _fields() -> tuple[Field, ...]:
-    d = PricingInputs()
-    labels = {"requests_per_month": ("Requests per month", ""),
-              "duration_ms": ("Average duration", "ms"),
-              "memory_mb": ("Memory", "MB"), "arch": ("Lambda architecture", ""),
-              "free_tier": ("Apply the free tier", ""), "instance_type": ("EC2 instance type", ""),
-              "instance_count": ("Number of instances", ""),
-              "pricing_model": ("EC2 pricing", ""), "region": ("Region", "")}
-    choices = {"arch": (("x86_64", "arm64"), ()),
-               "instance_type": (instance_choices(), ()),
-               "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
-               "region": (_data.REGIONS, tuple(f"{_data.REGION_NAMES[r]} ({r})"
-                                                for r in _data.REGIONS))}
-    out = []
-    for f in fields(PricingInputs):
-        label, unit = labels[f.name]
-        value = getattr(d, f.name)
-        if f.name in choices:
-            options, shown = choices[f.name]
-            out.append(Field(f.name, label, "choice", value, unit, options=options,
-                             option_labels=shown))
-        elif isinstance(value, bool):
-            out.append(Field(f.name, label, "flag", value))
-        elif isinstance(value, int):
-            out.append(Field(f.name, label, "integer", value, unit, minimum=1
-                             if f.name == "instance_count" else None))
-        else:
-            out.append(Field(f.name, label, "number", value, unit, minimum=0))
-    return tuple(out)
+    return dataclass_fields(
+        PricingInputs, LABELS, minimum={"instance_count": 1},
+        choices={"arch": (("x86_64", "arm64"), ()), "instance_type": (instance_choices(), ()),
+                 "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
+                 "region": region_choice()})
 
 
 CALCULATOR = Calculator(name="pricing", title="Lambda vs EC2 monthly cost", run=run,

@@ -10,11 +10,19 @@ the compute-only and whole-bill crossings marked). The notebook's own figure
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from .. import data as _data
 from .. import pricing
-from . import Calculator, Field, axis, line_chart, result, vline
+from . import (
+    Calculator,
+    Field,
+    axis,
+    dataclass_fields,
+    line_chart,
+    region_choice,
+    result,
+    vline,
+)
 from . import series as chart_series
 from .pricing import PRICING_LABELS, instance_choices
 
@@ -154,30 +162,13 @@ def run(values: dict) -> dict:
 
 
 def _fields() -> tuple[Field, ...]:
-    d = WholeBillInputs()
-    choices = {
-        "arch": (("x86_64", "arm64"), ()),
-        "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
-        "instance_type": (instance_choices(), ()),
-        "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
-        "region": (_data.REGIONS, tuple(f"{_data.REGION_NAMES[r]} ({r})" for r in _data.REGIONS)),
-    }
-    out = []
-    for f in fields(WholeBillInputs):
-        label, value = _LABELS[f.name], getattr(d, f.name)
-        unit = ""
-        if label.endswith(")") and " (" in label and f.name not in ("nat_gateways",):
-            label, unit = label[:-1].split(" (", 1)
-        if f.name in choices:
-            options, shown = choices[f.name]
-            out.append(Field(f.name, label, "choice", value, options=options,
-                             option_labels=shown))
-        elif isinstance(value, int):
-            out.append(Field(f.name, label, "integer", value, unit,
-                             minimum=1 if f.name == "instance_count" else 0))
-        else:
-            out.append(Field(f.name, label, "number", value, unit, minimum=0))
-    return tuple(out)
+    return dataclass_fields(
+        WholeBillInputs, _LABELS, minimum={"instance_count": 1},
+        choices={"arch": (("x86_64", "arm64"), ()),
+                 "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
+                 "instance_type": (instance_choices(), ()),
+                 "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
+                 "region": region_choice()})
 
 
 CALCULATOR = Calculator(name="whole_bill", title="The whole bill: Lambda vs EC2", run=run,
