@@ -95,7 +95,10 @@ def book_strings() -> list[tuple[str, str]]:
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     strings += [("toc: caption", part["caption"]) for part in toc.get("parts", [])]
     sys.path.insert(0, str(ROOT / "_ext"))
+    from editions import EDITION_NOTE
     from live_calculators import i18n
+
+    strings.append(("edition: note on the front page of a translated edition", EDITION_NOTE))
 
     from ec2vslambda import live
 

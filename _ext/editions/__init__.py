@@ -27,6 +27,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 HERE = Path(__file__).resolve().parent
+#: Said once, on the front page of every translated edition (translated in its ``book.po``).
+EDITION_NOTE = ("This is a translation of the English book, built from the same pages: every "
+                "number, price and calculator is the same. The figures drawn by the notebooks "
+                "keep their English labels; their descriptions, the text around them and the "
+                "calculators' forms are translated.")
+
 #: language -> (folder under the English site's root, the switch's label in that language)
 EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
 DEFAULT = "en"
@@ -106,6 +112,58 @@ class ExtractExerciseTitles(SphinxPostTransform):
             self.document.append(copy)
 
 
+class ExtractFigureAltTexts(SphinxPostTransform):
+    """For the gettext builder only: copy each notebook figure's alt text into a paragraph.
+
+    myst-nb draws a cell's figure only after reading (it picks the output's format then, and
+    draws none for this builder), so Sphinx's extraction and translation never see the figure's
+    alt text, which is the cell's ``mystnb.image.alt`` metadata. The copies put it in the page's
+    catalogue; :class:`TranslateFigureAltTexts` applies the translation.
+    """
+
+    builders = ("gettext",)
+    default_priority = 10  # after myst-nb's choice of output format (4)
+
+    def run(self, **kwargs) -> None:
+        source = self.document["source"]
+        if not source.endswith(".ipynb"):
+            return
+        import json
+
+        with open(source, encoding="utf-8") as handle:
+            cells = json.load(handle).get("cells", [])
+        for cell in cells:
+            alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+            if alt:  # the text myst-nb gives the figure's <img alt>
+                copy = nodes.paragraph(alt, alt)
+                copy.source, copy.line, copy.uid = source, 1, ""
+                self.document.append(copy)
+
+
+class TranslateFigureAltTexts(SphinxPostTransform):
+    """In a translated edition, give notebook figures their alt text from the page's catalogue
+    (see :class:`ExtractFigureAltTexts`)."""
+
+    default_priority = 10
+
+    def run(self, **kwargs) -> None:
+        if (self.config.language or DEFAULT) == DEFAULT or self.app.builder.format != "html":
+            return
+        from os import path
+
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, self.config.language, domain)
+        if not found:
+            return
+        for image in self.document.findall(nodes.image):
+            if image.get("alt"):
+                image["alt"] = catalog.gettext(image["alt"])
+
+
 def _current(app: Sphinx) -> str:
     return app.config.editions_current or (app.config.language or DEFAULT)
 
@@ -126,6 +184,26 @@ def add_switch(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         sections[0].insert(index, switch)
     else:
         doctree.insert(0, switch)
+
+
+def add_edition_note(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On a translated edition's front page, say what is and is not translated."""
+    if app.builder.format != "html" or _current(app) == DEFAULT or docname != app.config.root_doc:
+        return
+    from pathlib import Path as _Path
+
+    import polib
+
+    note = EDITION_NOTE
+    for directory in app.config.locale_dirs:
+        catalogue = _Path(app.srcdir, directory, app.config.language, "LC_MESSAGES", "book.po")
+        if catalogue.exists():
+            entry = polib.pofile(str(catalogue)).find(EDITION_NOTE)
+            note = entry.msgstr if entry is not None and entry.msgstr else note
+    box = nodes.note("", nodes.paragraph(note, note))
+    box["classes"].append("edition-note")
+    sections = list(doctree.findall(nodes.section))
+    (sections[0] if sections else doctree).append(box)
 
 
 def add_alternates(app: Sphinx, pagename: str, templatename: str, context: dict,
@@ -206,7 +284,10 @@ def setup(app: Sphinx) -> dict:
     app.add_transform(TranslatableExerciseTitles)
     app.add_transform(TranslatedExercisesInRegistry)
     app.add_post_transform(ExtractExerciseTitles)
+    app.add_post_transform(ExtractFigureAltTexts)
+    app.add_post_transform(TranslateFigureAltTexts)
     app.connect("doctree-resolved", add_switch)
+    app.connect("doctree-resolved", add_edition_note)
     app.connect("html-page-context", add_alternates)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", lambda app, config: config.html_static_path.append(

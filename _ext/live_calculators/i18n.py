@@ -32,6 +32,22 @@ UI: dict[str, dict[str, str]] = {
         "file": ("This page was opened from a file, so its calculators and mathematics cannot "
                  "load. Serve the site instead: run `make serve` in the book's folder (or "
                  "`python -m http.server -d _build/html`) and open http://127.0.0.1:8000/."),
+        # A refused value, retold in the page's language from the package's parts (English
+        # pages show the package's own message). {label}: the control's label.
+        "refused": "{label} ({value}) {problem}; allowed: {allowed}",
+        "is out of range": "is out of range",
+        "is not a number": "is not a number",
+        "is not a finite number": "is not a finite number",
+        "is not a whole number": "is not a whole number",
+        "is not allowed": "is not allowed",
+        "{low} to {high}": "{low} to {high}",
+        "{low} or more": "{low} or more",
+        "at most {high}": "at most {high}",
+        "whole numbers {range}": "whole numbers {range}",
+        "whole numbers": "whole numbers",
+        "more than 0": "more than 0",
+        "more than 0 up to {high}": "more than 0 up to {high}",
+        "any finite number": "any finite number",
     },
 }
 

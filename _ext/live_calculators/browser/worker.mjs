@@ -76,7 +76,12 @@ def compute_json(name, inputs_json):
         return json.dumps({"result": live.compute(name, json.loads(inputs_json))},
                           allow_nan=False)
     except ValueError as error:
-        return json.dumps({"error": str(error), "key": getattr(error, "name", None)})
+        parts = None
+        if hasattr(error, "problem"):  # an InputError: its parts, for another language's page
+            parts = {"name": error.name, "value": repr(error.value), "problem": error.problem,
+                     "allowed": error.allowed}
+        return json.dumps({"error": str(error), "key": getattr(error, "name", None),
+                           "parts": parts})
     except Exception as error:  # a bug, not bad input: say what, never a traceback
         return json.dumps({"error": f"the calculator failed ({type(error).__name__}: {error})",
                            "key": None})
