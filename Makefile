@@ -35,9 +35,13 @@ $(STAMP): requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
+# Both editions: English at _build/html/, Korean at _build/html/ko/ (from locale/ko's catalogues).
+EDITION = $(BIN)/python tools/translations.py build ko
+
 book: $(STAMP)
 	$(BOOK)
-	@echo "Built: $(CURDIR)/_build/html/index.html (run 'make serve' to read it with live calculators)"
+	$(EDITION)
+	@echo "Built: $(CURDIR)/_build/html/index.html and ko/index.html (run 'make serve' to read them with live calculators)"
 
 # The live calculators and the site's assets load as modules and workers, which browsers refuse
 # from file:// pages: serve the site. Builds it first if it has never been built.
@@ -51,6 +55,8 @@ serve: $(STAMP)
 test: $(STAMP)
 	$(call timed,lint,$(BIN)/ruff check .)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
+	$(call timed,Korean edition build (-W -n),$(EDITION))
+	$(call timed,translation extraction (catalogues checked against it),$(BIN)/python tools/translations.py extract)
 	$(call timed,pytest: unit + strict nbval + browser,$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS))
 
 unit: $(STAMP)
@@ -61,6 +67,7 @@ notebooks: $(STAMP)
 
 browser: $(STAMP)
 	$(BOOK)
+	$(EDITION)
 	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
 
 lint: $(STAMP)

@@ -170,6 +170,8 @@ class PageFacts:
 
     title: str
     h1: str
+    html_lang: str = ""
+    alternates: dict[str, str] = field(default_factory=dict)  # hreflang -> href
     links: list[str] = field(default_factory=list)  # href attributes as written
     images: list[Image] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # src/href of scripts, styles, images
@@ -189,6 +191,9 @@ def page_facts(text: str) -> PageFacts:
     article = soup.select_one("article") or soup
     h1 = article.find("h1")
     facts = PageFacts(title=title, h1=_heading_text(h1) if h1 else "")
+    facts.html_lang = str(soup.html.get("lang", "")) if soup.html else ""
+    facts.alternates = {str(link["hreflang"]): str(link["href"])
+                        for link in soup.find_all("link", rel="alternate", hreflang=True)}
     facts.links = [str(a["href"]) for a in soup.find_all("a", href=True)]
     facts.images = [Image(src=str(img.get("src", "")),
                           alt=None if img.get("alt") is None else str(img["alt"]))

@@ -34,9 +34,23 @@ pytestmark = pytest.mark.browser
 BOOK_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = BOOK_ROOT / "test-artifacts"
 CONFIG = yaml.safe_load((BOOK_ROOT / "_config.yml").read_text(encoding="utf-8"))
-DOCNAMES = site_check.read_toc(BOOK_ROOT / "_toc.yml")
+ENGLISH = site_check.read_toc(BOOK_ROOT / "_toc.yml")
+#: Every page of every edition: the English pages, and each one's twin in the editions the site
+#: has (the Korean edition under ko/, built by `make book`).
+EDITIONS = {"ko": "ko/"}
+DOCNAMES = ENGLISH + [f"{prefix}{d}" for prefix in EDITIONS.values() for d in ENGLISH]
+
+
+def english(docname: str) -> str:
+    """The English page a page translates (itself for an English page)."""
+    for prefix in EDITIONS.values():
+        if docname.startswith(prefix):
+            return docname[len(prefix):]
+    return docname
+
+
 NOTEBOOK_DOCS = [d for d in DOCNAMES
-                 if (site_check.source_file(BOOK_ROOT, d) or Path()).suffix == ".ipynb"]
+                 if (site_check.source_file(BOOK_ROOT, english(d)) or Path()).suffix == ".ipynb"]
 
 
 @functools.cache
@@ -117,8 +131,8 @@ def test_notebook_launch_links_match_the_file(visit, docname):
     page = visit(docname)
     repository = CONFIG["repository"]
     prefix = str(repository.get("path_to_book") or "").strip("/")
-    path_in_repo = "/".join(p for p in (prefix, f"{docname}.ipynb") if p)
-    assert (BOOK_ROOT / f"{docname}.ipynb").exists()
+    path_in_repo = "/".join(p for p in (prefix, f"{english(docname)}.ipynb") if p)
+    assert (BOOK_ROOT / f"{english(docname)}.ipynb").exists()
     problems = site_check.launch_problems(page.facts.launch_links,
                                           repository_url=repository["url"],
                                           branch=repository["branch"], path_in_repo=path_in_repo)
@@ -136,6 +150,26 @@ def test_calculators_show_default_result_and_how_to_go_live(visit, docname):
 
 
 # --- the whole site ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_page_links_to_its_twin_in_every_other_edition(visit, site_url, docname):
+    """A visible switch and <link rel=alternate hreflang> to the same page in each edition,
+    and the page's own language on <html>."""
+    page = visit(docname)
+    language = next((lang for lang, prefix in EDITIONS.items() if docname.startswith(prefix)),
+                    "en")
+    assert page.facts.html_lang == language, f"{docname}: <html lang={page.facts.html_lang!r}>"
+    twins = {"en": english(docname), **{lang: f"{prefix}{english(docname)}"
+                                        for lang, prefix in EDITIONS.items()}}
+    for lang, twin in twins.items():
+        href = page.facts.alternates.get(lang)
+        assert href, f"{docname}: no <link rel=alternate hreflang={lang}>"
+        target = site_check.local_target(href, page.url, site_url)
+        assert target and target.path.lstrip("/") == site_check.html_name(twin), (
+            f"{docname}: hreflang={lang} points at {href}, not at {twin}")
+        if lang != language:
+            assert href in page.facts.links, f"{docname}: no visible link to its {lang} twin"
+
 
 def test_html_size_budget(site_url, capsys):
     report = site_check.size_report(HTML_DIR, DOCNAMES)

@@ -10,6 +10,8 @@ catalogues (``locale/ko/LC_MESSAGES/<page>.po``), never a second copy of a noteb
     ``sphinx-intl``; print what is untranslated or fuzzy, page by page.
 ``python tools/translations.py stats``
     the same report without extracting.
+``python tools/translations.py extract``
+    only the extraction, into ``_build/i18n`` (``make test`` checks the catalogues against it).
 ``python tools/translations.py build ko``
     build the Korean edition into ``_build/html/ko/`` (``make book`` runs it after the English
     build): a config overlay in the language, the catalogues prepared for Sphinx (see
@@ -66,8 +68,6 @@ def _config(extra: dict) -> dict:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     sphinx = config.setdefault("sphinx", {})
     sphinx.setdefault("config", {}).update(extra)
-    # the editions extension (twins linked, translatable exercise titles, Korean search)
-    sphinx.setdefault("local_extensions", {}).setdefault("editions", "_ext/")
     return config
 
 
@@ -281,13 +281,16 @@ def build(language: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("update", "stats", "build"):
+    if not argv or argv[0] not in ("update", "extract", "stats", "build"):
         print(__doc__)
         return 2
     command, languages = argv[0], tuple(argv[1:]) or tuple(EDITIONS)
     if command == "build":
         for language in languages:
             build(language)
+        return 0
+    if command == "extract":  # what the catalogues are checked against (tests/test_translations)
+        extract()
         return 0
     if command == "update":
         update(languages)

@@ -203,7 +203,12 @@ def add_edition_note(app: Sphinx, doctree: nodes.document, docname: str) -> None
     box = nodes.note("", nodes.paragraph(note, note))
     box["classes"].append("edition-note")
     sections = list(doctree.findall(nodes.section))
-    (sections[0] if sections else doctree).append(box)
+    if not sections:
+        doctree.insert(0, box)
+        return
+    title = sections[0].next_node(nodes.title)
+    at = sections[0].index(title) + 1 if title is not None else 0
+    sections[0].insert(at, box)  # under the heading, below the language switch
 
 
 def add_alternates(app: Sphinx, pagename: str, templatename: str, context: dict,
@@ -286,8 +291,8 @@ def setup(app: Sphinx) -> dict:
     app.add_post_transform(ExtractExerciseTitles)
     app.add_post_transform(ExtractFigureAltTexts)
     app.add_post_transform(TranslateFigureAltTexts)
+    app.connect("doctree-resolved", add_edition_note)  # then the switch above it
     app.connect("doctree-resolved", add_switch)
-    app.connect("doctree-resolved", add_edition_note)
     app.connect("html-page-context", add_alternates)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", lambda app, config: config.html_static_path.append(
