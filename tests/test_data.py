@@ -186,3 +186,17 @@ def test_real_data_is_used_again_after_the_override(monkeypatch):
     monkeypatch.delenv(data.DATA_ENV_VAR, raising=False)
     assert data.data_dir() == REAL
     assert data.lambda_prices().usd_per_million_requests > 0
+
+
+def test_every_subpackage_is_in_the_wheel():
+    """pyproject.toml lists the packages explicitly (the data folder is mapped in as one): a new
+    subpackage must be listed, or the wheel ships without it."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {".".join(p.parent.relative_to(root).parts)
+             for p in (root / "ec2vslambda").rglob("__init__.py")}
+    assert found <= listed, f"missing from pyproject.toml's packages: {sorted(found - listed)}"
