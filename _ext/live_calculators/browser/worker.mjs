@@ -44,6 +44,43 @@ async function prefetch(url) {
 
 const timings = {};  // stage -> ms, for the benchmark (benchmarks/bench_live.py)
 
+// Python's start-up is the slow part of every page's first result. The first page of a visit
+// keeps a snapshot of the freshly started interpreter in the browser's Cache Storage (on this
+// machine only; nothing is sent anywhere); later pages start from it. Pyodide marks the snapshot
+// API experimental, so any failure falls back to an ordinary start.
+const SNAPSHOTS = "ec2vl-python-snapshots";
+
+async function bootPython(loadPyodide, base, version) {
+  const options = { indexURL: base + "pyodide/", stdout: () => {}, stderr: () => {} };
+  const key = new URL(base + "pyodide/snapshot-" + version, self.location.href).href;
+  let cache = null;
+  try {
+    cache = await caches.open(SNAPSHOTS);
+    const stored = await cache.match(key);
+    if (stored) {
+      const snapshot = new Uint8Array(await stored.arrayBuffer());
+      timings.snapshot = "used";
+      return await loadPyodide({ ...options, _loadSnapshot: snapshot });
+    }
+  } catch (error) {
+    timings.snapshot = "unusable: " + String(error && error.message || error);
+    cache = null;
+  }
+  if (!cache) {
+    return await loadPyodide(options);
+  }
+  const fresh = await loadPyodide({ ...options, _makeSnapshot: true });
+  try {
+    const snapshot = fresh.makeMemorySnapshot();
+    await cache.put(key, new Response(snapshot, {
+      headers: { "Content-Type": "application/octet-stream" } }));
+    timings.snapshot = "made";
+  } catch (error) {
+    timings.snapshot = "not made: " + String(error && error.message || error);
+  }
+  return fresh;
+}
+
 async function start(base) {
   let mark = performance.now();
   const lap = (stage) => {
@@ -62,8 +99,7 @@ async function start(base) {
   lap("download");
   report("python");
   const { loadPyodide } = await import(base + "pyodide/pyodide.mjs");
-  pyodide = await loadPyodide({ indexURL: base + "pyodide/", stdout: () => {},
-                                stderr: () => {} });
+  pyodide = await bootPython(loadPyodide, base, manifest.pyodide);
   lap("runtime");
   pyodide.unpackArchive(bundle, "zip", { extractDir: "/home/pyodide/book" });
   pyodide.runPython(`
