@@ -153,10 +153,17 @@ def extract() -> Path:
 
 
 def update(languages: tuple[str, ...] = tuple(EDITIONS)) -> None:
+    import polib
+
     extract()
     for language in languages:
         _run(_bin("sphinx-intl"), "update", "-p", str(POT_DIR), "-d", str(LOCALE), "-l",
              language, "-w", "0", "--no-obsolete")
+        for path in catalogues(language):  # a new catalogue's header starts fuzzy; ours is not
+            po = polib.pofile(str(path), wrapwidth=0)
+            if po.metadata_is_fuzzy:
+                po.metadata_is_fuzzy = False
+                po.save()
 
 
 def catalogues(language: str) -> list[Path]:
