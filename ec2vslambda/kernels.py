@@ -420,11 +420,29 @@ def application_kernel(arrivals, durations_ms, init_ms, params, idle_from_s, idl
 
 
 @njit(cache=True, nogil=True)
+def _all_good(arrivals, durations_ms, max_duration_ms):
+    """Whether every value is good: the same tests without an early exit, so that the compiler
+    can vectorise them (twice as fast on a valid list, which is the usual case; NaN fails every
+    comparison)."""
+    good = True
+    if arrivals.size:
+        good = (arrivals[0] >= 0.0) & (arrivals[0] < INF)
+    for i in range(1, arrivals.size):
+        good &= (arrivals[i] >= arrivals[i - 1]) & (arrivals[i] < INF)
+    for i in range(durations_ms.size):
+        d = durations_ms[i]
+        good &= (d >= 0.0) & (d <= max_duration_ms) & (d < INF)
+    return good
+
+
+@njit(cache=True, nogil=True)
 def first_bad_request(arrivals, durations_ms, max_duration_ms):
     """One pass over a request list: ``(problem, index)`` of the first bad value, where problem
     is 0 (none), 1 (an arrival not finite or negative), 2 (an arrival before the previous one)
     or 3 (a duration not finite, negative or above ``max_duration_ms``). The messages are
     :func:`ec2vslambda.workloads.check_requests`'."""
+    if _all_good(arrivals, durations_ms, max_duration_ms):
+        return 0, -1
     previous = 0.0
     for i in range(arrivals.size):
         a = arrivals[i]
