@@ -175,9 +175,23 @@ class PageFacts:
     links: list[str] = field(default_factory=list)  # href attributes as written
     images: list[Image] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)  # src/href of scripts, styles, images
+    #: absolute URLs the page loads or can load without leaving it: assets, frames, and URLs
+    #: written into inline scripts (a button that fetches a script on click, as Thebe's did)
+    loadable_urls: list[str] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
     launch_links: dict[str, str] = field(default_factory=dict)  # "Binder" -> URL
     widget_views: int = 0  # embedded widget views: drawn (and dead) once the CDN script loads
+
+
+_ABSOLUTE = re.compile(r"(?:https?:)?//", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"https?://[^\s\"'`<>\\)]+", re.IGNORECASE)
+_SCRIPT_TYPES = ("text/javascript", "module", "application/javascript")
+
+
+def is_loopback(url: str) -> bool:
+    """Whether an absolute URL names this machine (127.0.0.1, localhost or ::1)."""
+    host = urlsplit(url if "://" in url else f"http:{url}").hostname or ""
+    return host in ("127.0.0.1", "localhost", "::1")
 
 
 _CONTROL_SELECTOR = ("input, select, textarea, .widget-slider, .jupyter-widgets, "
@@ -204,6 +218,13 @@ def page_facts(text: str) -> PageFacts:
                     element.get("rel") or []):
                 continue
             facts.assets.append(str(element[attr]))
+    facts.loadable_urls = [a for a in facts.assets if _ABSOLUTE.match(a)]
+    facts.loadable_urls += [str(e["src"]) for e in soup.find_all(["iframe", "embed", "video",
+                                                                   "audio"], src=True)
+                            if _ABSOLUTE.match(str(e["src"]))]
+    for script in soup.find_all("script", src=False):
+        if (script.get("type") or "text/javascript") in _SCRIPT_TYPES:
+            facts.loadable_urls += _URL_IN_TEXT.findall(script.string or "")
     for block in soup.select("div.cell_output"):
         cell = block.find_parent("div", class_="cell")
         tags = tuple(c[len("tag_"):] for c in (cell.get("class") or []) if c.startswith("tag_")) \

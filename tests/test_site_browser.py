@@ -9,8 +9,9 @@ live, never a dead control; no page's HTML is over budget. A screenshot of each 
 screen is saved under ``test-artifacts/screenshots/``.
 
 The site is ``$BOOK_HTML_DIR`` if set, else ``_build/html`` (``make test`` builds it first).
-Requests to other hosts (CDNs: MathJax, require.js, Thebe) are aborted at once: the tests run
-offline, and only local files must exist. The decisions live in `tests/site_check.py`.
+Requests to other hosts are aborted at once: the tests run offline, and only local files must
+exist; nor may a page hold a URL on another host that it could load later (Thebe's button did).
+The decisions live in `tests/site_check.py`.
 
 Without Chromium (Debian package ``chromium``) or a built site the tests skip with the reason;
 with ``REQUIRE_BROWSER=1`` (set by ``.ci/run``) they fail instead.
@@ -85,6 +86,16 @@ def test_no_missing_local_file(visit, site_url, docname):
             problems.append(f"missing file {target.path} (referenced as {asset!r})")
     assert not problems, _problems(f"{docname} requests local files that do not exist",
                                    sorted(set(problems)))
+
+
+@pytest.mark.parametrize("docname", DOCNAMES)
+def test_nothing_the_page_can_load_lives_on_another_host(visit, docname):
+    """Beyond the requests a page makes as it loads (aborted and counted elsewhere): no script,
+    style, image or frame, and no URL a script would fetch later (on a click, say), is on
+    another host. Links the reader follows (Binder, Colab, references) are not loads."""
+    page = visit(docname)
+    remote = sorted({u for u in page.facts.loadable_urls if not site_check.is_loopback(u)})
+    assert not remote, _problems(f"{docname} can load from other hosts", remote)
 
 
 @pytest.mark.parametrize("docname", DOCNAMES)

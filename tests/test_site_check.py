@@ -65,6 +65,27 @@ def test_is_local_tells_the_site_from_a_cdn():
     assert not sc.is_local("data:image/png;base64,AAAA", SITE)
 
 
+def test_loadable_urls_include_inline_script_urls_and_frames_but_not_links():
+    facts = sc.page_facts(
+        '<html><head><script src="//cdn.example.org/a.js"></script>'
+        '<script>const THEBE_JS_URL = "https://unpkg.com/thebe@0.8.2/lib/index.js";</script>'
+        '<script type="application/ld+json">{"url": "https://example.org/"}</script>'
+        '<link rel="alternate" hreflang="ko" href="https://example.org/ko/"></head><body>'
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>'
+        '<a href="https://mybinder.org/v2/gh/o/r/main">Binder</a>'
+        '<script type="module">import "./_static/live.js";</script></body></html>')
+    assert facts.loadable_urls == ["//cdn.example.org/a.js", "https://www.youtube.com/embed/x",
+                                   "https://unpkg.com/thebe@0.8.2/lib/index.js"]
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://127.0.0.1:8000/", True), ("http://localhost/x", True), ("http://[::1]:80/", True),
+    ("https://unpkg.com/thebe", False), ("//cdn.example.org/a.js", False),
+    ("http://127.0.0.1.example.org/", False)])
+def test_is_loopback(url, expected):
+    assert sc.is_loopback(url) is expected
+
+
 def test_site_file_serves_index_for_folders_and_refuses_escapes(tmp_path):
     (tmp_path / "html" / "sub").mkdir(parents=True)
     (tmp_path / "html" / "sub" / "index.html").write_text("x")

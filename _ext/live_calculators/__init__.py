@@ -280,6 +280,39 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
                 f"package bundle {len(bundle) / 1e3:.0f} kB")
 
 
+# --- no Thebe -----------------------------------------------------------------------------------
+# Jupyter Book always loads sphinx-thebe, which writes Thebe's unpkg URL, its script and a Binder
+# configuration into every page even when launch_buttons.thebe is off. With Thebe off, nothing
+# can use them, and a page that names a CDN it could load from breaks the site's promise to load
+# only from itself; so they are left out.
+
+_THEBE_MARKS = ("text/x-thebe-config", "<script>kernelName = ")
+
+
+def thebe_enabled(app: Sphinx) -> bool:
+    options = getattr(app.config, "html_theme_options", None) or {}
+    launch = options.get("launch_buttons") or {}
+    return bool(launch.get("thebe")) or bool((app.config.thebe_config or {}).get("always_load"))
+
+
+def drop_thebe_nodes(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if thebe_enabled(app):
+        return
+    for node in list(doctree.findall(nodes.raw)):
+        if any(mark in node.astext() for mark in _THEBE_MARKS):
+            node.parent.remove(node)
+
+
+def drop_thebe_assets(app: Sphinx, pagename: str, templatename: str, context: dict,
+                      doctree) -> None:
+    if thebe_enabled(app):
+        return
+    for key in ("script_files", "css_files"):
+        if key in context:
+            # an asset's text names its file, or its body for an inline script
+            context[key] = [f for f in context[key] if "thebe" not in str(f).lower()]
+
+
 def setup(app: Sphinx) -> dict:
     # Where this site's runtime, package and MathJax are, relative to its root: "" (it ships
     # them), or e.g. "../" for an edition under the English site that shares the English copies.
@@ -289,4 +322,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("builder-inited", on_builder_inited)
     app.connect("doctree-resolved", expand_placeholders)
     app.connect("build-finished", on_build_finished)
+    app.connect("doctree-resolved", drop_thebe_nodes, priority=900)  # after sphinx-thebe's
+    app.connect("html-page-context", drop_thebe_assets)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

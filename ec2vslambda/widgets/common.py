@@ -31,7 +31,7 @@ from .. import live
 
 HOW_TO_GO_LIVE = (
     "needs a running Python kernel. Launch this page on Binder or Colab (rocket icon at the top "
-    "of the page), press 'Live Code', or run it locally with `make lab`."
+    "of the page), or run it locally with `make lab`."
 )
 
 _STYLE = {"description_width": "initial"}
