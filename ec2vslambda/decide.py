@@ -60,6 +60,7 @@ from . import latency, limits, pricing
 from .power_tuning import vcpus_at_memory
 from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
 from .validation import InputError, choice, number, whole
+from .words import say, term, word
 
 MS_PER_S = 1000.0
 
@@ -171,8 +172,8 @@ def durable_operations_usd(operations: float, *, region: str = "us-east-1") -> f
 # --- the workload and the assumptions -------------------------------------------------------
 
 OPTIONS = {  # most managed first: the order used to prefer a managed option on a near-tie
-    "lambda": "Lambda (on demand)",
-    "lambda_provisioned": "Lambda + Provisioned Concurrency",
+    "lambda": term("Lambda (on demand)"),
+    "lambda_provisioned": term("Lambda + Provisioned Concurrency"),
     "managed_instances": "Lambda Managed Instances",
     "microvm": "Lambda MicroVMs",
     "fargate": "Fargate",
@@ -405,7 +406,7 @@ class Recommendation:
 
     @property
     def label(self) -> str:
-        return OPTIONS[self.choice]
+        return word(OPTIONS[self.choice])
 
     @property
     def monthly_usd(self) -> float:
@@ -420,14 +421,15 @@ class Recommendation:
         rows = []
         for o in self.options:
             rows.append({
-                "option": o.label + (" ◀ recommended" if o.option == self.choice else ""),
-                "USD per month": pricing.format_usd(o.monthly_usd),
-                "of which compute": pricing.format_usd(o.detail.get("compute_usd")
-                                                       if o.monthly_usd is not None else None),
-                "instances / tasks / environments": f"{o.units:,}",
-                "p99 latency (ms)": "—" if o.p99_ms is None else f"{o.p99_ms:,.1f}",
-                "fits": "yes" if o.eligible else "no",
-                "why not": "; ".join(o.why_not),
+                word("option"): o.label + (word(" ◀ recommended") if o.option == self.choice
+                                           else ""),
+                word("USD per month"): pricing.format_usd(o.monthly_usd),
+                word("of which compute"): pricing.format_usd(
+                    o.detail.get("compute_usd") if o.monthly_usd is not None else None),
+                word("instances / tasks / environments"): f"{o.units:,}",
+                word("p99 latency (ms)"): "—" if o.p99_ms is None else f"{o.p99_ms:,.1f}",
+                word("fits"): word("yes") if o.eligible else word("no"),
+                word("why not"): "; ".join(o.why_not),
             })
         return rows
 
@@ -435,7 +437,7 @@ class Recommendation:
         """:meth:`rows` as a pandas table indexed by option."""
         import pandas as pd
 
-        return pd.DataFrame(self.rows()).set_index("option")
+        return pd.DataFrame(self.rows()).set_index(word("option"))
 
     def reasons_markdown(self) -> str:
         head = (f"**Recommendation for {self.workload.name}: {self.label}**, about "
@@ -517,12 +519,12 @@ def _priced(key: str, compute: Mapping[str, float], extras: Mapping[str, float],
             p99: float | None, why: Sequence[str]) -> OptionCost:
     detail = {"compute_usd": sum(compute.values()), **compute, **extras}
     total = detail["compute_usd"] + sum(extras.values())
-    return OptionCost(key, OPTIONS[key], total, not why, units, p99, tuple(why), detail)
+    return OptionCost(key, word(OPTIONS[key]), total, not why, units, p99, tuple(why), detail)
 
 
 def _refused(key: str, units: int, error: ValueError | Sequence[str]) -> OptionCost:
     why = (str(error),) if isinstance(error, ValueError) else tuple(error)
-    return OptionCost(key, OPTIONS[key], None, False, units, None, why)
+    return OptionCost(key, word(OPTIONS[key]), None, False, units, None, why)
 
 
 def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Recommendation:
@@ -545,8 +547,8 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
 
     violations = limits.check_workload(w.needs(), init_ms=w.init_ms)
     blocking = _blocking(violations)
-    lambda_blocked = [f"{v.limit}: {v.message}" for v in blocking]
-    lmi_blocked = [f"{v.limit}: {v.message}" for v in blocking
+    lambda_blocked = [f"{limits.limit_name(v.limit)}: {v.message}" for v in blocking]
+    lmi_blocked = [f"{limits.limit_name(v.limit)}: {v.message}" for v in blocking
                    if limits.ALT_MANAGED_INSTANCES not in v.alternatives]
 
     sized_for = math.ceil(round(w.average_concurrency, 9)) if w.can_queue else w.peak_concurrency
@@ -565,7 +567,8 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
         value = slow_ms if p99 is None else p99
         if target is None or value <= target:
             return []
-        return [f"p99 {value:,.0f} ms misses the {target:,g} ms target"]
+        return [say("p99 {p99} ms misses the {target} ms target", p99=f"{value:,.0f}",
+                    target=f"{target:,g}")]
 
     options: list[OptionCost] = []
     ephemeral_mb = int(min(max(math.ceil(w.tmp_mb), _data.limit_value("tmp_min")),
@@ -640,9 +643,9 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
     for key, (usd, fleet_hours) in fleets.items():
         why = late(p99_warm)
         if key == "ec2_savings_plan" and not w.steady_for_a_year:
-            why = ["the load is not known to be steady for a year, so no commitment"] + why
+            why = [word(NO_COMMITMENT)] + why
         if key == "ec2_spot" and not w.interruptible:
-            why = ["the work cannot be interrupted, and AWS may reclaim Spot capacity"] + why
+            why = [word(NO_SPOT)] + why
         try:
             options.append(_priced(key, {"instances_usd": usd},
                                    _fleet_extras(w, a, n, fleet_hours, volumes=True), n,
@@ -675,13 +678,14 @@ def _microvm_option(w: Workload, a: Assumptions, middle: MiddlePrices, p99: floa
     lifetime_s = _data.limit_value("microvm_lifetime_max")
     why: list[str] = []
     if w.arch != "arm64":
-        why.append("Lambda MicroVMs run on arm64 (Graviton) only")
+        why.append(word("Lambda MicroVMs run on arm64 (Graviton) only"))
     if w.duration_ms / MS_PER_S > lifetime_s:
-        why.append(f"a job of {w.duration_ms / MS_PER_S:,.0f} s outlives a MicroVM, which keeps "
-                   f"its state for at most {lifetime_s / 3600:g} hours")
+        why.append(say("a job of {seconds} s outlives a MicroVM, which keeps its state for at most "
+                       "{hours} hours", seconds=f"{w.duration_ms / MS_PER_S:,.0f}",
+                       hours=f"{lifetime_s / 3600:g}"))
     if not w.needs_state and w.duration_ms <= _data.limit_value("timeout_max") * MS_PER_S:
-        why.append("short stateless requests: Lambda functions serve these; MicroVMs are "
-                   "per-session or long-running sandboxes")
+        why.append(word("short stateless requests: Lambda functions serve these; MicroVMs are "
+                        "per-session or long-running sandboxes"))
     if middle.microvm_usd_per_vcpu_second is None or middle.microvm_usd_per_gb_second is None:
         return _refused(key, w.peak_concurrency, [str(_data.missing_price(
             "Lambda MicroVMs", w.region, MIDDLE_FILE, ("us-east-1",)))] + why)
@@ -718,8 +722,12 @@ def _usd(x: float) -> str:
 
 
 #: The whole bill's lines beyond compute, as an option's ``detail`` names them.
-EXTRA_LINES = {"front_door_usd": "front door", "public_ipv4_usd": "public IPv4",
-               "ebs_usd": "EBS", "logs_usd": "logs", "data_transfer_usd": "data transfer"}
+EXTRA_LINES = {"front_door_usd": term("front door"), "public_ipv4_usd": term("public IPv4"),
+               "ebs_usd": "EBS", "logs_usd": term("logs"),
+               "data_transfer_usd": term("data transfer")}
+#: Why a discounted fleet is not used, whatever the latency (the first reason of its why_not).
+NO_COMMITMENT = term("the load is not known to be steady for a year, so no commitment")
+NO_SPOT = term("the work cannot be interrupted, and AWS may reclaim Spot capacity")
 
 
 def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
@@ -733,26 +741,30 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
         if v.limit == "latency":
             continue
         fix = sorted(LAMBDA_FIXES.intersection(v.alternatives))
-        effect = (f"Lambda still fits with a change: {fix[0]}." if fix
-                  else "This rules out Lambda" + (
-                      "" if limits.ALT_MANAGED_INSTANCES in v.alternatives
-                      else " and Lambda Managed Instances") + ".")
+        effect = (say("Lambda still fits with a change: {fix}.", fix=word(fix[0])) if fix
+                  else word("This rules out Lambda.")
+                  if limits.ALT_MANAGED_INSTANCES in v.alternatives
+                  else word("This rules out Lambda and Lambda Managed Instances."))
         reasons.append(Reason(f"{v.message} {effect}", v.requested, v.unit,
                               f"limits.check_workload: {v.limit}"))
 
     reasons.append(Reason(
-        f"Regularity: the average load ({w.average_concurrency:,.2f} requests in flight) is "
-        f"{w.regularity:.1%} of the peak ({w.peak_concurrency:,}) during the "
-        f"{w.active_hours_per_month:,g} active hours.", w.regularity, "fraction",
+        say("Regularity: the average load ({average} requests in flight) is {share} of the peak "
+            "({peak}) during the {hours} active hours.", average=f"{w.average_concurrency:,.2f}",
+            share=f"{w.regularity:.1%}", peak=f"{w.peak_concurrency:,}",
+            hours=f"{w.active_hours_per_month:,g}"), w.regularity, "fraction",
         "Workload.regularity"))
 
     spec = pricing.instance(rec.instance_type)
     busy = w.vcpus_for(w.average_concurrency) / (rec.fleet_instances * spec.vcpu)
-    sized = "the average (the work can wait in a queue)" if w.can_queue else "the peak"
+    sized = word("the average (the work can wait in a queue)") if w.can_queue \
+        else word("the peak")
     reasons.append(Reason(
-        f"Idle time: a fleet sized for {sized} needs {rec.fleet_instances} x {rec.instance_type} "
-        f"({vcpus:,.2f} busy vCPUs at a {a.target_utilisation:.0%} target); on average its "
-        f"vCPUs would be busy {busy:.1%} of the time it is paid for.", busy, "fraction",
+        say("Idle time: a fleet sized for {sized} needs {count} x {instance} ({vcpus} busy vCPUs "
+            "at a {target} target); on average its vCPUs would be busy {busy} of the time it is "
+            "paid for.", sized=sized, count=rec.fleet_instances, instance=rec.instance_type,
+            vcpus=f"{vcpus:,.2f}", target=f"{a.target_utilisation:.0%}", busy=f"{busy:.1%}"),
+        busy, "fraction",
         "decide.fleet_size"))
 
     priced = sorted((o for o in rec.options if o.eligible and o.option != rec.choice),
@@ -761,8 +773,10 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
         other = priced[0]
         ratio = other.monthly_usd / chosen.monthly_usd if chosen.monthly_usd else math.inf
         reasons.append(Reason(
-            f"Cost: {chosen.label} costs {_usd(chosen.monthly_usd)} a month; the next option that "
-            f"fits, {other.label}, costs {_usd(other.monthly_usd)} ({ratio:,.2f} times as much).",
+            say("Cost: {chosen} costs {chosen_usd} a month; the next option that fits, {other}, "
+                "costs {other_usd} ({ratio} times as much).", chosen=chosen.label,
+                chosen_usd=_usd(chosen.monthly_usd), other=other.label,
+                other_usd=_usd(other.monthly_usd), ratio=f"{ratio:,.2f}"),
             chosen.monthly_usd, "usd_per_month", f"decide.decide: {rec.choice}"))
     fits = [o for o in rec.options if o.eligible]
     if fits:
@@ -770,15 +784,18 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
         if cheapest.option != rec.choice:
             extra = chosen.monthly_usd / cheapest.monthly_usd - 1
             reasons.append(Reason(
-                f"Managed beats cheapest by a little: {chosen.label} costs {extra:.1%} more than "
-                f"{cheapest.label} ({_usd(cheapest.monthly_usd)}), within the "
-                f"{a.prefer_managed_within:.0%} you accept for AWS running more of it.", extra,
+                say("Managed beats cheapest by a little: {chosen} costs {extra} more than "
+                    "{cheapest} ({cheapest_usd}), within the {within} you accept for AWS running "
+                    "more of it.", chosen=chosen.label, extra=f"{extra:.1%}",
+                    cheapest=cheapest.label, cheapest_usd=_usd(cheapest.monthly_usd),
+                    within=f"{a.prefer_managed_within:.0%}"), extra,
                 "fraction", "Assumptions.prefer_managed_within"))
     else:
         reasons.append(Reason(
-            f"No option meets the {w.latency_target_ms:,g} ms p99 target: a warm run alone is too "
-            "slow, so the work itself has to get faster. The cheapest option that runs it is "
-            "shown.", w.duration_ms, "ms", "latency.tail_latency"))
+            say("No option meets the {target} ms p99 target: a warm run alone is too slow, so "
+                "the work itself has to get faster. The cheapest option that runs it is shown.",
+                target=f"{w.latency_target_ms:,g}"), w.duration_ms, "ms",
+            "latency.tail_latency"))
 
     if chosen.monthly_usd:
         extras = {k: v for k, v in chosen.detail.items()
@@ -786,11 +803,12 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
         beyond = sum(extras.values())
         shown = {k: v for k, v in extras.items() if v >= 0.005}  # a line of at least a cent
         if shown:
-            parts = ", ".join(f"{EXTRA_LINES[k]} {_usd(v)}" for k, v in
+            parts = ", ".join(f"{word(EXTRA_LINES[k])} {_usd(v)}" for k, v in
                               sorted(shown.items(), key=lambda kv: -kv[1]))
             reasons.append(Reason(
-                f"Whole bill: beyond compute, {chosen.label} pays {parts}: {_usd(beyond)} "
-                f"({beyond / chosen.monthly_usd:.0%} of its bill).", beyond, "usd_per_month",
+                say("Whole bill: beyond compute, {chosen} pays {parts}: {beyond} ({share} of its "
+                    "bill).", chosen=chosen.label, parts=parts, beyond=_usd(beyond),
+                    share=f"{beyond / chosen.monthly_usd:.0%}"), beyond, "usd_per_month",
                 "decide.decide: whole bill"))
 
     if "lambda" in lambda_costs and w.active_hours_per_month == HOURS_PER_MONTH:
@@ -799,10 +817,12 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
                                            region=w.region)
         if even:
             reasons.append(Reason(
-                f"Break-even on compute alone: on-demand Lambda costs as much as "
-                f"{rec.fleet_instances} x {rec.instance_type} On-Demand all month at {even:,} "
-                f"requests a month; this workload has {w.requests_per_month:,.0f} "
-                f"({w.requests_per_month / even:,.2f} times that).", float(even),
+                say("Break-even on compute alone: on-demand Lambda costs as much as {count} x "
+                    "{instance} On-Demand all month at {even} requests a month; this workload "
+                    "has {requests} ({times} times that).", count=rec.fleet_instances,
+                    instance=rec.instance_type, even=f"{even:,}",
+                    requests=f"{w.requests_per_month:,.0f}",
+                    times=f"{w.requests_per_month / even:,.2f}"), float(even),
                 "requests_per_month", "pricing.break_even_requests"))
         try:
             whole_even = pricing.whole_bill_break_even(
@@ -815,33 +835,44 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
             whole_even = None
         if whole_even:
             reasons.append(Reason(
-                f"Break-even on the whole bill (front door, logs, data transfer, EBS and public "
-                f"addresses included): {whole_even:,} requests a month.", float(whole_even),
+                say("Break-even on the whole bill (front door, logs, data transfer, EBS and "
+                    "public addresses included): {even} requests a month.",
+                    even=f"{whole_even:,}"), float(whole_even),
                 "requests_per_month", "pricing.whole_bill_break_even"))
 
     lam = rec.option("lambda")
     if w.latency_target_ms is not None and lam.p99_ms is not None:
-        verdict = "meets" if lam.p99_ms <= w.latency_target_ms else "misses"
-        reasons.append(Reason(
-            f"Latency: with {w.cold_start_fraction:.1%} cold starts of {w.init_ms:,g} ms INIT, "
-            f"on-demand Lambda's p99 is about {lam.p99_ms:,.0f} ms and {verdict} the "
-            f"{w.latency_target_ms:,g} ms target; without cold starts (Provisioned Concurrency, "
-            f"Managed Instances, containers, instances) it is {rec.option('fargate').p99_ms:,.0f}"
-            " ms.", lam.p99_ms, "ms", "latency.tail_latency"))
+        fields = dict(cold=f"{w.cold_start_fraction:.1%}", init=f"{w.init_ms:,g}",
+                      p99=f"{lam.p99_ms:,.0f}", target=f"{w.latency_target_ms:,g}",
+                      warm=f"{rec.option('fargate').p99_ms:,.0f}")
+        if lam.p99_ms <= w.latency_target_ms:
+            text = say("Latency: with {cold} cold starts of {init} ms INIT, on-demand Lambda's "
+                       "p99 is about {p99} ms and meets the {target} ms target; without cold "
+                       "starts (Provisioned Concurrency, Managed Instances, containers, "
+                       "instances) it is {warm} ms.", **fields)
+        else:
+            text = say("Latency: with {cold} cold starts of {init} ms INIT, on-demand Lambda's "
+                       "p99 is about {p99} ms and misses the {target} ms target; without cold "
+                       "starts (Provisioned Concurrency, Managed Instances, containers, "
+                       "instances) it is {warm} ms.", **fields)
+        reasons.append(Reason(text, lam.p99_ms, "ms", "latency.tail_latency"))
 
     if rec.choice == "managed_instances":
         d = chosen.detail
         reasons.append(Reason(
-            f"Managed Instances' fee ({middle.managed_instances_fee:.0%} of the On-Demand price) "
-            f"adds {_usd(d['fee_usd'])} and its request charge {_usd(d['requests_usd'])} to "
-            f"{_usd(d['instances_usd'])} of instances.", d["fee_usd"], "usd_per_month",
+            say("Managed Instances' fee ({fee} of the On-Demand price) adds {fee_usd} and its "
+                "request charge {requests_usd} to {instances_usd} of instances.",
+                fee=f"{middle.managed_instances_fee:.0%}", fee_usd=_usd(d["fee_usd"]),
+                requests_usd=_usd(d["requests_usd"]), instances_usd=_usd(d["instances_usd"])),
+            d["fee_usd"], "usd_per_month",
             f"{MIDDLE_FILE}: managed_instances_fee"))
     for key in ("ec2_savings_plan", "ec2_spot"):
         option = rec.option(key)
-        if option.why_not and option.why_not[0].startswith("the "):
+        if option.why_not and option.why_not[0] in (word(NO_COMMITMENT), word(NO_SPOT)):
             reasons.append(Reason(
-                f"{option.label} is not used: {option.why_not[0]} (it would cost "
-                f"{_usd(option.monthly_usd)}).", option.monthly_usd, "usd_per_month",
+                say("{option} is not used: {why} (it would cost {usd}).", option=option.label,
+                    why=option.why_not[0], usd=_usd(option.monthly_usd)),
+                option.monthly_usd, "usd_per_month",
                 f"pricing.ec2_cost: {key}"))
     return reasons
 

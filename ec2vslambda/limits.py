@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 
 from . import data as _data
 from .validation import choice, number, whole
+from .words import say, term, word
 
 MS_PER_S = 1000.0
 INVOCATION_TYPES = ("sync", "async")
@@ -38,20 +39,20 @@ INVOCATION_TYPES = ("sync", "async")
 DEFAULT_INIT_MS = 1000.0
 
 # What to use instead. Shared names so that chapters and the decision guide can match on them.
-ALT_WORKFLOW = "Step Functions or Lambda durable functions"
+ALT_WORKFLOW = term("Step Functions or Lambda durable functions")
 ALT_FARGATE = "ECS/Fargate"
 ALT_MANAGED_INSTANCES = "Lambda Managed Instances"
 ALT_EC2 = "EC2"
-ALT_S3_REFERENCE = "Put the data in S3 and pass its key"
-ALT_STREAMING = "Lambda response streaming (large responses)"
-ALT_EFS = "Amazon EFS mounted in the function"
-ALT_CONTAINER_IMAGE = "Lambda container image"
-ALT_QUOTA = "Ask AWS to raise the concurrency quota"
-ALT_QUEUE = "Buffer bursts in an SQS queue"
-ALT_WARM = "Provisioned Concurrency or SnapStart"
-ALT_STATE_STORE = "An external store (DynamoDB, ElastiCache, S3)"
-ALT_LAZY_INIT = "Load less at start-up (lazy imports)"
-ALT_FASTER_CODE = "Make the work itself faster (profile it; more memory also gives more CPU)"
+ALT_S3_REFERENCE = term("Put the data in S3 and pass its key")
+ALT_STREAMING = term("Lambda response streaming (large responses)")
+ALT_EFS = term("Amazon EFS mounted in the function")
+ALT_CONTAINER_IMAGE = term("Lambda container image")
+ALT_QUOTA = term("Ask AWS to raise the concurrency quota")
+ALT_QUEUE = term("Buffer bursts in an SQS queue")
+ALT_WARM = term("Provisioned Concurrency or SnapStart")
+ALT_STATE_STORE = term("An external store (DynamoDB, ElastiCache, S3)")
+ALT_LAZY_INIT = term("Load less at start-up (lazy imports)")
+ALT_FASTER_CODE = term("Make the work itself faster (profile it; more memory also gives more CPU)")
 
 
 @dataclass(frozen=True)
@@ -141,43 +142,57 @@ def _check_timeout(needs: WorkloadNeeds) -> Violation | None:
                and needed_s <= _data.limit_value("managed_instances_async_timeout"))
     return _ceiling(
         "timeout_max", needed_s,
-        lambda allowed: f"One run takes {_fmt(needed_s)} s, but Lambda stops an invocation after "
-        f"{_fmt(allowed)} s. Split the work into steps that each finish in time and let a "
-        "workflow chain them, or run it where nothing stops it"
-        + (" (Lambda Managed Instances allow an asynchronous run up to "
-           f"{_fmt(_data.limit_value('managed_instances_async_timeout'))} s)." if managed
-           else "."),
+        lambda allowed: say(
+            "One run takes {needed} s, but Lambda stops an invocation after {allowed} s. Split "
+            "the work into steps that each finish in time and let a workflow chain them, or run "
+            "it where nothing stops it (Lambda Managed Instances allow an asynchronous run up to "
+            "{managed} s).", needed=_fmt(needed_s), allowed=_fmt(allowed),
+            managed=_fmt(_data.limit_value("managed_instances_async_timeout"))) if managed
+        else say("One run takes {needed} s, but Lambda stops an invocation after {allowed} s. "
+                 "Split the work into steps that each finish in time and let a workflow chain "
+                 "them, or run it where nothing stops it.", needed=_fmt(needed_s),
+                 allowed=_fmt(allowed)),
         (ALT_WORKFLOW,) + ((ALT_MANAGED_INSTANCES,) if managed else ()) + (ALT_FARGATE, ALT_EC2))
 
 
 def _check_memory(needs: WorkloadNeeds) -> Violation | None:
     return _ceiling(
         "memory_max", needs.memory_mb,
-        lambda allowed: f"The work needs {_fmt(needs.memory_mb)} MB of memory; a Lambda function "
-        f"can have at most {_fmt(allowed)} MB.",
+        lambda allowed: say("The work needs {needed} MB of memory; a Lambda function can have at "
+                            "most {allowed} MB.", needed=_fmt(needs.memory_mb),
+                            allowed=_fmt(allowed)),
         (ALT_FARGATE, ALT_EC2))
 
 
 def _check_payload(needs: WorkloadNeeds) -> Violation | None:
     if needs.invocation == "sync":
-        name, what = "payload_sync_max", "A synchronous request or response"
+        name = "payload_sync_max"
         streams = needs.payload_mb <= _data.limit_value("response_streaming_max")
         alternatives = (ALT_S3_REFERENCE,) + ((ALT_STREAMING,) if streams else ())
+
+        def sentence(allowed: float) -> str:
+            return say("A synchronous request or response can carry at most {allowed} MB; this "
+                       "one is {needed} MB. Send a reference to the data instead of the data.",
+                       allowed=_fmt(allowed), needed=_fmt(needs.payload_mb))
     else:
-        name, what = "payload_async_max", "An asynchronous event"
+        name = "payload_async_max"
         alternatives = (ALT_S3_REFERENCE,)
+
+        def sentence(allowed: float) -> str:
+            return say("An asynchronous event can carry at most {allowed} MB; this one is "
+                       "{needed} MB. Send a reference to the data instead of the data.",
+                       allowed=_fmt(allowed), needed=_fmt(needs.payload_mb))
     return _ceiling(
-        name, needs.payload_mb,
-        lambda allowed: f"{what} can carry at most {_fmt(allowed)} MB; this one is "
-        f"{_fmt(needs.payload_mb)} MB. Send a reference to the data instead of the data.",
+        name, needs.payload_mb, sentence,
         alternatives + (ALT_FARGATE, ALT_EC2))
 
 
 def _check_tmp(needs: WorkloadNeeds) -> Violation | None:
     return _ceiling(
         "tmp_max", needs.tmp_mb,
-        lambda allowed: f"The work needs {_fmt(needs.tmp_mb)} MB of scratch disk; Lambda's /tmp "
-        f"holds at most {_fmt(allowed)} MB.",
+        lambda allowed: say("The work needs {needed} MB of scratch disk; Lambda's /tmp holds at "
+                            "most {allowed} MB.", needed=_fmt(needs.tmp_mb),
+                            allowed=_fmt(allowed)),
         (ALT_EFS, ALT_FARGATE, ALT_EC2))
 
 
@@ -186,28 +201,31 @@ def _check_package(needs: WorkloadNeeds) -> Violation | None:
     if needs.package_mb > image_max:
         return _ceiling(
             "container_image_max", needs.package_mb,
-            lambda allowed: f"The code and its dependencies take {_fmt(needs.package_mb)} MB; "
-            f"even a container image may take at most {_fmt(allowed)} MB.",
+            lambda allowed: say("The code and its dependencies take {needed} MB; even a "
+                                "container image may take at most {allowed} MB.",
+                                needed=_fmt(needs.package_mb), allowed=_fmt(allowed)),
             (ALT_FARGATE, ALT_EC2))
     return _ceiling(
         "package_unzipped_max", needs.package_mb,
-        lambda allowed: f"The code and its dependencies take {_fmt(needs.package_mb)} MB "
-        f"unzipped; a .zip function with its layers may take at most {_fmt(allowed)} MB. A "
-        f"container image may take up to {_fmt(image_max)} MB.",
+        lambda allowed: say("The code and its dependencies take {needed} MB unzipped; a .zip "
+                            "function with its layers may take at most {allowed} MB. A container "
+                            "image may take up to {image} MB.", needed=_fmt(needs.package_mb),
+                            allowed=_fmt(allowed), image=_fmt(image_max)),
         (ALT_CONTAINER_IMAGE, ALT_FARGATE, ALT_EC2))
 
 
 def _check_concurrency(needs: WorkloadNeeds) -> Violation | None:
     adjustable = _data.lambda_limits()["concurrency_default"].adjustable
-    quota = "It is a default quota: AWS raises it on request." if adjustable else \
-        "AWS does not raise it."
+    quota = word("It is a default quota: AWS raises it on request.") if adjustable else \
+        word("AWS does not raise it.")
     alternatives = ((ALT_QUOTA,) if adjustable else ()) + (
         (ALT_QUEUE,) if needs.invocation == "async" else ()) + (ALT_MANAGED_INSTANCES, ALT_EC2)
     return _ceiling(
         "concurrency_default", float(needs.peak_concurrency),
-        lambda allowed: f"At peak {needs.peak_concurrency:,} runs are in flight at once; an "
-        f"account's functions share {_fmt(allowed)} concurrent executions per region by default. "
-        f"{quota}",
+        lambda allowed: say("At peak {needed} runs are in flight at once; an account's functions "
+                            "share {allowed} concurrent executions per region by default.",
+                            needed=f"{needs.peak_concurrency:,}", allowed=_fmt(allowed))
+        + f" {quota}",
         alternatives)
 
 
@@ -215,8 +233,9 @@ def _check_init(init_ms: float) -> Violation | None:
     needed_s = init_ms / MS_PER_S
     return _ceiling(
         "init_timeout", needed_s,
-        lambda allowed: f"Start-up (INIT) takes {_fmt(needed_s)} s; Lambda allows an on-demand "
-        f"function {_fmt(allowed)} s to initialise.",
+        lambda allowed: say("Start-up (INIT) takes {needed} s; Lambda allows an on-demand "
+                            "function {allowed} s to initialise.", needed=_fmt(needed_s),
+                            allowed=_fmt(allowed)),
         (ALT_LAZY_INIT, ALT_FARGATE, ALT_EC2))
 
 
@@ -225,9 +244,9 @@ def _check_state(needs: WorkloadNeeds) -> Violation | None:
         return None
     return Violation(
         "state", 1.0, 0.0, "flag",
-        "The work relies on memory kept between runs, but Lambda may recycle an execution "
-        "environment at any time; nothing in memory is guaranteed to survive. Keep state outside "
-        "the function, or run a process that you keep alive.",
+        word("The work relies on memory kept between runs, but Lambda may recycle an execution "
+             "environment at any time; nothing in memory is guaranteed to survive. Keep state "
+             "outside the function, or run a process that you keep alive."),
         (ALT_STATE_STORE, ALT_WORKFLOW, ALT_FARGATE, ALT_EC2))
 
 
@@ -241,14 +260,16 @@ def _check_latency(needs: WorkloadNeeds, init_ms: float) -> Violation | None:
     if needs.duration_ms > target:
         return Violation(
             "latency", needs.duration_ms, target, "ms",
-            f"Even a warm run takes {_fmt(needs.duration_ms)} ms, over the {_fmt(target)} ms "
-            "target. No choice of platform fixes that: the work itself must get faster.",
+            say("Even a warm run takes {needed} ms, over the {target} ms target. No choice of "
+                "platform fixes that: the work itself must get faster.",
+                needed=_fmt(needs.duration_ms), target=_fmt(target)),
             (ALT_FASTER_CODE,))
     return Violation(
         "latency", cold_ms, target, "ms",
-        f"A cold start (INIT {_fmt(init_ms)} ms + run {_fmt(needs.duration_ms)} ms = "
-        f"{_fmt(cold_ms)} ms) misses the {_fmt(target)} ms target. Warm runs meet it, so the "
-        "question is how often users meet a cold start.",
+        say("A cold start (INIT {init} ms + run {run} ms = {cold} ms) misses the {target} ms "
+            "target. Warm runs meet it, so the question is how often users meet a cold start.",
+            init=_fmt(init_ms), run=_fmt(needs.duration_ms), cold=_fmt(cold_ms),
+            target=_fmt(target)),
         (ALT_WARM, ALT_MANAGED_INSTANCES, ALT_EC2))
 
 
@@ -272,20 +293,40 @@ def fits_lambda(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) -> bo
     return not check_workload(needs, init_ms=init_ms)
 
 
-VIOLATION_COLUMNS = ("limit", "needed", "Lambda allows", "unit", "what to use instead")
+#: The two checks that are not rows of ``lambda_limits.csv``, named for a reader; a CSV limit is
+#: named by its key (``timeout_max``), as the data dictionary lists it.
+LIMIT_WORDS = {"state": term("state"), "latency": term("latency")}
+#: The units of the violations, for a reader (the CSV's own unit names are lower-case keys).
+UNIT_WORDS = {"mb": term("MB"), "s": term("s"), "ms": term("ms"),
+              "executions": term("concurrent executions"), "flag": term("yes or no")}
+
+
+def limit_name(key: str) -> str:
+    """A violated limit's name for a reader, in the active catalogue's words."""
+    return word(LIMIT_WORDS.get(key, key))
+
+
+def unit_name(unit: str) -> str:
+    """A violation's unit for a reader (``MB`` for the CSV's ``mb``)."""
+    return word(UNIT_WORDS.get(unit, unit))
+
+
+VIOLATION_COLUMNS = (term("limit"), term("needed"), term("Lambda allows"), term("unit"),
+                     term("what to use instead"))
 
 
 def violation_rows(violations: list[Violation]) -> list[list[str]]:
-    """The violations as rows of display strings (columns :data:`VIOLATION_COLUMNS`)."""
-    return [[v.limit, _fmt(v.requested), _fmt(v.allowed), v.unit, "; ".join(v.alternatives)]
-            for v in violations]
+    """The violations as rows of display strings (columns :data:`VIOLATION_COLUMNS`), in the
+    active catalogue's words (:mod:`ec2vslambda.words`)."""
+    return [[limit_name(v.limit), _fmt(v.requested), _fmt(v.allowed), unit_name(v.unit),
+             "; ".join(word(a) for a in v.alternatives)] for v in violations]
 
 
 def violations_frame(violations: list[Violation]):
     """The violations as a pandas table for a page: one row a limit."""
     import pandas as pd
 
-    return pd.DataFrame(violation_rows(violations), columns=list(VIOLATION_COLUMNS))
+    return pd.DataFrame(violation_rows(violations), columns=[word(c) for c in VIOLATION_COLUMNS])
 
 
 def limits_frame(names: tuple[str, ...] | None = None):

@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass
 
 from . import data as _data
 from .validation import InputError, choice, flag, number, whole
+from .words import say, term, word
 
 REGIONS = _data.REGIONS
 DEFAULT_REGION = "us-east-1"
@@ -127,9 +128,11 @@ class LambdaCost:
 
     def items(self) -> list[tuple[str, float]]:
         """The charges as (label, USD) pairs, for tables."""
-        return [("Requests", self.requests_usd), ("Compute (duration)", self.compute_usd),
-                ("Ephemeral storage", self.ephemeral_usd),
-                ("Provisioned Concurrency", self.provisioned_usd), ("Total", self.total_usd)]
+        return [(term("Requests"), self.requests_usd),
+                (term("Compute (duration)"), self.compute_usd),
+                (term("Ephemeral storage"), self.ephemeral_usd),
+                (term("Provisioned Concurrency"), self.provisioned_usd),
+                (term("Total"), self.total_usd)]
 
 
 def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: str = "x86_64",
@@ -830,14 +833,25 @@ def logs_cost(gb_ingested: float, *, retention_months: float = 1.0, lambda_logs:
 
 # --- the whole bill ---------------------------------------------------------------------------
 
+#: How a bill's detail names an LCU dimension and a pricing model.
+LCU_WORDS = {"new_connections": term("new connections"),
+             "active_connections": term("active connections"),
+             "processed_bytes": term("processed bytes"),
+             "rule_evaluations": term("rule evaluations")}
+PRICING_WORDS = {"on_demand": term("on demand"), "savings_plan": term("savings plan"),
+                 "spot": term("spot")}
+
 #: The lines of a whole bill, in the order tables show them.
-BILL_LINES = {"compute": "Compute", "front_door": "Front door", "ebs": "EBS volumes",
-              "public_ipv4": "Public IPv4 addresses", "nat_gateway": "NAT gateway",
-              "data_transfer": "Data transfer out", "logs": "CloudWatch Logs"}
+BILL_LINES = {"compute": term("Compute"), "front_door": term("Front door"),
+              "ebs": term("EBS volumes"), "public_ipv4": term("Public IPv4 addresses"),
+              "nat_gateway": term("NAT gateway"), "data_transfer": term("Data transfer out"),
+              "logs": "CloudWatch Logs"}
 DESIGNS = {"lambda": "Lambda", "ec2": "EC2"}
-LINE_PHRASES = {"compute": "compute", "front_door": "the front door", "ebs": "EBS",
-                "public_ipv4": "public IPv4 addresses", "nat_gateway": "the NAT gateway",
-                "data_transfer": "data transfer out", "logs": "CloudWatch Logs"}
+#: How a summary sentence names each line (translated where it is shown, see ..words).
+LINE_PHRASES = {"compute": term("compute"), "front_door": term("the front door"), "ebs": "EBS",
+                "public_ipv4": term("public IPv4 addresses"),
+                "nat_gateway": term("the NAT gateway"),
+                "data_transfer": term("data transfer out"), "logs": "CloudWatch Logs"}
 
 
 @dataclass(frozen=True)
@@ -896,13 +910,14 @@ class WholeBill:
         return tuple(picked)
 
     def rows(self) -> list[dict[str, str]]:
-        """One row per line and a total: display strings, ``—`` where a line does not apply."""
+        """One row per line and a total: display strings, ``—`` where a line does not apply
+        (labels in the active catalogue's words, see :mod:`ec2vslambda.words`)."""
         rows = []
         for lam, ec2 in zip(self.lambda_lines, self.ec2_lines, strict=True):
-            rows.append({"line": lam.label, "lambda": format_usd(lam.usd),
+            rows.append({"line": word(lam.label), "lambda": format_usd(lam.usd),
                          "ec2": format_usd(ec2.usd), "lambda_detail": lam.detail,
                          "ec2_detail": ec2.detail})
-        rows.append({"line": "Total per month", "lambda": format_usd(self.lambda_total_usd),
+        rows.append({"line": word("Total per month"), "lambda": format_usd(self.lambda_total_usd),
                      "ec2": format_usd(self.ec2_total_usd), "lambda_detail": "",
                      "ec2_detail": ""})
         return rows
@@ -911,15 +926,29 @@ class WholeBill:
         """Which design is cheaper, and which lines carry each bill."""
         def carried(design: str) -> str:
             total = self.total(design)
-            parts = [f"{LINE_PHRASES[line.key]} ({line.usd / total:.0%})"
+            parts = [say("{line} ({share})", line=word(LINE_PHRASES[line.key]),
+                         share=f"{line.usd / total:.0%}")
                      for line in self.dominant(design)] if total else []
-            return " and ".join(parts) if parts else "nothing"
+            return word(" and ").join(parts) if parts else word("nothing")
 
-        return (f"At {self.requests:,.0f} requests and {format_gb(self.gb_out)} out a month in "
-                f"{self.region}, the Lambda design costs {format_usd(self.lambda_total_usd)} "
-                f"and the EC2 design {format_usd(self.ec2_total_usd)}: {self.cheaper} is "
-                f"cheaper. Most of the Lambda bill is {carried('lambda')}; most of the EC2 "
-                f"bill is {carried('ec2')}.")
+        fields = dict(requests=f"{self.requests:,.0f}", gb=format_gb(self.gb_out),
+                      region=self.region, lambda_usd=format_usd(self.lambda_total_usd),
+                      ec2_usd=format_usd(self.ec2_total_usd))
+        if self.cheaper == "Lambda":
+            head = say("At {requests} requests and {gb} out a month in {region}, the Lambda "
+                       "design costs {lambda_usd} and the EC2 design {ec2_usd}: Lambda is "
+                       "cheaper.", **fields)
+        elif self.cheaper == "EC2":
+            head = say("At {requests} requests and {gb} out a month in {region}, the Lambda "
+                       "design costs {lambda_usd} and the EC2 design {ec2_usd}: EC2 is "
+                       "cheaper.", **fields)
+        else:
+            head = say("At {requests} requests and {gb} out a month in {region}, the Lambda "
+                       "design costs {lambda_usd} and the EC2 design {ec2_usd}: neither (they "
+                       "cost the same) is cheaper.", **fields)
+        return head + " " + say("Most of the Lambda bill is {lambda_lines}; most of the EC2 bill "
+                                "is {ec2_lines}.", lambda_lines=carried("lambda"),
+                                ec2_lines=carried("ec2"))
 
     def as_plain(self) -> dict[str, object]:
         """Plain data for a page or a browser: rows of display strings and the totals."""
@@ -979,7 +1008,8 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     nat = nat_gateway_cost(hours, nat_gb, count=nat_gateways, region=region) \
         if nat_gateways else None
     nat_line = (BillLine("nat_gateway", BILL_LINES["nat_gateway"], nat.total_usd,
-                         f"{nat_gateways} x NAT gateway, {format_gb(nat_gb)} processed")
+                         say("{count} x NAT gateway, {gb} processed", count=nat_gateways,
+                             gb=format_gb(nat_gb)))
                 if nat else BillLine("nat_gateway", BILL_LINES["nat_gateway"], None, ""))
 
     if front_door == "none":
@@ -997,16 +1027,16 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
         BillLine("compute", BILL_LINES["compute"], fn.total_usd,
                  f"{memory_mb} MB, {duration_ms:,.10g} ms, {fn.arch}"),
         BillLine("front_door", BILL_LINES["front_door"], door_usd,
-                 FRONT_DOORS[front_door] if door_usd is not None else ""),
+                 word(FRONT_DOORS[front_door]) if door_usd is not None else ""),
         BillLine("ebs", BILL_LINES["ebs"], None, ""),
         BillLine("public_ipv4", BILL_LINES["public_ipv4"],
                  lambda_ipv4.total_usd if lambda_ipv4 else None,
-                 f"{nat_gateways} (the NAT gateways')" if lambda_ipv4 else ""),
+                 say("{count} (the NAT gateways')", count=nat_gateways) if lambda_ipv4 else ""),
         nat_line,
         BillLine("data_transfer", BILL_LINES["data_transfer"], dto.total_usd,
                  format_gb(gb_out)),
         BillLine("logs", BILL_LINES["logs"], lambda_logs.total_usd,
-                 f"{format_gb(log_gb)}, Lambda tiers"),
+                 say("{gb}, Lambda tiers", gb=format_gb(log_gb))),
     )
 
     if front_door == "none":
@@ -1018,14 +1048,15 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
                                     region=region)
         alb = alb_cost(hours, lcu=lcus.lcu, region=region)
         alb_line = BillLine("front_door", BILL_LINES["front_door"], alb.total_usd,
-                            f"ALB, {lcus.lcu:,.3g} LCU ({lcus.dominant.replace('_', ' ')})")
+                            say("ALB, {lcu} LCU ({dimension})", lcu=f"{lcus.lcu:,.3g}",
+                                dimension=word(LCU_WORDS[lcus.dominant])))
     addresses = alb_zones + (nat_gateways if nat_gateways else count)
     ipv4 = public_ipv4_cost(hours, count=addresses, region=region)
     ebs = ebs_gp3_cost(ebs_gb * count, region=region)
     ec2_logs = logs_cost(log_gb, retention_months=retention, region=region)
     ec2 = (
         BillLine("compute", BILL_LINES["compute"], fleet.total_usd,
-                 f"{count} x {instance_type}, {pricing.replace('_', ' ')}"),
+                 f"{count} x {instance_type}, {word(PRICING_WORDS[pricing])}"),
         alb_line,
         BillLine("ebs", BILL_LINES["ebs"], ebs.total_usd, f"{format_gb(ebs_gb * count)} gp3"),
         BillLine("public_ipv4", BILL_LINES["public_ipv4"], ipv4.total_usd, f"{addresses}"),

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -25,7 +26,7 @@ import pytest
 
 from ec2vslambda import live
 from tests import site_check
-from tests.conftest import HTML_DIR, VIEWPORT
+from tests.conftest import BOOK_ROOT, HTML_DIR, VIEWPORT
 from tests.test_site_browser import DOCNAMES
 
 pytestmark = pytest.mark.browser
@@ -127,14 +128,30 @@ def _state(page, box_id: str) -> dict:
                          "summary: b.querySelector('.ec2vl-summary').textContent}; }", box_id)
 
 
-def _check_against_cpython(state: dict, name: str) -> dict:
+def _words(language: str) -> dict[str, str] | None:
+    """The catalogue a page in ``language`` writes its results in (None: English)."""
+    if language == "en":
+        return None
+    sys.path.insert(0, str(BOOK_ROOT / "_ext"))
+    from live_calculators import i18n
+
+    return i18n.result_words(language)
+
+
+def _check_against_cpython(state: dict, name: str, language: str = "en") -> dict:
+    """The page's result is CPython's for the same inputs, in the page's language: on a Korean
+    page, written in Korean (every sentence of it)."""
     assert state["inputs"], f"{name}: no data-inputs after a recompute ({state['status']})"
     inputs = json.loads(state["inputs"])
-    expected = live.compute(name, inputs)
+    expected = live.compute(name, inputs, words=_words(language))
     assert state["result"], f"{name}: no data-result for {inputs}: {state['error']!r}"
     differences = same(json.loads(state["result"]), expected)
     assert not differences, f"{name} on {inputs}: the browser and CPython differ: {differences[:5]}"
     assert state["summary"] == expected["summary"]
+    if language == "ko":
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", state["summary"]) if s]
+        english = [s for s in sentences if not re.search("[가-힣]", s)]
+        assert not english, f"{name}: English sentences on a Korean page: {english}"
     return inputs
 
 
@@ -196,9 +213,10 @@ def test_live_calculator_agrees_with_cpython(live_page, docname, name):
     assert box.locator("[data-kind]").first.is_disabled(), "controls must wait for the runtime"
     labels = box.locator("label")
     assert labels.count() == len(live.calculator(name).fields)
+    language = box.get_attribute("lang")
     box.locator(".ec2vl-go").click()
     _wait_for_update(page, box_id, 1, BOOT_TIMEOUT_MS)
-    _check_against_cpython(_state(page, box_id), name)
+    _check_against_cpython(_state(page, box_id), name, language)
 
     updates = 1
     for key, value in _changes(name):
@@ -208,7 +226,7 @@ def test_live_calculator_agrees_with_cpython(live_page, docname, name):
         page.wait_for_function("([id, n]) => !document.getElementById(id).dataset.error"
                                " && document.getElementById(id).dataset.updates >= n",
                                arg=[box_id, updates], timeout=UPDATE_TIMEOUT_MS)
-        inputs = _check_against_cpython(_state(page, box_id), name)
+        inputs = _check_against_cpython(_state(page, box_id), name, language)
         assert inputs[key] == value, f"{name}: the page sent {key}={inputs[key]!r}, not {value!r}"
 
     good = _state(page, box_id)

@@ -88,7 +88,8 @@ def _write_config(config: dict, out: Path) -> Path:
 def book_strings() -> list[tuple[str, str]]:
     """(context, English text) of every string that is not page text: the config's title and
     footer, the table of contents' captions, and the live calculators' titles, labels, units,
-    help, option names and interface sentences."""
+    help, option names, interface sentences and the words of their results
+    (:func:`ec2vslambda.words.templates`)."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     strings = [("config: title", config["title"]),
                ("config: footer", " ".join(config["html"]["extra_footer"].split()))]
@@ -103,6 +104,10 @@ def book_strings() -> list[tuple[str, str]]:
     from ec2vslambda import live
 
     strings += [(f"live ui: {key}", text) for key, text in i18n.UI["en"].items()]
+    from ec2vslambda import words
+
+    strings += [(f"live result: {', '.join(where)}", text)
+                for text, where in words.templates().items()]
     for name in live.names():
         spec = live.spec(name)
         strings.append((f"live {name}: title", spec["title"]))

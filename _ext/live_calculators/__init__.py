@@ -47,6 +47,7 @@ from . import assets, i18n
 HERE = Path(__file__).resolve().parent
 BOOK_ROOT = HERE.parent.parent
 LIVE_DIR = "_live"  # in the built site: runtime, package bundle, worker
+WORDS_FILE = "words.json"  # in an edition in another language: its results' catalogue
 MATHJAX_PATH = "mathjax/tex-mml-chtml.js"  # relative to _static, as Sphinx wants it
 BUNDLE_EXCLUDE = ("widgets",)  # ipywidgets front ends: not for the browser
 DATA_EXCLUDE = re.compile(r"trace|replay", re.IGNORECASE)  # large data no calculator reads
@@ -143,6 +144,7 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
     return (
         f'<div class="ec2vl-live" data-calculator="{name}" data-defaults="{data}" '
         f'data-ui="{ui_data}" data-assets="{html.escape(assets)}{LIVE_DIR}/" id="{uid}" '
+        + (f'data-words="{LIVE_DIR}/{WORDS_FILE}" ' if language != "en" else "") +
         f'lang="{language}">'
         f'<p class="ec2vl-title"><b>{title}</b> · {html.escape(ui["badge"])}</p>{intro}'
         f'<div class="ec2vl-start"><button type="button" class="ec2vl-go">'
@@ -247,6 +249,12 @@ def on_builder_inited(app: Sphinx) -> None:
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    language = app.config.language or "en"
+    if language != "en":  # the catalogue this edition's results are written in
+        words = Path(app.outdir) / LIVE_DIR / WORDS_FILE
+        words.parent.mkdir(parents=True, exist_ok=True)
+        words.write_text(json.dumps(i18n.result_words(language), ensure_ascii=False,
+                                    sort_keys=True), encoding="utf-8")
     if app.config.live_calculators_assets:  # another site (the English one) ships them
         return
     out = Path(app.outdir)

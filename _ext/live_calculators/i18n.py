@@ -72,3 +72,12 @@ def translator(language: str) -> Callable[[str], str]:
 def ui(language: str) -> dict[str, str]:
     t = translator(language)
     return {key: t(text) for key, text in UI["en"].items()}
+
+
+def result_words(language: str) -> dict[str, str]:
+    """The catalogue a calculator's results are written in on a page in ``language``: every
+    translated string of its ``book.po`` (``ec2vslambda.live.compute(..., words=...)``); empty
+    for English."""
+    from ec2vslambda.words import check_catalogue
+
+    return check_catalogue(strings(language))

@@ -47,6 +47,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..validation import InputError, choice, flag, number, range_text
+from ..words import speaking, word
 
 __all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
            "dash", "line_chart", "money", "names", "placeholder_html", "result", "series", "spec",
@@ -198,13 +199,17 @@ def calculator(name: str) -> Calculator:
     return importlib.import_module(f"{__name__}.{MODULES[module]}").CALCULATOR
 
 
-def compute(name: str, inputs: Mapping[str, object] | None = None) -> dict[str, object]:
+def compute(name: str, inputs: Mapping[str, object] | None = None, *,
+            words: Mapping[str, str] | None = None) -> dict[str, object]:
     """Run calculator ``name`` on ``inputs`` (missing keys take their defaults).
 
     Returns the JSON-able result described in this module's docstring; raises ``ValueError``
-    for an unknown name, an unknown input or a value the model does not allow.
+    for an unknown name, an unknown input or a value the model does not allow. ``words`` is a
+    catalogue (English -> translation, :mod:`ec2vslambda.words`) in which the result's sentences
+    and labels are written; the numbers are the same in every language.
     """
-    return calculator(name).compute(inputs)
+    with speaking(words):
+        return calculator(name).compute(inputs)
 
 
 def spec(name: str) -> dict[str, object]:
@@ -311,7 +316,7 @@ def result(title: str, summary: str, *, numbers: Mapping[str, object] | None = N
     if columns is not None:
         table = {"columns": [str(c) for c in columns],
                  "rows": [[str(cell) for cell in row] for row in rows]}
-    return {"title": title, "summary": summary, "numbers": clean(dict(numbers or {})),
+    return {"title": word(title), "summary": summary, "numbers": clean(dict(numbers or {})),
             "table": table, "chart": clean(dict(chart)) if chart else None}
 
 
@@ -355,11 +360,13 @@ def line_chart(title: str, x: Mapping[str, object], y: Mapping[str, object],
 
 def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[str],
                    segments: Sequence[tuple[str, float, float, str, str]],
-                   marks: Sequence[tuple[str, float, str]] = ()) -> dict[str, object]:
+                   marks: Sequence[tuple[str, float, str]] = (),
+                   phase_labels: Mapping[str, str] | None = None) -> dict[str, object]:
     """Floating bars on lanes (e.g. one lane per execution environment, time across).
 
     ``segments`` are ``(lane, start, end, phase, colour)`` with ``colour`` a ``#rrggbb``;
-    ``marks`` are point events ``(lane, at, label)`` such as a shutdown.
+    ``marks`` are point events ``(lane, at, label)`` such as a shutdown; ``phase_labels`` name
+    the phases in the legend (default: the phase itself).
     """
     known = set(lanes)
     for lane, *_rest in segments:
@@ -370,7 +377,8 @@ def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[
                           "phase": phase, "colour": colour}
                          for lane, start, end, phase, colour in segments],
             "marks": [{"lane": lane, "at": float(at), "label": label}
-                      for lane, at, label in marks]}
+                      for lane, at, label in marks],
+            "phase_labels": {s[3]: (phase_labels or {}).get(s[3], s[3]) for s in segments}}
 
 
 def bar_chart(title: str, value_axis: Mapping[str, object],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .. import decide as _decide
 from .. import pricing
 from ..validation import number
+from ..words import say, word
 from . import Calculator, Field, axis, bar_chart, dataclass_fields, region_choice, result
 from .pricing import instance_choices
 
@@ -108,8 +109,8 @@ _LABELS = {
 
 def reasons_text(rec: _decide.Recommendation) -> str:
     """The recommendation and its reasons as plain sentences."""
-    head = (f"Recommendation: {rec.label}, about {pricing.format_usd(rec.monthly_usd)} a month "
-            "(whole bill).")
+    head = say("Recommendation: {option}, about {usd} a month (whole bill).", option=rec.label,
+               usd=pricing.format_usd(rec.monthly_usd))
     return " ".join([head] + [r.text for r in rec.reasons])
 
 
@@ -118,7 +119,8 @@ def run(values: dict) -> dict:
     rows = rec.rows()
     bars = [(o.label, o.monthly_usd, "orange" if o.option == rec.choice
              else "blue" if o.eligible else "lightgrey") for o in rec.options]
-    chart = bar_chart(f"{rec.label} recommended", axis("USD per month", log=True), bars)
+    chart = bar_chart(say("{option} recommended", option=rec.label),
+                      axis(word("USD per month"), log=True), bars)
     return result(CALCULATOR.title, reasons_text(rec),
                   numbers={"choice": rec.choice, "monthly_usd": rec.monthly_usd,
                            "reasons": [r.text for r in rec.reasons]},

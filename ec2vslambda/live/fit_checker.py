@@ -7,6 +7,7 @@ and turns the violations into a table and a sentence.
 from __future__ import annotations
 
 from .. import limits
+from ..words import say, word
 from . import Calculator, Field, result
 
 #: The starting point: a video-transcoding job that outgrows Lambda in several ways.
@@ -29,16 +30,19 @@ def needs_from(inputs: dict) -> limits.WorkloadNeeds:
 def verdict(broken: list[limits.Violation]) -> str:
     """One sentence: fits, or how many limits it breaks and which."""
     if not broken:
-        return "Fits Lambda: no limit is broken."
-    names = ", ".join(v.limit for v in broken)
-    return f"Breaks {len(broken)} Lambda limit{'s' if len(broken) > 1 else ''}: {names}."
+        return word("Fits Lambda: no limit is broken.")
+    names = ", ".join(limits.limit_name(v.limit) for v in broken)
+    if len(broken) == 1:
+        return say("Breaks 1 Lambda limit: {names}.", names=names)
+    return say("Breaks {count} Lambda limits: {names}.", count=len(broken), names=names)
 
 
 def run(inputs: dict) -> dict:
     broken = limits.check_workload(needs_from(inputs), init_ms=inputs["init_ms"])
     return result(CALCULATOR.title, verdict(broken),
                   numbers={"fits": not broken, "broken": [v.limit for v in broken]},
-                  columns=limits.VIOLATION_COLUMNS, rows=limits.violation_rows(broken))
+                  columns=[word(c) for c in limits.VIOLATION_COLUMNS],
+                  rows=limits.violation_rows(broken))
 
 
 _D = DEFAULT_NEEDS

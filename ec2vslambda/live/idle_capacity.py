@@ -13,6 +13,7 @@ from __future__ import annotations
 from .. import data as _data
 from .. import pricing
 from ..validation import whole
+from ..words import say, word
 from . import Calculator, Field, axis, bar_chart, money, result
 
 
@@ -32,29 +33,32 @@ def run(inputs: dict) -> dict:
     busy_usd = fleet.total_usd * min(busy_share, 1.0)
     idle_usd = fleet.total_usd - busy_usd
     if busy_share > 1:
-        summary = (f"{count} x {instance_type} cannot carry this load: it needs "
-                   f"{busy_share:.0%} of the fleet's capacity. Lambda would cost "
-                   f"{money(function.total_usd)} a month.")
+        summary = say("{count} x {instance} cannot carry this load: it needs {share} of the "
+                      "fleet's capacity. Lambda would cost {lambda_usd} a month.", count=count,
+                      instance=instance_type, share=f"{busy_share:.0%}",
+                      lambda_usd=money(function.total_usd))
     else:
-        summary = (f"The fleet costs {money(fleet.total_usd)} a month and is busy "
-                   f"{busy_share:.1%} of the time, so {money(idle_usd)} of it pays for idle "
-                   f"capacity. Lambda bills the same requests by use: "
-                   f"{money(function.total_usd)}.")
-    rows = [(f"EC2, {count} x {instance_type}: busy", money(busy_usd), f"{min(busy_share, 1):.1%}"),
-            (f"EC2, {count} x {instance_type}: idle", money(idle_usd),
-             f"{max(0.0, 1 - busy_share):.1%}"),
+        summary = say("The fleet costs {fleet_usd} a month and is busy {share} of the time, so "
+                      "{idle_usd} of it pays for idle capacity. Lambda bills the same requests "
+                      "by use: {lambda_usd}.", fleet_usd=money(fleet.total_usd),
+                      share=f"{busy_share:.1%}", idle_usd=money(idle_usd),
+                      lambda_usd=money(function.total_usd))
+    rows = [(say("EC2, {count} x {instance}: busy", count=count, instance=instance_type),
+             money(busy_usd), f"{min(busy_share, 1):.1%}"),
+            (say("EC2, {count} x {instance}: idle", count=count, instance=instance_type),
+             money(idle_usd), f"{max(0.0, 1 - busy_share):.1%}"),
             (f"Lambda, {inputs['memory_mb']} MB {inputs['arch']}", money(function.total_usd),
-             "billed by use")]
-    chart = bar_chart("A month of capacity against a month of use",
-                      axis("USD per month"),
+             word("billed by use"))]
+    chart = bar_chart(word("A month of capacity against a month of use"),
+                      axis(word("USD per month")),
                       [(rows[0][0], busy_usd, "blue"), (rows[1][0], idle_usd, "lightgrey"),
                        (rows[2][0], function.total_usd, "orange")])
     return result(CALCULATOR.title, summary,
                   numbers={"ec2_usd": fleet.total_usd, "busy_share": busy_share,
                            "idle_usd": idle_usd, "lambda_usd": function.total_usd,
                            "capacity_requests": capacity},
-                  columns=("line", "USD per month", "share of the fleet's time"), rows=rows,
-                  chart=chart)
+                  columns=(word("line"), word("USD per month"), word("share of the fleet's time")),
+                  rows=rows, chart=chart)
 
 
 CALCULATOR = Calculator(

@@ -14,6 +14,7 @@ from .. import data as _data
 from ..lifecycle import poisson_cold_start_ratio, poisson_kept_share
 from ..pricing import MB_PER_GB
 from ..validation import number
+from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
 
 #: Keep-alive windows the table and chart span, in minutes.
@@ -31,24 +32,26 @@ def run(inputs: dict) -> dict:
         return cold, poisson_kept_share(rate_per_s, minutes * 60.0) * 24.0 * gb
 
     cold, idle_gb_h = at(window_min)
-    summary = (f"At {inputs['rate_per_hour']:g} requests an hour with a {window_min:g}-minute "
-               f"window, {cold:.1%} of requests start cold and the function keeps "
-               f"{idle_gb_h:,.2f} GB-hours of memory loaded a day, mostly waiting.")
-    rows = [(f"{m:g}" + (" (yours)" if m == window_min else ""), f"{at(m)[0]:.1%}",
-             f"{at(m)[1]:,.2f}") for m in windows]
+    summary = say("At {rate} requests an hour with a {window}-minute window, {cold} of requests "
+                  "start cold and the function keeps {idle} GB-hours of memory loaded a day, "
+                  "mostly waiting.", rate=f"{inputs['rate_per_hour']:g}",
+                  window=f"{window_min:g}", cold=f"{cold:.1%}", idle=f"{idle_gb_h:,.2f}")
+    rows = [(say("{minutes} (yours)", minutes=f"{m:g}") if m == window_min else f"{m:g}",
+             f"{at(m)[0]:.1%}", f"{at(m)[1]:,.2f}") for m in windows]
+    kept = word("memory kept (GB-h a day)")
     chart = line_chart(
-        "A longer window: fewer cold starts, more memory kept",
-        axis("keep-alive window (minutes)", log=True),
-        axis("cold starts (% of requests)", minimum=0, maximum=100),
-        [series("cold-start share", windows, [100 * at(m)[0] for m in windows],
+        word("A longer window: fewer cold starts, more memory kept"),
+        axis(word("keep-alive window (minutes)"), log=True),
+        axis(word("cold starts (% of requests)"), minimum=0, maximum=100),
+        [series(word("cold-start share"), windows, [100 * at(m)[0] for m in windows],
                 colour="blue", style="line+points"),
-         series("memory kept (GB-h a day)", windows, [at(m)[1] for m in windows],
+         series(kept, windows, [at(m)[1] for m in windows],
                 colour="orange", style="dashed", axis="y2")],
-        y2=axis("memory kept (GB-h a day)", minimum=0),
-        vlines=[vline(window_min, "your window")])
+        y2=axis(kept, minimum=0),
+        vlines=[vline(window_min, word("your window"))])
     return result(CALCULATOR.title, summary,
                   numbers={"cold_start_share": cold, "idle_gb_h_per_day": idle_gb_h},
-                  columns=("keep-alive (min)", "cold starts", "memory kept (GB-h a day)"),
+                  columns=(word("keep-alive (min)"), word("cold starts"), kept),
                   rows=rows, chart=chart)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from .. import data as _data
 from .. import lifecycle, pricing
 from ..validation import number, whole
+from ..words import say, term, word
 from . import Calculator, Field, axis, money, result, timeline_chart
 
 MAX_REQUESTS = 200  # the timeline stays readable, and the browser quick
@@ -51,28 +52,48 @@ def run(inputs: dict) -> dict:
     billed_ms = sum(pricing.billed_duration_ms(duration_ms + r.init_ms) for r in served)
     init_billed_ms = billed_ms - len(served) * pricing.billed_duration_ms(duration_ms)
     envs = len(model.environments)
-    summary = (f"{len(served)} requests used {envs} execution environment"
-               f"{'s' if envs != 1 else ''}; {cold} started cold. Billed "
-               f"{billed_ms / 1000:,.1f} s at {inputs['memory_mb']} MB"
-               f" ({init_billed_ms / 1000:,.1f} s of it INIT): {money(cost.total_usd)}.")
+    fields = dict(requests=len(served), envs=envs, cold=cold, billed=f"{billed_ms / 1000:,.1f}",
+                  memory=inputs["memory_mb"], init=f"{init_billed_ms / 1000:,.1f}",
+                  cost=money(cost.total_usd))
+    if envs == 1:
+        summary = say("{requests} requests used {envs} execution environment; {cold} started "
+                      "cold. Billed {billed} s at {memory} MB ({init} s of it INIT): {cost}.",
+                      **fields)
+    else:
+        summary = say("{requests} requests used {envs} execution environments; {cold} started "
+                      "cold. Billed {billed} s at {memory} MB ({init} s of it INIT): {cost}.",
+                      **fields)
 
-    lanes = [f"env {e.env_id}" for e in model.environments]
-    segments = [(f"env {s.env_id}", s.start_ms / 1000, s.end_ms / 1000, s.phase,
+    def lane(env_id: int) -> str:
+        return say("env {number}", number=env_id)
+
+    lanes = [lane(e.env_id) for e in model.environments]
+    segments = [(lane(s.env_id), s.start_ms / 1000, s.end_ms / 1000, s.phase,
                  lifecycle.PHASE_COLOURS[s.phase])
                 for s in model.segments() if s.phase != "shutdown"]
-    marks = [(f"env {s.env_id}", s.start_ms / 1000, f"shut down: {s.label}")
+    marks = [(lane(s.env_id), s.start_ms / 1000,
+              say("shut down: {reason}", reason=word(SHUTDOWN_WORDS.get(s.label, s.label))))
              for s in model.segments() if s.phase == "shutdown"]
-    chart = timeline_chart("Execution environments: INIT (red), invoke (blue), frozen (grey)",
-                           axis("time (s)"), lanes, segments, marks)
-    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}", f"env {r.env_id}",
-             "cold" if r.cold else "warm", f"{r.latency_ms:,.0f}",
+    chart = timeline_chart(word("Execution environments: INIT (red), invoke (blue), frozen (grey)"),
+                           axis(word("time (s)")), lanes, segments, marks,
+                           phase_labels={phase: word(text) for phase, text in PHASE_WORDS.items()})
+    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}", lane(r.env_id),
+             word("cold") if r.cold else word("warm"), f"{r.latency_ms:,.0f}",
              f"{pricing.billed_duration_ms(duration_ms + r.init_ms):,.0f}") for r in served]
     return result(CALCULATOR.title, summary,
                   numbers={"requests": len(served), "environments": envs, "cold_starts": cold,
                            "billed_ms": billed_ms, "init_billed_ms": init_billed_ms,
                            "cost_usd": cost.total_usd},
-                  columns=("request", "arrives (s)", "environment", "start", "latency (ms)",
-                           "billed (ms)"), rows=rows, chart=chart)
+                  columns=(word("request"), word("arrives (s)"), word("environment"),
+                           word("start"), word("latency (ms)"), word("billed (ms)")),
+                  rows=rows, chart=chart)
+
+
+#: How the chart names the phases of an environment's life, and why one was shut down
+#: (:attr:`ec2vslambda.lifecycle.ExecutionEnvironment.shutdown_reason`).
+PHASE_WORDS = {"init": term("INIT"), "invoke": term("invoke"), "frozen": term("frozen")}
+SHUTDOWN_WORDS = {"idle": term("idle"), "recycled": term("recycled"),
+                  "new version deployed": term("new version deployed")}
 
 
 CALCULATOR = Calculator(

@@ -8,37 +8,54 @@ from __future__ import annotations
 
 from .. import data as _data
 from .. import power_tuning as pt
+from ..words import say, term, word
 from . import Calculator, Field, axis, dash, line_chart, money, result, series
 
 PICK_COLOURS = {"cost": "green", "speed": "red", "balanced": "purple"}
+
+
+#: How the table and chart name each strategy.
+STRATEGY_WORDS = {"cost": term("cost"), "speed": term("speed"), "balanced": term("balanced")}
+
+
+def picked_for(tuned: pt.TuningResult, memory_mb: int) -> str:
+    """:meth:`~ec2vslambda.power_tuning.TuningResult.picked_for`, in the reader's words."""
+    names = [word(STRATEGY_WORDS[s]) for s in pt.STRATEGIES if tuned.pick(s) == memory_mb]
+    return ", ".join(names) or (word("timed out") if tuned.row(memory_mb)["timed_out"] else "")
 
 
 def run(inputs: dict) -> dict:
     tuned = pt.tune(**inputs)
     rows = [(f"{r['memory_mb']:,}", f"{r['vcpus']:.2f}", f"{r['duration_ms']:,.1f}",
              dash(r["billed_duration_ms"], "{:,.1f}"), money(r["cost_usd_per_million"]),
-             tuned.picked_for(r["memory_mb"])) for r in tuned.rows]
-    summary = (f"Cheapest {tuned.cost_optimal_mb:,} MB, fastest {tuned.speed_optimal_mb:,} MB, "
-               f"balanced {tuned.balanced_mb:,} MB (weight {tuned.balanced_weight:g}).")
+             picked_for(tuned, r["memory_mb"])) for r in tuned.rows]
+    summary = say("Cheapest {cost} MB, fastest {speed} MB, balanced {balanced} MB (weight "
+                  "{weight}).", cost=f"{tuned.cost_optimal_mb:,}",
+                  speed=f"{tuned.speed_optimal_mb:,}", balanced=f"{tuned.balanced_mb:,}",
+                  weight=f"{tuned.balanced_weight:g}")
     fitting = [r for r in tuned.rows if not r["timed_out"]]
     memory = [r["memory_mb"] for r in fitting]
-    lines = [series("cost per million", memory, [r["cost_usd_per_million"] for r in fitting],
+    lines = [series(word("cost per million"), memory,
+                    [r["cost_usd_per_million"] for r in fitting],
                     colour="grey", style="line+points"),
-             series("mean billed duration", memory, [r["billed_duration_ms"] for r in fitting],
+             series(word("mean billed duration"), memory,
+                    [r["billed_duration_ms"] for r in fitting],
                     colour="blue", style="dashed", axis="y2")]
     for strategy in pt.STRATEGIES:
         picked = tuned.row(tuned.pick(strategy))
-        lines.append(series(f"{strategy}: {picked['memory_mb']:,} MB", [picked["memory_mb"]],
+        lines.append(series(say("{strategy}: {memory} MB", strategy=word(STRATEGY_WORDS[strategy]),
+                                memory=f"{picked['memory_mb']:,}"), [picked["memory_mb"]],
                             [picked["cost_usd_per_million"]], colour=PICK_COLOURS[strategy],
                             style="points"))
-    chart = line_chart("Cost and billed duration at each memory setting",
-                       axis("memory (MB, log scale)", log=True),
-                       axis(f"USD per million invocations ({tuned.arch})"), lines,
-                       y2=axis("mean billed duration (ms)", log=True))
+    chart = line_chart(word("Cost and billed duration at each memory setting"),
+                       axis(word("memory (MB, log scale)"), log=True),
+                       axis(say("USD per million invocations ({arch})", arch=tuned.arch)), lines,
+                       y2=axis(word("mean billed duration (ms)"), log=True))
     return result(CALCULATOR.title, summary,
                   numbers={s: tuned.pick(s) for s in pt.STRATEGIES},
-                  columns=("memory (MB)", "vCPUs", "handler (ms)", "mean billed (ms)",
-                           "USD per million", "picked for"), rows=rows, chart=chart)
+                  columns=(word("memory (MB)"), word("vCPUs"), word("handler (ms)"),
+                           word("mean billed (ms)"), word("USD per million"),
+                           word("picked for")), rows=rows, chart=chart)
 
 
 def _fields() -> tuple[Field, ...]:

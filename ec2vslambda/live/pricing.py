@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .. import data as _data
 from .. import pricing
 from ..validation import whole
+from ..words import say, term, word
 from . import (
     Calculator,
     Field,
@@ -26,8 +27,9 @@ from . import (
     vline,
 )
 
-PRICING_LABELS = {"on_demand": "On-Demand", "savings_plan": "Savings Plan (assumed discount)",
-                  "spot": "Spot (assumed discount)"}
+PRICING_LABELS = {"on_demand": term("On-Demand"),
+                  "savings_plan": term("Savings Plan (assumed discount)"),
+                  "spot": term("Spot (assumed discount)")}
 #: Requests a month the chart spans: 61 log-spaced points from 100 thousand to 10 billion.
 CHART_REQUESTS = tuple(10 ** (5 + 5 * k / 60) for k in range(61))
 
@@ -67,15 +69,17 @@ class Comparison:
 
     def rows(self) -> list[dict[str, str]]:
         """Monthly charges, one row per line item, as display strings (``—`` where a charge
-        does not apply to a design)."""
+        does not apply to a design), in the active catalogue's words (:mod:`..words`)."""
         lam = self.lambda_cost
-        fleet = f"{self.inputs.instance_count} x {self.inputs.instance_type}"
-        rows = [{"Charge": label, "Lambda": pricing.format_usd(value), "EC2": "—"}
+        charge = word("Charge")
+        rows = [{charge: word(label), "Lambda": pricing.format_usd(value), "EC2": "—"}
                 for label, value in lam.items()[:-1]]
-        rows.append({"Charge": f"EC2 instance-hours ({fleet}, "
-                               f"{PRICING_LABELS[self.ec2_cost.pricing]})",
+        rows.append({charge: say("EC2 instance-hours ({count} x {instance}, {pricing})",
+                                 count=self.inputs.instance_count,
+                                 instance=self.inputs.instance_type,
+                                 pricing=word(PRICING_LABELS[self.ec2_cost.pricing])),
                      "Lambda": "—", "EC2": pricing.format_usd(self.ec2_cost.total_usd)})
-        rows.append({"Charge": "Total per month", "Lambda": pricing.format_usd(lam.total_usd),
+        rows.append({charge: word("Total per month"), "Lambda": pricing.format_usd(lam.total_usd),
                      "EC2": pricing.format_usd(self.ec2_cost.total_usd)})
         return rows
 
@@ -83,7 +87,7 @@ class Comparison:
         """:meth:`rows` as a pandas table indexed by charge."""
         import pandas as pd
 
-        return pd.DataFrame(self.rows()).set_index("Charge")
+        return pd.DataFrame(self.rows()).set_index(word("Charge"))
 
 
 def comparison(inputs: PricingInputs) -> Comparison:
@@ -104,12 +108,22 @@ def comparison(inputs: PricingInputs) -> Comparison:
 def summary(outcome: Comparison) -> str:
     """One or two plain sentences on the result."""
     lam, ec2 = outcome.lambda_cost.total_usd, outcome.ec2_cost.total_usd
-    text = (f"At {outcome.inputs.requests_per_month:,.0f} requests a month Lambda costs "
-            f"${lam:,.2f} and the EC2 fleet ${ec2:,.2f}: {outcome.cheaper} is cheaper.")
+    fields = dict(requests=f"{outcome.inputs.requests_per_month:,.0f}", lambda_usd=f"${lam:,.2f}",
+                  ec2_usd=f"${ec2:,.2f}")
+    if outcome.cheaper == "Lambda":
+        text = say("At {requests} requests a month Lambda costs {lambda_usd} and the EC2 fleet "
+                   "{ec2_usd}: Lambda is cheaper.", **fields)
+    elif outcome.cheaper == "EC2":
+        text = say("At {requests} requests a month Lambda costs {lambda_usd} and the EC2 fleet "
+                   "{ec2_usd}: EC2 is cheaper.", **fields)
+    else:
+        text = say("At {requests} requests a month Lambda costs {lambda_usd} and the EC2 fleet "
+                   "{ec2_usd}: neither (they cost the same) is cheaper.", **fields)
     if outcome.break_even_requests is not None:
-        text += (f" They cost the same at about {outcome.break_even_requests:,} requests a month"
-                 f" ({outcome.break_even_requests / (pricing.HOURS_PER_MONTH * 3600):,.1f}"
-                 " requests per second on average).")
+        text += " " + say(
+            "They cost the same at about {requests} requests a month ({per_second} requests per "
+            "second on average).", requests=f"{outcome.break_even_requests:,}",
+            per_second=f"{outcome.break_even_requests / (pricing.HOURS_PER_MONTH * 3600):,.1f}")
     return text
 
 
@@ -125,13 +139,15 @@ def run(values: dict) -> dict:
                     CHART_REQUESTS, [max(v, 0.1) for v in lambda_usd], colour="orange"),
              series(f"EC2 {fleet}", [CHART_REQUESTS[0], CHART_REQUESTS[-1]], [monthly, monthly],
                     colour="blue", style="dashed")]
-    marks = [vline(inputs.requests_per_month, "your traffic")]
+    marks = [vline(inputs.requests_per_month, word("your traffic"))]
     even = outcome.break_even_requests
     if even is not None and CHART_REQUESTS[0] <= even <= CHART_REQUESTS[-1]:
-        marks.append(vline(even, f"break-even: {even:,} requests", colour="blue"))
-    chart = line_chart("Lambda's bill follows traffic; an instance's does not",
-                       axis("requests per month", log=True),
-                       axis("cost per month (USD)", log=True, minimum=0.1), lines, vlines=marks)
+        marks.append(vline(even, say("break-even: {requests} requests", requests=f"{even:,}"),
+                           colour="blue"))
+    chart = line_chart(word("Lambda's bill follows traffic; an instance's does not"),
+                       axis(word("requests per month"), log=True),
+                       axis(word("cost per month (USD)"), log=True, minimum=0.1), lines,
+                       vlines=marks)
     rows = outcome.rows()
     return result(CALCULATOR.title, summary(outcome),
                   numbers={"lambda_usd": outcome.lambda_cost.total_usd, "ec2_usd": monthly,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .. import coldstarts, latency
 from ..validation import number
+from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
 
 MEMORY_SIZES_MB = (128, 256, 512, 1024)
@@ -28,25 +29,27 @@ def run(inputs: dict) -> dict:
     rows = [(f"p{p}", f"{none.percentiles_ms[p]:,.1f}", f"{v:,.1f}")
             for p, v in sorted(cold.percentiles_ms.items())]
     p50, p99 = cold.percentiles_ms[50], cold.percentiles_ms[99]
-    summary = (f"INIT {init_ms:,.1f} ms ({inputs['runtime']}, {inputs['arch']}, "
-               f"{inputs['memory_mb']} MB hello-world floor {floor:,.1f} ms + {extra:,.0f} ms of "
-               f"your own). With {cold_percent:g}% cold starts: p50 {p50:,.1f} ms, "
-               f"p99 {p99:,.1f} ms.")
+    summary = say("INIT {init} ms ({runtime}, {arch}, {memory} MB hello-world floor {floor} ms + "
+                  "{extra} ms of your own). With {share}% cold starts: p50 {p50} ms, p99 {p99} "
+                  "ms.", init=f"{init_ms:,.1f}", runtime=inputs["runtime"], arch=inputs["arch"],
+                  memory=inputs["memory_mb"], floor=f"{floor:,.1f}", extra=f"{extra:,.0f}",
+                  share=f"{cold_percent:g}", p50=f"{p50:,.1f}", p99=f"{p99:,.1f}")
     lines = [series(f"p{p}", [100 * s for s in CHART_SHARES],
                     latency.percentile_curve(CHART_SHARES, init_ms, warm_ms, percentile=p,
                                              warm_sigma=sigma), colour=PERCENTILE_COLOURS[p])
              for p in latency.DEFAULT_PERCENTILES]
     marks = [vline(1, "1%"), vline(5, "5%"),
-             vline(cold_percent, f"your share: {cold_percent:g}%", colour="black",
-                   style="dashed")]
-    chart = line_chart("p99 jumps once more than 1% of invocations are cold; p95 at 5%",
-                       axis("cold starts (% of invocations)", log=True), axis("latency (ms)"),
-                       lines, vlines=marks)
+             vline(cold_percent, say("your share: {share}%", share=f"{cold_percent:g}"),
+                   colour="black", style="dashed")]
+    chart = line_chart(word("p99 jumps once more than 1% of invocations are cold; p95 at 5%"),
+                       axis(word("cold starts (% of invocations)"), log=True),
+                       axis(word("latency (ms)")), lines, vlines=marks)
     return result(CALCULATOR.title, summary,
                   numbers={"init_ms": init_ms, "floor_init_ms": floor,
                            **{f"p{p}_ms": v for p, v in cold.percentiles_ms.items()},
                            **{f"p{p}_no_cold_ms": v for p, v in none.percentiles_ms.items()}},
-                  columns=("Percentile", "No cold starts (ms)", f"{cold_percent:g}% cold (ms)"),
+                  columns=(word("Percentile"), word("No cold starts (ms)"),
+                           say("{share}% cold (ms)", share=f"{cold_percent:g}")),
                   rows=rows, chart=chart)
 
 

@@ -12,6 +12,7 @@ from .. import data as _data
 from .. import pricing
 from ..upload_costs import monthly_costs
 from ..validation import number
+from ..words import say, word
 from . import Calculator, Field, axis, line_chart, money, result, series, vline
 
 #: Uploads a month the chart spans: 61 log-spaced rates from a thousand to a billion.
@@ -25,29 +26,37 @@ def run(inputs: dict) -> dict:
     row = monthly_costs([inputs["uploads_per_month"]], **kwargs)[0]
     sweep = monthly_costs(SWEEP, **kwargs)
     instance = row["ec2_instance"]
-    cheaper = "Lambda" if row["lambda_usd"] < row["ec2_usd"] else "the always-on instance"
-    summary = f"At {row['uploads_per_month']:,.0f} uploads a month {cheaper} is cheaper."
+    uploads = f"{row['uploads_per_month']:,.0f}"
+    if row["lambda_usd"] < row["ec2_usd"]:
+        summary = say("At {uploads} uploads a month Lambda is cheaper.", uploads=uploads)
+    else:
+        summary = say("At {uploads} uploads a month the always-on instance is cheaper.",
+                      uploads=uploads)
     if row["ec2_busy_share"] > 1:
-        summary += (f" But one {instance} could not keep up: the uploads need "
-                    f"{row['ec2_busy_share']:.0%} of its capacity.")
+        summary += " " + say("But one {instance} could not keep up: the uploads need {share} of "
+                             "its capacity.", instance=instance,
+                             share=f"{row['ec2_busy_share']:.0%}")
     feasible = [r for r in sweep if r["ec2_busy_share"] <= 1]
-    lines = [series(f"Lambda ({inputs['memory_mb']} MB, {inputs['warm_ms']:g} ms warm)",
+    always_on = say("always-on {instance}", instance=instance)
+    lines = [series(say("Lambda ({memory} MB, {warm} ms warm)", memory=inputs["memory_mb"],
+                        warm=f"{inputs['warm_ms']:g}"),
                     SWEEP, [r["lambda_usd"] for r in sweep], colour="orange"),
-             series(f"always-on {instance}", [r["uploads_per_month"] for r in feasible],
+             series(always_on, [r["uploads_per_month"] for r in feasible],
                     [r["ec2_usd"] for r in feasible], colour="blue", style="dashed")]
-    marks = [vline(row["uploads_per_month"], "your uploads")]
+    marks = [vline(row["uploads_per_month"], word("your uploads"))]
     if len(feasible) < len(sweep):
         marks.append(vline(max(r["uploads_per_month"] for r in feasible),
-                           f"one {instance} at full capacity", colour="blue"))
-    chart = line_chart("The thumbnail job: per upload or per month",
-                       axis("uploads per month", log=True),
-                       axis("USD per month", log=True, minimum=0.01), lines, vlines=marks)
+                           say("one {instance} at full capacity", instance=instance),
+                           colour="blue"))
+    chart = line_chart(word("The thumbnail job: per upload or per month"),
+                       axis(word("uploads per month"), log=True),
+                       axis(word("USD per month"), log=True, minimum=0.01), lines, vlines=marks)
     return result(CALCULATOR.title, summary,
                   numbers={k: row[k] for k in ("cold_start_share", "lambda_usd", "ec2_usd",
                                                "ec2_busy_share")},
-                  columns=("uploads a month", "cold starts", "Lambda", f"always-on {instance}",
-                           f"{instance} busy"),
-                  rows=[(f"{row['uploads_per_month']:,.0f}", f"{row['cold_start_share']:.1%}",
+                  columns=(word("uploads a month"), word("cold starts"), "Lambda", always_on,
+                           say("{instance} busy", instance=instance)),
+                  rows=[(uploads, f"{row['cold_start_share']:.1%}",
                          money(row["lambda_usd"]), money(row["ec2_usd"]),
                          f"{row['ec2_busy_share']:.1%}")],
                   chart=chart)

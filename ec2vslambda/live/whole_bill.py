@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from .. import pricing
+from ..words import say, word
 from . import (
     Calculator,
     Field,
@@ -58,15 +59,16 @@ class WholeBillResult:
 
     def rows(self) -> list[dict[str, str]]:
         """Display rows: line, each design's charge (``—`` where it does not apply), what."""
-        return [{"Line": r["line"], "Lambda": r["lambda"], "EC2": r["ec2"],
-                 "Lambda: what": r["lambda_detail"], "EC2: what": r["ec2_detail"]}
+        line, lam_what, ec2_what = word("Line"), word("Lambda: what"), word("EC2: what")
+        return [{line: r["line"], "Lambda": r["lambda"], "EC2": r["ec2"],
+                 lam_what: r["lambda_detail"], ec2_what: r["ec2_detail"]}
                 for r in self.bill.rows()]
 
     def table(self):
         """:meth:`rows` as a pandas table indexed by line."""
         import pandas as pd
 
-        return pd.DataFrame(self.rows()).set_index("Line")
+        return pd.DataFrame(self.rows()).set_index(word("Line"))
 
     def as_plain(self) -> dict[str, object]:
         return {"rows": self.rows(), "summary": summary(self),
@@ -93,15 +95,16 @@ def compute(inputs: WholeBillInputs) -> WholeBillResult:
 
 def _requests(n: int | None) -> str:
     if n is None:
-        return "never (Lambda stays cheaper)"
-    return f"{n / 1e6:,.1f} million" if n >= 1e6 else f"{n:,}"
+        return word("never (Lambda stays cheaper)")
+    return say("{count} million", count=f"{n / 1e6:,.1f}") if n >= 1e6 else f"{n:,}"
 
 
 def summary(result: WholeBillResult) -> str:
     """The bill's summary and where the two break-even points lie."""
-    return (f"{result.bill.summary()} On compute alone the two cost the same at "
-            f"{_requests(result.compute_break_even)} requests a month; on the whole bill, at "
-            f"{_requests(result.whole_break_even)}.")
+    return result.bill.summary() + " " + say(
+        "On compute alone the two cost the same at {compute} requests a month; on the whole "
+        "bill, at {whole}.", compute=_requests(result.compute_break_even),
+        whole=_requests(result.whole_break_even))
 
 
 def series(inputs: WholeBillInputs, requests_range: tuple[float, float] = (1e5, 1e10),
@@ -137,21 +140,24 @@ def run(values: dict) -> dict:
     curves = series(inputs, points=61)
     x = curves["requests"]
     fleet = f"{inputs.instance_count} x {inputs.instance_type}"
-    lines = [chart_series("Lambda, compute only", x, curves["lambda_compute"], colour="orange",
-                          style="dotted"),
-             chart_series(f"EC2 {fleet}, compute only", x, curves["ec2_compute"],
+    lines = [chart_series(word("Lambda, compute only"), x, curves["lambda_compute"],
+                          colour="orange", style="dotted"),
+             chart_series(say("EC2 {fleet}, compute only", fleet=fleet), x, curves["ec2_compute"],
                           colour="blue", style="dotted"),
-             chart_series(f"Lambda, whole bill ({pricing.FRONT_DOORS[inputs.front_door]})", x,
+             chart_series(say("Lambda, whole bill ({front_door})",
+                              front_door=word(pricing.FRONT_DOORS[inputs.front_door])), x,
                           curves["lambda_total"], colour="orange"),
-             chart_series(f"EC2 {fleet}, whole bill (ALB, EBS, IPv4)", x, curves["ec2_total"],
-                          colour="blue")]
-    marks = [vline(inputs.requests_per_month, "your traffic")]
-    for even, what, colour in ((outcome.compute_break_even, "compute", "grey"),
-                               (outcome.whole_break_even, "whole bill", "black")):
+             chart_series(say("EC2 {fleet}, whole bill (ALB, EBS, IPv4)", fleet=fleet), x,
+                          curves["ec2_total"], colour="blue")]
+    marks = [vline(inputs.requests_per_month, word("your traffic"))]
+    for even, what, colour in ((outcome.compute_break_even, word("compute"), "grey"),
+                               (outcome.whole_break_even, word("whole bill"), "black")):
         if even is not None and x[0] <= even <= x[-1]:
             marks.append(vline(even, f"{what}: {even:,}", colour=colour, style="dashed"))
-    chart = line_chart("The whole bill moves the crossing", axis("requests per month", log=True),
-                       axis("cost per month (USD)", log=True, minimum=1), lines, vlines=marks)
+    chart = line_chart(word("The whole bill moves the crossing"),
+                       axis(word("requests per month"), log=True),
+                       axis(word("cost per month (USD)"), log=True, minimum=1), lines,
+                       vlines=marks)
     rows = outcome.rows()
     return result(CALCULATOR.title, summary(outcome),
                   numbers={"lambda_total_usd": outcome.bill.lambda_total_usd,

@@ -1,6 +1,8 @@
 // The book's Python, off the page's main thread: Pyodide plus the course package.
 //
-// Messages in:  {type: "start", base}                      load the runtime and the package
+// Messages in:  {type: "start", base, words}               load the runtime and the package;
+//                                                          words: the URL of the page's
+//                                                          catalogue, or null (English)
 //               {type: "compute", id, name, inputs}         run ec2vslambda.live.compute
 // Messages out: {type: "progress", stage, loaded, total}
 //               {type: "ready"} | {type: "failed", message}
@@ -10,6 +12,7 @@
 
 let pyodide = null;
 let computeJson = null;
+let wordsJson = null;  // the page's catalogue (English -> its language), as JSON text
 let expected = {};   // file name -> bytes, from manifest.json
 const loaded = {};   // file name -> bytes received so far
 
@@ -81,7 +84,7 @@ async function bootPython(loadPyodide, base, version) {
   return fresh;
 }
 
-async function start(base) {
+async function start(base, words) {
   let mark = performance.now();
   const lap = (stage) => {
     const now = performance.now();
@@ -89,6 +92,13 @@ async function start(base) {
     mark = now;
   };
   const manifest = await (await fetch(base + "manifest.json")).json();
+  if (words) {
+    const response = await fetch(words);
+    if (!response.ok) {
+      throw new Error(`the page's words: HTTP ${response.status}`);
+    }
+    wordsJson = await response.text();
+  }
   expected = manifest.bytes;
   report("download");
   const files = Object.keys(expected).filter((f) => f !== manifest.bundle);
@@ -107,9 +117,16 @@ import json, sys
 sys.path.insert(0, "/home/pyodide/book")
 from ec2vslambda import live
 
-def compute_json(name, inputs_json):
+_catalogues = {}  # the page's catalogue, parsed once
+
+def compute_json(name, inputs_json, words_json=None):
     try:
-        return json.dumps({"result": live.compute(name, json.loads(inputs_json))},
+        words = None
+        if words_json:
+            if words_json not in _catalogues:
+                _catalogues[words_json] = json.loads(words_json)
+            words = _catalogues[words_json]
+        return json.dumps({"result": live.compute(name, json.loads(inputs_json), words=words)},
                           allow_nan=False)
     except ValueError as error:
         parts = None
@@ -130,7 +147,7 @@ self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "start") {
     try {
-      await start(message.base);
+      await start(message.base, message.words);
       self.postMessage({ type: "ready", timings });
     } catch (error) {
       self.postMessage({ type: "failed", message: String(error && error.message || error) });
@@ -138,7 +155,7 @@ self.onmessage = async (event) => {
     return;
   }
   if (message.type === "compute") {
-    const reply = JSON.parse(computeJson(message.name, JSON.stringify(message.inputs)));
+    const reply = JSON.parse(computeJson(message.name, JSON.stringify(message.inputs), wordsJson));
     self.postMessage({ type: "done", id: message.id, ...reply });
   }
 };

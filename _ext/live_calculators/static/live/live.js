@@ -8,6 +8,9 @@
   // site it shares (an edition under the English site)
   const first = document.querySelector(".ec2vl-live[data-assets]");
   const LIVE = new URL(root + (first ? first.dataset.assets : "_live/"), document.baseURI).href;
+  // an edition in another language: the catalogue its results are written in
+  const worded = document.querySelector(".ec2vl-live[data-words]");
+  const WORDS = worded ? new URL(root + worded.dataset.words, document.baseURI).href : null;
 
   function text(box, key) {
     return JSON.parse(box.dataset.ui)[key];
@@ -60,7 +63,7 @@
       worker.onerror = function (event) {
         reject(new Error(event.message || "the Python worker could not start"));
       };
-      worker.postMessage({ type: "start", base: LIVE });
+      worker.postMessage({ type: "start", base: LIVE, words: WORDS });
     });
     return starting;
   }
@@ -139,7 +142,7 @@
     chart.segments.forEach(function (s) { if (phases.indexOf(s.phase) < 0) { phases.push(s.phase); } });
     const datasets = phases.map(function (phase) {
       const mine = chart.segments.filter(function (s) { return s.phase === phase; });
-      return { label: phase, data: mine.map(function (s) { return { x: [s.start, s.end], y: s.lane }; }),
+      return { label: (chart.phase_labels || {})[phase] || phase, data: mine.map(function (s) { return { x: [s.start, s.end], y: s.lane }; }),
                backgroundColor: mine.length ? mine[0].colour : "#999", minBarLength: 3,
                barPercentage: ({ init: 0.7, invoke: 0.45 })[phase] || 0.3,
                categoryPercentage: 1.0, grouped: false,

@@ -1,0 +1,175 @@
+"""The words of the calculators' results (ec2vslambda.words), and that every word a result shows
+goes through them, so that another edition's pages show none in English."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from ec2vslambda import live, words
+from ec2vslambda.words import check_catalogue, fields_of, say, speaking, templates, term, word
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_english_is_the_template_filled_in():
+    assert say("{count} cold starts of {total}", count="3", total="10") == "3 cold starts of 10"
+    assert word("cold") == "cold"
+    assert term("warm") == "warm"
+
+
+def test_a_catalogue_translates_inside_its_block_only():
+    catalogue = {"{count} cold starts": "콜드 스타트 {count}회", "cold": "콜드"}
+    with speaking(catalogue):
+        assert say("{count} cold starts", count="3") == "콜드 스타트 3회"
+        assert word("cold") == "콜드"
+        assert word("warm") == "warm"  # no translation: English
+        with speaking(None):
+            assert word("cold") == "cold"
+        assert word("cold") == "콜드"
+    assert word("cold") == "cold"
+
+
+def test_a_catalogue_is_left_even_when_the_block_raises():
+    with pytest.raises(RuntimeError), speaking({"cold": "콜드"}):
+        raise RuntimeError("boom")
+    assert word("cold") == "cold"
+
+
+def test_fields_of_reads_names_and_skips_literal_braces():
+    assert fields_of("{a} and {b_2} {{not}}") == {"a", "b_2"}
+    with pytest.raises(ValueError, match="is not a plain name"):
+        fields_of("{x:,.0f}")
+
+
+def test_check_catalogue_refuses_a_translation_that_changes_a_field():
+    assert check_catalogue({"{n} ms": "{n} ms"}) == {"{n} ms": "{n} ms"}
+    with pytest.raises(ValueError, match=r"words\['\{n\} ms'\] has the fields \['m'\]"):
+        check_catalogue({"{n} ms": "{m} ms"})
+
+
+def test_templates_reads_literal_calls_and_refuses_an_untranslatable_one(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text(
+        'from .words import say, term, word\n'
+        'LABELS = {"x": term("a label")}\n'
+        'def f(n, key):\n'
+        '    return say("{n} things", n=n) + word("thing") + word(LABELS[key])\n',
+        encoding="utf-8")
+    found = templates(package)
+    assert set(found) == {"a label", "{n} things", "thing"}
+    assert found["thing"] == ["pkg/a.py:4"]
+    (package / "b.py").write_text('def g(text):\n    return say(text)\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"pkg/b\.py:2: say\(\) needs a literal string"):
+        templates(package)
+
+
+def test_the_package_templates_include_every_calculators_sentences():
+    found = templates()
+    assert "Breaks {count} Lambda limits: {names}." in found
+    assert "Most of the Lambda bill is {lambda_lines}; most of the EC2 bill is {ec2_lines}." \
+        in found
+    assert all(where for where in found.values())
+
+
+# --- every word of a result is translatable ---------------------------------------------------
+# A pseudo-translation wraps every English string in ⟪ ⟫. Whatever of a result stays outside the
+# brackets was never looked up, so another edition would show it in English. Codes (instance
+# types, regions, runtimes: anything with a digit, dot, underscore or hyphen), numbers, money and
+# capitalised product names may stay; a lower-case English word may not.
+
+_WRAPPED = re.compile(r"⟪[^⟪⟫]*⟫")
+_SYMBOLS = {"ms"}  # a unit symbol, written the same in Korean
+_TOKEN = re.compile(r"[^\s,;:()+/=|◀%$'\"]+")
+
+
+def _pseudo_catalogue() -> dict[str, str]:
+    sys.path.insert(0, str(ROOT / "tools"))
+    from translations import book_strings
+
+    return {text: f"⟪{text}⟫" for _context, text in book_strings()}
+
+
+def _shown_strings(result: dict) -> list[str]:
+    shown = [result["title"], result["summary"]]
+    if result["table"]:
+        shown += result["table"]["columns"] + [c for row in result["table"]["rows"] for c in row]
+    chart = result["chart"] or {}
+    for key in ("x", "y", "y2"):
+        if chart.get(key):
+            shown.append(chart[key]["label"])
+    shown.append(chart.get("title", ""))
+    shown += [s["label"] for s in chart.get("series", [])]
+    shown += [v["label"] for v in chart.get("vlines", [])]
+    shown += [b["label"] for b in chart.get("bars", [])]
+    shown += chart.get("lanes", []) + [m["label"] for m in chart.get("marks", [])]
+    shown += list((chart.get("phase_labels") or {}).values())
+    return [s for s in shown if s]
+
+
+def _english_left(text: str) -> list[str]:
+    while _WRAPPED.search(text):
+        text = _WRAPPED.sub(" ", text)
+    return [token for token in _TOKEN.findall(text)
+            if re.fullmatch(r"[a-z]{2,}", token) and token not in _SYMBOLS]
+
+
+def _cases(name: str) -> list[dict]:
+    calc = live.calculator(name)
+    cases = [{}]
+    for field in calc.fields:
+        if field.kind == "choice":
+            cases += [{field.key: option} for option in field.options]
+        elif field.kind == "flag":
+            cases.append({field.key: not field.default})
+        elif field.default:
+            cases.append({field.key: field.default * 50})
+    return cases
+
+
+@pytest.mark.parametrize("name", live.names())
+def test_every_word_a_result_shows_is_looked_up(name):
+    catalogue = _pseudo_catalogue()
+    left = {}
+    for inputs in _cases(name):
+        try:
+            result = live.compute(name, inputs, words=catalogue)
+        except ValueError:
+            continue  # refused inputs show the package's message, retold by the page
+        for text in _shown_strings(result):
+            for token in _english_left(text):
+                left.setdefault(token, (inputs, text))
+    assert not left, "\n".join(f"{token!r} in {text!r} (inputs {inputs})"
+                               for token, (inputs, text) in sorted(left.items()))
+
+
+def _unwrap(value):
+    if isinstance(value, str):
+        return value.replace("⟪", "").replace("⟫", "")
+    if isinstance(value, list):
+        return [_unwrap(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unwrap(v) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("name", live.names())
+def test_a_catalogue_changes_words_never_numbers(name):
+    """The pseudo-translated result, brackets removed, is the English one: same numbers, same
+    order, nothing lost or added on the way through a catalogue."""
+    english = live.compute(name)
+    pseudo = live.compute(name, words=_pseudo_catalogue())
+    assert _unwrap(pseudo["numbers"]) == english["numbers"]
+    assert pseudo["summary"] != english["summary"]
+    assert _unwrap(_shown_strings(pseudo)) == _shown_strings(english)
+
+
+def test_the_module_is_standard_library_only():
+    source = Path(words.__file__).read_text(encoding="utf-8")
+    imported = set(re.findall(r"^(?:from|import) ([a-z_.]+)", source, flags=re.M))
+    assert imported <= {"__future__", "ast", "re", "string", "collections.abc", "contextlib",
+                        "contextvars", "pathlib", "types"}, imported
