@@ -174,3 +174,39 @@ def test_catalogues_match_the_current_english_text():
                 stale.append(f"{language}/{relative}: {new} new English strings, {gone} gone")
     assert not stale, "catalogues older than the English text (run `make translations`): " + \
         "; ".join(stale[:8])
+
+
+# --- the themes' interface on a translated page ------------------------------------------------
+
+#: Interface text every page shows, by CSS selector, and the attribute that holds it ("" for the
+#: element's text): the skip link, the back-to-top button, the search box, the author line whose
+#: "By" the book theme's Korean catalogue got wrong, the issue button and the heading links.
+CHROME = (("#pst-skip-link a", ""), ("#pst-back-to-top", ""), ("input[name=q]", "placeholder"),
+          ("p.component-author", ""), (".dropdown-source-buttons .btn__text-container", ""),
+          ("a.headerlink", "title"), ("button.theme-switch-button", "title"))
+
+
+def _edition_pages(language: str) -> list[Path]:
+    from tests.conftest import HTML_DIR
+
+    folder = HTML_DIR / translations.EDITIONS[language]
+    return [folder / f"{d}.html" for d in _toc_docnames() if (folder / f"{d}.html").exists()]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_themes_interface_is_translated(language):
+    from bs4 import BeautifulSoup
+
+    pages = _edition_pages(language)
+    if not pages:
+        pytest.skip(f"the {language} edition is not built (`make book`)")
+    english = []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for selector, attribute in CHROME:
+            for element in soup.select(selector):
+                text = (element.get(attribute, "") if attribute
+                        else element.get_text(" ", strip=True))
+                if text and not re.search("[가-힣]", text):
+                    english.append(f"{page.name}: {selector} {text!r}")
+    assert not english, f"{len(english)} English interface strings, e.g. {english[:5]}"

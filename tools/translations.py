@@ -47,6 +47,23 @@ OUT = Path(os.environ.get("TRANSLATIONS_BUILD_DIR") or BUILD)
 EDITIONS = {"ko": "ko"}  # language -> folder of the built site that holds it
 BOOK_CATALOGUE = "book"  # locale/<lang>/LC_MESSAGES/book.po: strings that are not page text
 
+#: The themes' interface strings, by gettext domain (``locale/<lang>/LC_MESSAGES/<domain>.po``).
+#: pydata-sphinx-theme has no Korean catalogue and Sphinx's leaves some of its own strings
+#: empty (domain ``sphinx``, where the project's catalogue comes first); sphinx-book-theme's
+#: Korean catalogue renders "By" as "으로" (domain ``booktheme``, put first by _ext/editions).
+#: Strings the themes' templates hard-code cannot be translated this way.
+THEME_STRINGS = {
+    "sphinx": ("Skip to main content", "Back to top", "Link to this heading", "Link to this term",
+               "Color mode", "Light", "Dark", "System Settings", "Site navigation",
+               "Version warning", "next page", "previous page", "On this page",
+               "Please activate JavaScript to enable the search functionality."),
+    "booktheme": ("By", "Open issue", "Repository", "Launch interactive content",
+                  "Source repositories"),
+}
+#: The search box's placeholder: Jupyter Book's default theme option, translated by
+#: _ext/editions from book.po.
+SEARCH_PLACEHOLDER = "Search this book..."
+
 #: Sphinx settings every extraction and translated build shares.
 I18N_CONFIG = {"gettext_compact": False, "gettext_location": False, "gettext_uuid": False,
                "gettext_additional_targets": ["index", "image"]}
@@ -92,7 +109,8 @@ def book_strings() -> list[tuple[str, str]]:
     (:func:`ec2vslambda.words.templates`)."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     strings = [("config: title", config["title"]),
-               ("config: footer", " ".join(config["html"]["extra_footer"].split()))]
+               ("config: footer", " ".join(config["html"]["extra_footer"].split())),
+               ("config: the search box's placeholder", SEARCH_PLACEHOLDER)]
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
     strings += [("toc: caption", part["caption"]) for part in toc.get("parts", [])]
     sys.path.insert(0, str(ROOT / "_ext"))
@@ -145,6 +163,21 @@ def write_book_pot(pot_dir: Path) -> Path:
     return path
 
 
+def write_theme_pots(pot_dir: Path) -> list[Path]:
+    """One ``<domain>.pot`` per domain of :data:`THEME_STRINGS`."""
+    import polib
+
+    paths = []
+    for domain, texts in THEME_STRINGS.items():
+        pot = polib.POFile(wrapwidth=0)
+        pot.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+        for text in texts:
+            pot.append(polib.POEntry(msgid=text, msgstr="", comment=f"theme: {domain}"))
+        paths.append(pot_dir / f"{domain}.pot")
+        pot.save(str(paths[-1]))
+    return paths
+
+
 # --- extract and update ----------------------------------------------------------------------
 
 def extract() -> Path:
@@ -154,6 +187,7 @@ def extract() -> Path:
     _run(_bin("jupyter-book"), "build", "--all", ".", "--path-output", str(BUILD / "i18n"),
          "--builder", "custom", "--custom-builder", "gettext", "--config", str(config))
     write_book_pot(POT_DIR)
+    write_theme_pots(POT_DIR)
     return POT_DIR
 
 

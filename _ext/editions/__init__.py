@@ -207,6 +207,63 @@ def add_switch(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         doctree.insert(0, switch)
 
 
+def _book_catalogue(app: Sphinx) -> dict[str, str]:
+    """English -> translation from the edition's ``book.po`` (empty in the default edition)."""
+    import polib
+
+    if _current(app) == DEFAULT:
+        return {}
+    for directory in app.config.locale_dirs:
+        catalogue = Path(app.srcdir, directory, app.config.language, "LC_MESSAGES", "book.po")
+        if catalogue.exists():
+            return {e.msgid: e.msgstr for e in polib.pofile(str(catalogue)).translated_entries()}
+    return {}
+
+
+#: Theme options that hold interface text, translated from book.po in another edition.
+TRANSLATED_THEME_OPTIONS = ("search_bar_text",)
+
+
+def translate_theme(app: Sphinx) -> None:
+    """In another edition: the theme options' text from ``book.po``, and sphinx-book-theme's
+    own catalogue (domain ``booktheme``) behind the edition's ``booktheme.po``, whose entries
+    then win (the theme's Korean catalogue renders "By" as "으로")."""
+    if _current(app) == DEFAULT or app.builder.format != "html":
+        return
+    words = _book_catalogue(app)
+    options = app.config.html_theme_options
+    for key in TRANSLATED_THEME_OPTIONS:
+        if options.get(key) in words:
+            options[key] = words[options[key]]
+    import gettext
+
+    import polib
+    from sphinx import locale
+
+    class Catalogue(gettext.NullTranslations):
+        """A catalogue read from its .po (Sphinx compiles this domain only later in a build)."""
+
+        def __init__(self, entries: dict[str, str]):
+            super().__init__()
+            self.entries = entries
+
+        def gettext(self, message: str) -> str:
+            if message in self.entries:
+                return self.entries[message]
+            return self._fallback.gettext(message) if self._fallback else message
+
+    for directory in app.config.locale_dirs:
+        path = Path(app.srcdir, directory, app.config.language, "LC_MESSAGES", "booktheme.po")
+        if not path.exists():
+            continue
+        ours = Catalogue({e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()})
+        theirs = locale.translators.get(("general", "booktheme"))
+        if theirs is not None:
+            ours.add_fallback(theirs)
+        locale.translators[("general", "booktheme")] = ours
+        return
+
+
 def add_edition_note(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """On a translated edition's front page, say what is and is not translated."""
     if app.builder.format != "html" or _current(app) == DEFAULT or docname != app.config.root_doc:
@@ -343,6 +400,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", add_edition_note)  # then the switch above it
     app.connect("doctree-resolved", add_switch)
     app.connect("html-page-context", add_alternates)
+    app.connect("builder-inited", translate_theme)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", lambda app, config: config.html_static_path.append(
         str(HERE / "static")))

@@ -126,6 +126,19 @@ def _field_html(calculator: str, field: dict, value: object, uid: str, t) -> str
             f'{control}{help_html}{error}</div>')
 
 
+def table_html(table: dict | None) -> str:
+    """A result's table as the browser script draws it (``drawTable`` in ``live.js``)."""
+    if not table or not table["rows"]:
+        return ""
+    head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in table["columns"])
+    rows = "".join(
+        "<tr>" + "".join(f'<th scope="row">{html.escape(v)}</th>' if i == 0
+                         else f"<td>{html.escape(v)}</td>" for i, v in enumerate(row)) + "</tr>"
+        for row in table["rows"])
+    return (f'<table class="ec2vl-result-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{rows}</tbody></table>')
+
+
 def render_box(name: str, defaults: dict, uid: str, language: str,
                runtime_bytes: int = 0, assets: str = "") -> str:
     """The live calculator's HTML: a form of real controls, the button, status and result."""
@@ -141,6 +154,13 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
     ui = i18n.ui(language)
     ui["note"] = ui["note"].format(mb=f"{runtime_bytes / 1e6:.0f}")
     ui_data = html.escape(json.dumps(ui, ensure_ascii=False), quote=True)
+    # In another language the stored result above the box is the notebook's English one: the
+    # box starts with the same result in the page's language, computed here by the same code.
+    summary, table, status = html.escape(ui["before"]), "", ""
+    if language != "en":
+        shown = live.compute(name, values, words=i18n.result_words(language))
+        summary, table = html.escape(shown["summary"]), table_html(shown["table"])
+        status = html.escape(ui["before_translated"])
     return (
         f'<div class="ec2vl-live" data-calculator="{name}" data-defaults="{data}" '
         f'data-ui="{ui_data}" data-assets="{html.escape(assets)}{LIVE_DIR}/" id="{uid}" '
@@ -150,13 +170,13 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
         f'<div class="ec2vl-start"><button type="button" class="ec2vl-go">'
         f'{html.escape(ui["button"])}</button> <span class="ec2vl-note">'
         f'{html.escape(ui["note"])}</span></div>'
-        f'<div class="ec2vl-status" role="status" aria-live="polite"></div>'
+        f'<div class="ec2vl-status" role="status" aria-live="polite">{status}</div>'
         f'<progress class="ec2vl-progress" max="1" value="0" hidden></progress>'
         f'<form class="ec2vl-form" novalidate><fieldset disabled>'
         f'<legend class="ec2vl-legend">{html.escape(ui["legend"])}</legend>{fields}'
         f'</fieldset></form>'
         f'<div class="ec2vl-output" aria-live="polite"><p class="ec2vl-summary">'
-        f'{html.escape(ui["before"])}</p><div class="ec2vl-table"></div>'
+        f'{summary}</p><div class="ec2vl-table">{table}</div>'
         f'<div class="ec2vl-chart" hidden><canvas role="img" aria-label="{title}"></canvas>'
         f'</div></div></div>')
 
