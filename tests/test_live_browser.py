@@ -31,6 +31,10 @@ from tests.test_site_browser import DOCNAMES
 
 pytestmark = pytest.mark.browser
 
+#: Calculators whose cell holds no default result of its own (chapter 5 shows the whole bill's
+#: three cells earlier, with the prose about it): their stored table stays English on a
+#: translated page.
+DEFAULT_SHOWN_ELSEWHERE = {"whole_bill"}
 BOOT_TIMEOUT_MS = 120_000  # a 2-core machine under load, the first boot of the runtime
 UPDATE_TIMEOUT_MS = 30_000
 
@@ -214,13 +218,19 @@ def test_live_calculator_agrees_with_cpython(live_page, docname, name):
     labels = box.locator("label")
     assert labels.count() == len(live.calculator(name).fields)
     language = box.get_attribute("lang")
-    if language != "en":  # before any Python runs, the box shows the result in its language
+    if language != "en":  # the table its cell stored above the box is in the page's language
         defaults = json.loads(box.get_attribute("data-defaults"))
         expected = live.compute(name, defaults, words=_words(language))
-        assert box.locator(".ec2vl-summary").text_content() == expected["summary"]
-        if expected["table"]:
-            assert box.locator(".ec2vl-table th[scope=col]").all_text_contents() == \
-                expected["table"]["columns"]
+        if expected["table"] and name not in DEFAULT_SHOWN_ELSEWHERE:
+            headers = page.evaluate(
+                "(id) => { const out = document.getElementById(id).closest('.cell_output');"
+                " const tables = [...out.querySelectorAll('table')]"
+                ".filter((t) => !t.closest('.ec2vl-live'));"
+                " const last = tables[tables.length - 1];"
+                " return last ? [...last.querySelectorAll('thead th')].map((c) => c.textContent)"
+                " : null; }", box_id)
+            assert headers == expected["table"]["columns"], (
+                f"{name} on {docname}: the stored table's columns are {headers}")
     box.locator(".ec2vl-go").click()
     _wait_for_update(page, box_id, 1, BOOT_TIMEOUT_MS)
     _check_against_cpython(_state(page, box_id), name, language)

@@ -154,13 +154,6 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
     ui = i18n.ui(language)
     ui["note"] = ui["note"].format(mb=f"{runtime_bytes / 1e6:.0f}")
     ui_data = html.escape(json.dumps(ui, ensure_ascii=False), quote=True)
-    # In another language the stored result above the box is the notebook's English one: the
-    # box starts with the same result in the page's language, computed here by the same code.
-    summary, table, status = html.escape(ui["before"]), "", ""
-    if language != "en":
-        shown = live.compute(name, values, words=i18n.result_words(language))
-        summary, table = html.escape(shown["summary"]), table_html(shown["table"])
-        status = html.escape(ui["before_translated"])
     return (
         f'<div class="ec2vl-live" data-calculator="{name}" data-defaults="{data}" '
         f'data-ui="{ui_data}" data-assets="{html.escape(assets)}{LIVE_DIR}/" id="{uid}" '
@@ -170,13 +163,13 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
         f'<div class="ec2vl-start"><button type="button" class="ec2vl-go">'
         f'{html.escape(ui["button"])}</button> <span class="ec2vl-note">'
         f'{html.escape(ui["note"])}</span></div>'
-        f'<div class="ec2vl-status" role="status" aria-live="polite">{status}</div>'
+        f'<div class="ec2vl-status" role="status" aria-live="polite"></div>'
         f'<progress class="ec2vl-progress" max="1" value="0" hidden></progress>'
         f'<form class="ec2vl-form" novalidate><fieldset disabled>'
         f'<legend class="ec2vl-legend">{html.escape(ui["legend"])}</legend>{fields}'
         f'</fieldset></form>'
         f'<div class="ec2vl-output" aria-live="polite"><p class="ec2vl-summary">'
-        f'{summary}</p><div class="ec2vl-table">{table}</div>'
+        f'{html.escape(ui["before"])}</p><div class="ec2vl-table"></div>'
         f'<div class="ec2vl-chart" hidden><canvas role="img" aria-label="{title}"></canvas>'
         f'</div></div></div>')
 
@@ -219,9 +212,45 @@ def expand_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> N
         text = raw.astext()
         if "ec2vl-live" not in text or raw.get("format") != "html":
             continue
+        if language != "en":
+            translate_stored_table(raw, language)
         expanded = _expand(text, docname, counter, language, runtime_bytes(app),
                            app.config.live_calculators_assets)
         raw.replace_self(nodes.raw("", expanded, format="html"))
+
+
+def translate_stored_table(placeholder: nodes.raw, language: str) -> None:
+    """In another language: the table a calculator's cell stored for its starting inputs (the
+    notebook's pandas table, in English) becomes the same table in the page's language,
+    computed here by the same code. The cell's sentence is translated with the page's text;
+    the figure keeps its English labels."""
+    from ec2vslambda import live
+
+    match = _PLACEHOLDER.search(placeholder.astext())
+    cell = placeholder.parent
+    while cell is not None and "cell_output" not in cell.get("classes", []):
+        cell = cell.parent
+    if match is None or cell is None:
+        return
+    stored = [node for node in cell.findall(nodes.raw)
+              if node is not placeholder and 'class="dataframe' in node.astext()]
+    before = [node for node in stored if cell.index(_child_of(cell, node))
+              < cell.index(_child_of(cell, placeholder))]
+    if not before:
+        return
+    defaults = json.loads(html.unescape(match.group("defaults")))
+    result = live.compute(match.group("name"), defaults, words=i18n.result_words(language))
+    if result["table"]:
+        before[-1].replace_self(nodes.raw(
+            "", f'<div class="ec2vl-stored-table">{table_html(result["table"])}</div>',
+            format="html"))
+
+
+def _child_of(parent: nodes.Element, node: nodes.Node) -> nodes.Node:
+    """The child of ``parent`` that holds ``node``."""
+    while node.parent is not parent:
+        node = node.parent
+    return node
 
 
 class LiveCalculatorDirective(SphinxDirective):

@@ -24,9 +24,6 @@ UI: dict[str, dict[str, str]] = {
         "legend": "Inputs",
         "before": ("The result for the inputs below is shown above this box. Press the button "
                    "to change them here."),
-        # on a page in another language, where the box starts with the result in that language
-        "before_translated": ("Below: the result for these inputs, in this page's language. "
-                              "Press the button to change them."),
         "loading": "Loading {what}: {done} of {total} MB",
         "starting": "Starting Python…",
         "ready": "Live: change any input and the result follows.",
