@@ -18,8 +18,8 @@ without a translation stays English. Numbers are formatted before they reach a t
 every edition shows the same figures.
 
 :func:`templates` finds every template in the package's source (the literal first argument of
-each ``say``/``word`` call), so that the book's translation tools extract them with its other
-strings. Standard library only: this runs in the browser.
+each ``say``/``word``/``term`` call), so that the book's translation tools extract them with its
+other strings. Standard library only: this runs in the browser.
 """
 
 from __future__ import annotations

@@ -173,3 +173,12 @@ def test_the_module_is_standard_library_only():
     imported = set(re.findall(r"^(?:from|import) ([a-z_.]+)", source, flags=re.M))
     assert imported <= {"__future__", "ast", "re", "string", "collections.abc", "contextlib",
                         "contextvars", "pathlib", "types"}, imported
+
+
+def test_the_documented_examples_run():
+    """The examples in the docstrings of ec2vslambda.words and ec2vslambda.live."""
+    import doctest
+
+    for module in (words, live):
+        outcome = doctest.testmod(module)
+        assert outcome.attempted and not outcome.failed, module.__name__
