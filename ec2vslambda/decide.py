@@ -174,7 +174,7 @@ def durable_operations_usd(operations: float, *, region: str = "us-east-1") -> f
 OPTIONS = {  # most managed first: the order used to prefer a managed option on a near-tie
     "lambda": term("Lambda (on demand)"),
     "lambda_provisioned": term("Lambda + Provisioned Concurrency"),
-    "managed_instances": "Lambda Managed Instances",
+    "managed_instances": term("Lambda Managed Instances"),
     "microvm": "Lambda MicroVMs",
     "fargate": "Fargate",
     "ec2_on_demand": "EC2 On-Demand",
@@ -762,7 +762,7 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
     reasons.append(Reason(
         say("Idle time: a fleet sized for {sized} needs {count} x {instance} ({vcpus} busy vCPUs "
             "at a {target} target); on average its vCPUs would be busy {busy} of the time it is "
-            "paid for.", sized=sized, count=rec.fleet_instances, instance=rec.instance_type,
+            "paid for.", sized=sized, count=f"{rec.fleet_instances:,}", instance=rec.instance_type,
             vcpus=f"{vcpus:,.2f}", target=f"{a.target_utilisation:.0%}", busy=f"{busy:.1%}"),
         busy, "fraction",
         "decide.fleet_size"))
@@ -819,7 +819,7 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
             reasons.append(Reason(
                 say("Break-even on compute alone: on-demand Lambda costs as much as {count} x "
                     "{instance} On-Demand all month at {even} requests a month; this workload "
-                    "has {requests} ({times} times that).", count=rec.fleet_instances,
+                    "has {requests} ({times} times that).", count=f"{rec.fleet_instances:,}",
                     instance=rec.instance_type, even=f"{even:,}",
                     requests=f"{w.requests_per_month:,.0f}",
                     times=f"{w.requests_per_month / even:,.2f}"), float(even),

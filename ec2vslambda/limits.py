@@ -41,7 +41,7 @@ DEFAULT_INIT_MS = 1000.0
 # What to use instead. Shared names so that chapters and the decision guide can match on them.
 ALT_WORKFLOW = term("Step Functions or Lambda durable functions")
 ALT_FARGATE = "ECS/Fargate"
-ALT_MANAGED_INSTANCES = "Lambda Managed Instances"
+ALT_MANAGED_INSTANCES = term("Lambda Managed Instances")
 ALT_EC2 = "EC2"
 ALT_S3_REFERENCE = term("Put the data in S3 and pass its key")
 ALT_STREAMING = term("Lambda response streaming (large responses)")

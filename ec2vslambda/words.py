@@ -15,7 +15,8 @@ the Korean one (``locale/ko/LC_MESSAGES/book.po``) to the same Python in the bro
 
 A translation must keep the template's fields (``{count}``) and may reorder them. A template
 without a translation stays English. Numbers are formatted before they reach a template, so
-every edition shows the same figures.
+every edition shows the same figures; only a large count is written in each language's own way
+(:func:`large_count`: 30.1 million, 3,006만).
 
 :func:`templates` finds every template in the package's source (the literal first argument of
 each ``say``/``word``/``term`` call), so that the book's translation tools extract them with its
@@ -33,7 +34,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["check_catalogue", "fields_of", "say", "speaking", "templates", "term", "word"]
+__all__ = ["check_catalogue", "fields_of", "language", "large_count", "say", "speaking",
+           "templates", "term", "word"]
 
 _CATALOGUE: ContextVar[Mapping[str, str]] = ContextVar("ec2vslambda_words",
                                                      default=MappingProxyType({}))
@@ -57,6 +59,27 @@ def term(text: str) -> str:
 def say(template: str, **fields: object) -> str:
     """``template`` translated, then filled with ``fields`` (already formatted values)."""
     return word(template).format(**fields)
+
+
+def language() -> str:
+    """The active catalogue's language: the ``Language:`` of its gettext header (the translation
+    of the empty string), ``en`` when it has none."""
+    found = re.search(r"^Language:\s*([A-Za-z_-]+)", word(""), flags=re.MULTILINE)
+    return found.group(1) if found else "en"
+
+
+def large_count(count: float) -> str:
+    """A large count the way a reader of the active language says it: ``30.1 million`` in
+    English, ``3,006만`` in Korean, which counts in ten thousands (만) and hundred millions
+    (억). The same figure either way, rounded to three or four significant digits."""
+    if language() == "ko":
+        if count >= 1e8:
+            return f"{count / 1e8:,.1f}억"
+        if count >= 1e4:
+            return f"{count / 1e4:,.0f}만"
+        return f"{count:,.0f}"
+    return say("{count} million", count=f"{count / 1e6:,.1f}") if count >= 1e6 \
+        else f"{count:,.0f}"
 
 
 @contextmanager
@@ -108,7 +131,7 @@ def templates(package: Path | None = None) -> dict[str, list[str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id in ("say", "word", "term") and path.name != "words.py"):
+                    and node.func.id in ("say", "word", "term")):
                 continue
             where = f"{path.relative_to(package.parent).as_posix()}:{node.lineno}"
             first = node.args[0] if node.args else None

@@ -182,3 +182,32 @@ def test_the_documented_examples_run():
     for module in (words, live):
         outcome = doctest.testmod(module)
         assert outcome.attempted and not outcome.failed, module.__name__
+
+
+def test_a_large_count_is_written_the_way_each_language_counts():
+    from ec2vslambda.words import language, large_count
+
+    assert language() == "en"
+    assert [large_count(n) for n in (950, 30_061_241, 2_458_323_527)] == \
+        ["950", "30.1 million", "2,458.3 million"]
+    with speaking({"": "Project-Id-Version: x\nLanguage: ko\n"}):
+        assert language() == "ko"
+        assert [large_count(n) for n in (950, 30_061_241, 2_458_323_527)] == \
+            ["950", "3,006만", "24.6억"]
+
+
+def test_the_whole_bill_says_when_the_bills_never_cross():
+    from ec2vslambda.live import whole_bill
+
+    outcome = whole_bill.compute(whole_bill.WholeBillInputs())
+
+    def said(compute, whole):
+        return whole_bill.summary(type(outcome)(outcome.inputs, outcome.bill, compute, whole))
+
+    assert said(5_000_000, None).endswith(
+        "at 5.0 million requests a month; on the whole bill Lambda stays cheaper at any traffic.")
+    assert said(None, 5_000_000).endswith(
+        "On compute alone Lambda stays cheaper at any traffic; on the whole bill the two cost the "
+        "same at 5.0 million requests a month.")
+    assert said(None, None).endswith(
+        "Lambda stays cheaper at any traffic, on compute alone and on the whole bill.")

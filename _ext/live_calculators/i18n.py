@@ -80,4 +80,5 @@ def result_words(language: str) -> dict[str, str]:
     for English."""
     from ec2vslambda.words import check_catalogue
 
-    return check_catalogue(strings(language))
+    # the empty string's translation is a gettext catalogue's header, which names its language
+    return check_catalogue({**strings(language), "": f"Language: {language}"})

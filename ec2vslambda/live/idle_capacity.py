@@ -34,7 +34,8 @@ def run(inputs: dict) -> dict:
     idle_usd = fleet.total_usd - busy_usd
     if busy_share > 1:
         summary = say("{count} x {instance} cannot carry this load: it needs {share} of the "
-                      "fleet's capacity. Lambda would cost {lambda_usd} a month.", count=count,
+                      "fleet's capacity. Lambda would cost {lambda_usd} a month.",
+                      count=f"{count:,}",
                       instance=instance_type, share=f"{busy_share:.0%}",
                       lambda_usd=money(function.total_usd))
     else:
@@ -43,9 +44,9 @@ def run(inputs: dict) -> dict:
                       "by use: {lambda_usd}.", fleet_usd=money(fleet.total_usd),
                       share=f"{busy_share:.1%}", idle_usd=money(idle_usd),
                       lambda_usd=money(function.total_usd))
-    rows = [(say("EC2, {count} x {instance}: busy", count=count, instance=instance_type),
+    rows = [(say("EC2, {count} x {instance}: busy", count=f"{count:,}", instance=instance_type),
              money(busy_usd), f"{min(busy_share, 1):.1%}"),
-            (say("EC2, {count} x {instance}: idle", count=count, instance=instance_type),
+            (say("EC2, {count} x {instance}: idle", count=f"{count:,}", instance=instance_type),
              money(idle_usd), f"{max(0.0, 1 - busy_share):.1%}"),
             (f"Lambda, {inputs['memory_mb']} MB {inputs['arch']}", money(function.total_usd),
              word("billed by use"))]

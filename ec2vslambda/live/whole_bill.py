@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from .. import pricing
-from ..words import say, word
+from ..words import large_count, say, word
 from . import (
     Calculator,
     Field,
@@ -93,18 +93,25 @@ def compute(inputs: WholeBillInputs) -> WholeBillResult:
     return WholeBillResult(inputs, bill, compute_even, whole_even)
 
 
-def _requests(n: int | None) -> str:
-    if n is None:
-        return word("never (Lambda stays cheaper)")
-    return say("{count} million", count=f"{n / 1e6:,.1f}") if n >= 1e6 else f"{n:,}"
-
-
 def summary(result: WholeBillResult) -> str:
-    """The bill's summary and where the two break-even points lie."""
-    return result.bill.summary() + " " + say(
-        "On compute alone the two cost the same at {compute} requests a month; on the whole "
-        "bill, at {whole}.", compute=_requests(result.compute_break_even),
-        whole=_requests(result.whole_break_even))
+    """The bill's summary and where the two break-even points lie (``None``: the bills never
+    cross, and Lambda stays cheaper)."""
+    compute, whole = result.compute_break_even, result.whole_break_even
+    if compute is not None and whole is not None:
+        where = say("On compute alone the two cost the same at {compute} requests a month; on "
+                    "the whole bill, at {whole}.", compute=large_count(compute),
+                    whole=large_count(whole))
+    elif whole is not None:
+        where = say("On compute alone Lambda stays cheaper at any traffic; on the whole bill the "
+                    "two cost the same at {whole} requests a month.", whole=large_count(whole))
+    elif compute is not None:
+        where = say("On compute alone the two cost the same at {compute} requests a month; on "
+                    "the whole bill Lambda stays cheaper at any traffic.",
+                    compute=large_count(compute))
+    else:
+        where = word("Lambda stays cheaper at any traffic, on compute alone and on the whole "
+                     "bill.")
+    return result.bill.summary() + " " + where
 
 
 def series(inputs: WholeBillInputs, requests_range: tuple[float, float] = (1e5, 1e10),
