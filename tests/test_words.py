@@ -107,7 +107,7 @@ def _shown_strings(result: dict) -> list[str]:
     shown += [v["label"] for v in chart.get("vlines", [])]
     shown += [b["label"] for b in chart.get("bars", [])]
     shown += chart.get("lanes", []) + [m["label"] for m in chart.get("marks", [])]
-    shown += list((chart.get("phase_labels") or {}).values())
+    shown += list((chart.get("phase_labels") or {}).values()) + [chart.get("marks_label", "")]
     return [s for s in shown if s]
 
 

@@ -361,12 +361,13 @@ def line_chart(title: str, x: Mapping[str, object], y: Mapping[str, object],
 def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[str],
                    segments: Sequence[tuple[str, float, float, str, str]],
                    marks: Sequence[tuple[str, float, str]] = (),
-                   phase_labels: Mapping[str, str] | None = None) -> dict[str, object]:
+                   phase_labels: Mapping[str, str] | None = None,
+                   marks_label: str = "") -> dict[str, object]:
     """Floating bars on lanes (e.g. one lane per execution environment, time across).
 
     ``segments`` are ``(lane, start, end, phase, colour)`` with ``colour`` a ``#rrggbb``;
     ``marks`` are point events ``(lane, at, label)`` such as a shutdown; ``phase_labels`` name
-    the phases in the legend (default: the phase itself).
+    the phases in the legend (default: the phase itself) and ``marks_label`` the marks.
     """
     known = set(lanes)
     for lane, *_rest in segments:
@@ -378,7 +379,8 @@ def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[
                          for lane, start, end, phase, colour in segments],
             "marks": [{"lane": lane, "at": float(at), "label": label}
                       for lane, at, label in marks],
-            "phase_labels": {s[3]: (phase_labels or {}).get(s[3], s[3]) for s in segments}}
+            "phase_labels": {s[3]: (phase_labels or {}).get(s[3], s[3]) for s in segments},
+            "marks_label": marks_label}
 
 
 def bar_chart(title: str, value_axis: Mapping[str, object],

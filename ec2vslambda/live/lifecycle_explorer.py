@@ -76,7 +76,8 @@ def run(inputs: dict) -> dict:
              for s in model.segments() if s.phase == "shutdown"]
     chart = timeline_chart(word("Execution environments: INIT (red), invoke (blue), frozen (grey)"),
                            axis(word("time (s)")), lanes, segments, marks,
-                           phase_labels={phase: word(text) for phase, text in PHASE_WORDS.items()})
+                           phase_labels={phase: word(text) for phase, text in PHASE_WORDS.items()},
+                           marks_label=word("shut down"))
     rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}", lane(r.env_id),
              word("cold") if r.cold else word("warm"), f"{r.latency_ms:,.0f}",
              f"{pricing.billed_duration_ms(duration_ms + r.init_ms):,.0f}") for r in served]

@@ -149,7 +149,7 @@
                order: ({ init: 1, invoke: 0 })[phase] === undefined ? 2 : ({ init: 1, invoke: 0 })[phase] };
     });
     if (chart.marks.length) {
-      datasets.push({ label: "shut down", backgroundColor: "#000000", minBarLength: 3,
+      datasets.push({ label: chart.marks_label || "shut down", backgroundColor: "#000000", minBarLength: 3,
                       barPercentage: 0.9, grouped: false,
                       data: chart.marks.map(function (m) { return { x: [m.at, m.at], y: m.lane }; }) });
     }
