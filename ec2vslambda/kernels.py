@@ -192,6 +192,16 @@ def _compact(buf, lo, hi):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _push(buf, lo, hi, value):
+    """Add ``value`` to the sorted live region ``buf[lo:hi]``, moving the region to the front
+    first when it has reached the end of ``buf``; returns the region's new ``(lo, hi)``."""
+    if hi == buf.size:
+        hi = _compact(buf, lo, hi)
+        lo = 0
+    return lo, _insert_sorted(buf, lo, hi, value)
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _insert_sorted(buf, lo, hi, value):
     """Insert ``value`` into the sorted ``buf[lo:hi]`` (``hi < buf.size``); returns the new end.
 
@@ -323,10 +333,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
         if provisioned_idle > 0:
             provisioned_idle -= 1
             by_provisioned[i] = True
-            if p_hi == provisioned_busy.size:
-                p_hi = _compact(provisioned_busy, p_lo, p_hi)
-                p_lo = 0
-            p_hi = _insert_sorted(provisioned_busy, p_lo, p_hi, t + d_s)
+            p_lo, p_hi = _push(provisioned_busy, p_lo, p_hi, t + d_s)
             latency[i] = d_ms
         else:
             while n_idle > 0 and t > expires_at[n_idle - 1]:
@@ -337,10 +344,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
             if n_idle > 0:  # the most recently freed loaded environment: warm
                 n_idle -= 1
                 idle_env_s += _clipped(loaded_at[n_idle], t, idle_from_s, idle_until_s)
-                if b_hi == busy.size:
-                    b_hi = _compact(busy, b_lo, b_hi)
-                    b_lo = 0
-                b_hi = _insert_sorted(busy, b_lo, b_hi, t + d_s)
+                b_lo, b_hi = _push(busy, b_lo, b_hi, t + d_s)
                 latency[i] = d_ms
             else:
                 w = floor_div(t, SCALING_WINDOW_S)
@@ -356,10 +360,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                     if b_hi - b_lo == capacity:
                         overflow = True
                         break
-                    if b_hi == busy.size:
-                        b_hi = _compact(busy, b_lo, b_hi)
-                        b_lo = 0
-                    b_hi = _insert_sorted(busy, b_lo, b_hi, t + (init_ms + d_ms) / 1000.0)
+                    b_lo, b_hi = _push(busy, b_lo, b_hi, t + (init_ms + d_ms) / 1000.0)
                     latency[i] = init_ms + d_ms
         if not throttled[i]:
             billed_ms += _bill(latency[i], step_ms)

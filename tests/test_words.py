@@ -3,6 +3,7 @@ goes through them, so that another edition's pages show none in English."""
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -87,6 +88,7 @@ _SYMBOLS = {"ms"}  # a unit symbol, written the same in Korean
 _TOKEN = re.compile(r"[^\s,;:()+/=|◀%$'\"]+")
 
 
+@functools.cache
 def _pseudo_catalogue() -> dict[str, str]:
     sys.path.insert(0, str(ROOT / "tools"))
     from translations import book_strings

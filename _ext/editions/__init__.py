@@ -268,16 +268,7 @@ def add_edition_note(app: Sphinx, doctree: nodes.document, docname: str) -> None
     """On a translated edition's front page, say what is and is not translated."""
     if app.builder.format != "html" or _current(app) == DEFAULT or docname != app.config.root_doc:
         return
-    from pathlib import Path as _Path
-
-    import polib
-
-    note = EDITION_NOTE
-    for directory in app.config.locale_dirs:
-        catalogue = _Path(app.srcdir, directory, app.config.language, "LC_MESSAGES", "book.po")
-        if catalogue.exists():
-            entry = polib.pofile(str(catalogue)).find(EDITION_NOTE)
-            note = entry.msgstr if entry is not None and entry.msgstr else note
+    note = _book_catalogue(app).get(EDITION_NOTE, EDITION_NOTE)
     box = nodes.note("", nodes.paragraph(note, note))
     box["classes"].append("edition-note")
     sections = list(doctree.findall(nodes.section))

@@ -74,10 +74,11 @@ def ui(language: str) -> dict[str, str]:
     return {key: t(text) for key, text in UI["en"].items()}
 
 
+@cache
 def result_words(language: str) -> dict[str, str]:
     """The catalogue a calculator's results are written in on a page in ``language``: every
     translated string of its ``book.po`` (``ec2vslambda.live.compute(..., words=...)``); empty
-    for English."""
+    for English but its language. Read once per build; callers must not change it."""
     from ec2vslambda.words import check_catalogue
 
     # the empty string's translation is a gettext catalogue's header, which names its language

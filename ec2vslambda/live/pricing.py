@@ -170,8 +170,11 @@ def _fields() -> tuple[Field, ...]:
                  "region": region_choice()})
 
 
+#: ``pricing``'s parameter -> the input that feeds it, so that a refusal names the control
+#: (shared with the whole bill, which takes the same inputs).
+PRICING_ALIASES = {"requests": "requests_per_month", "count": "instance_count",
+                   "pricing": "pricing_model"}
+
 CALCULATOR = Calculator(name="pricing", title="Lambda vs EC2 monthly cost", run=run,
                         intro="One function against an always-on fleet, compute only.",
-                        fields=_fields(), aliases={"requests": "requests_per_month",
-                                                   "count": "instance_count",
-                                                   "pricing": "pricing_model"})
+                        fields=_fields(), aliases=PRICING_ALIASES)

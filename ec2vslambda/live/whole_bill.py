@@ -25,7 +25,7 @@ from . import (
     vline,
 )
 from . import series as chart_series
-from .pricing import PRICING_LABELS, instance_choices
+from .pricing import PRICING_ALIASES, PRICING_LABELS, instance_choices
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,4 @@ def _fields() -> tuple[Field, ...]:
 CALCULATOR = Calculator(name="whole_bill", title="The whole bill: Lambda vs EC2", run=run,
                         intro="Both designs' whole monthly bills: compute, front door, network, "
                               "storage and logs.",
-                        fields=_fields(), aliases={"requests": "requests_per_month",
-                                                   "count": "instance_count",
-                                                   "pricing": "pricing_model"})
+                        fields=_fields(), aliases=PRICING_ALIASES)
