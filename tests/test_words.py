@@ -213,3 +213,73 @@ def test_the_whole_bill_says_when_the_bills_never_cross():
         "same at 5.0 million requests a month.")
     assert said(None, None).endswith(
         "Lambda stays cheaper at any traffic, on compute alone and on the whole bill.")
+
+
+# --- Korean particles ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "topic", "subject", "object_", "with_", "towards"), [
+    ("Lambda", "는", "가", "를", "와", "로"),          # 람다
+    ("EC2", "는", "가", "를", "와", "로"),             # 이씨투
+    ("Fargate", "는", "가", "를", "와", "로"),         # 파게이트
+    ("Spot", "은", "이", "을", "과", "으로"),           # 스팟
+    ("EC2 스팟", "은", "이", "을", "과", "으로"),
+    ("Lambda (on demand)", "는", "가", "를", "와", "로"),  # the word before the parenthesis
+    ("Lambda MicroVM", "은", "이", "을", "과", "으로"),   # 브이엠
+    ("m7g.large", "는", "가", "를", "와", "로"),        # 라지
+    ("서울", "은", "이", "을", "과", "로"),              # ㄹ takes 로
+    ("1", "은", "이", "을", "과", "로"),                # 일
+    ("2", "는", "가", "를", "와", "로"),                # 이
+    ("3", "은", "이", "을", "과", "으로"),              # 삼
+    ("10", "은", "이", "을", "과", "으로"),             # 십
+    ("100", "은", "이", "을", "과", "으로"),            # 백
+    ("1,000", "은", "이", "을", "과", "으로"),          # 천
+    ("20,000", "은", "이", "을", "과", "으로"),         # 만
+    ("2.18", "은", "이", "을", "과", "로"),             # 이 점 일팔
+    ("5.7%", "는", "가", "를", "와", "로"),             # 퍼센트
+    ("$77.50", "는", "가", "를", "와", "로"),           # 달러
+    ("7 min", "은", "이", "을", "과", "으로"),          # 분
+    ("120 ms", "는", "가", "를", "와", "로"),           # 밀리초
+    ("ALB", "는", "가", "를", "와", "로"),              # 에이엘비
+    ("URL", "은", "이", "을", "과", "로"),              # 유알엘
+    ("Python", "은", "이", "을", "과", "으로"),         # 파이썬
+])
+def test_a_particle_follows_the_sound_its_word_ends_with(text, topic, subject, object_, with_,
+                                                         towards):
+    from ec2vslambda.words import particle
+
+    assert [particle(text, p) for p in ("은", "이", "을", "와", "으로")] == \
+        [topic, subject, object_, with_, towards]
+    assert particle(text, "는") == topic and particle(text, "로는") == towards + "는"
+
+
+def test_a_template_asks_for_a_particle_with_a_filter():
+    catalogue = {"{option} is not used.": "{option|은} 쓰지 않습니다.",
+                 "{a} and {b}": "{a|과} {b|을} {{그대로}}"}
+    assert fields_of("{option|은} 쓰지 않습니다.") == {"option"}
+    assert check_catalogue(catalogue) == catalogue
+    with speaking(catalogue):
+        assert say("{option} is not used.", option="Lambda") == "Lambda는 쓰지 않습니다."
+        assert say("{option} is not used.", option="EC2 스팟") == "EC2 스팟은 쓰지 않습니다."
+        assert say("{a} and {b}", a="3", b="Fargate") == "3과 Fargate를 {그대로}"
+    assert say("{option} is not used.", option="Lambda") == "Lambda is not used."
+
+
+def test_an_unknown_particle_is_refused_where_the_catalogue_is_checked():
+    with pytest.raises(ValueError, match=r"asks for the particle '요'; allowed: .*은"):
+        check_catalogue({"{x} ok": "{x|요} 좋아요"})
+    from ec2vslambda.words import particle
+
+    with pytest.raises(ValueError, match="is not one this module chooses"):
+        particle("Lambda", "의")
+
+
+def test_no_catalogue_writes_a_particle_both_ways():
+    """은(는), 이(가), 을(를), 와(과), (으)로: a filter chooses the form instead."""
+    both = re.compile(r"은\(는\)|는\(은\)|이\(가\)|가\(이\)|을\(를\)|를\(을\)|와\(과\)|과\(와\)"
+                      r"|\(으\)로")
+    import polib
+
+    found = [f"{path.name}: {entry.msgstr[:60]}"
+             for path in sorted((ROOT / "locale").rglob("*.po"))
+             for entry in polib.pofile(str(path)) if both.search(entry.msgstr)]
+    assert not found, found
