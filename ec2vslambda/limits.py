@@ -293,16 +293,33 @@ def fits_lambda(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) -> bo
     return not check_workload(needs, init_ms=init_ms)
 
 
-#: The two checks that are not rows of ``lambda_limits.csv``, named for a reader; a CSV limit is
-#: named by its key (``timeout_max``), as the data dictionary lists it.
-LIMIT_WORDS = {"state": term("state"), "latency": term("latency")}
+#: Every limit named for a reader: the rows of ``lambda_limits.csv`` (whose keys, such as
+#: ``timeout_max``, are the data file's) and the two checks that are not rows of it.
+LIMIT_WORDS = {
+    "memory_min": term("smallest memory setting"), "memory_max": term("memory"),
+    "memory_per_vcpu": term("memory per vCPU"), "vcpu_max": term("vCPUs"),
+    "timeout_max": term("timeout"), "init_timeout": term("INIT time"),
+    "payload_sync_max": term("synchronous payload"),
+    "payload_async_max": term("asynchronous payload"),
+    "response_streaming_max": term("streamed response"), "tmp_min": term("included /tmp"),
+    "tmp_max": term("/tmp storage"), "package_zip_max": term(".zip package"),
+    "package_unzipped_max": term("unzipped package"),
+    "container_image_max": term("container image"), "concurrency_default": term("concurrency"),
+    "scaling_rate": term("scaling rate"), "durable_execution_max": term("durable execution"),
+    "managed_instances_async_timeout": term("Managed Instances asynchronous timeout"),
+    "managed_instances_default_instances": term("Managed Instances starting instances"),
+    "microvm_lifetime_max": term("MicroVM lifetime"),
+    "web_functions_concurrency_default": term("web function concurrency"),
+    "web_functions_concurrency_max": term("web function concurrency, most"),
+    "state": term("state"), "latency": term("latency")}
 #: The units of the violations, for a reader (the CSV's own unit names are lower-case keys).
 UNIT_WORDS = {"mb": term("MB"), "s": term("s"), "ms": term("ms"),
               "executions": term("concurrent executions"), "flag": term("yes or no")}
 
 
 def limit_name(key: str) -> str:
-    """A violated limit's name for a reader, in the active catalogue's words."""
+    """A limit's name for a reader (``timeout`` for ``timeout_max``), in the active catalogue's
+    words."""
     return word(LIMIT_WORDS.get(key, key))
 
 
@@ -330,14 +347,15 @@ def violations_frame(violations: list[Violation]):
 
 
 def limits_frame(names: tuple[str, ...] | None = None):
-    """The limits the checker uses, with their units and sources, straight from the CSV."""
+    """The limits the checker uses, from the CSV: each by its name for a reader, with the
+    CSV's key, value, unit, whether AWS raises it, and notes."""
     import pandas as pd
 
     limits = _data.lambda_limits()
     names = names or CHECKED_LIMITS
-    rows = [[n, _fmt(limits[n].value), limits[n].unit, "yes" if limits[n].adjustable else "no",
-             limits[n].notes] for n in names]
-    return pd.DataFrame(rows, columns=["limit", "value", "unit", "adjustable", "notes"])
+    rows = [[limit_name(n), n, _fmt(limits[n].value), limits[n].unit,
+             "yes" if limits[n].adjustable else "no", limits[n].notes] for n in names]
+    return pd.DataFrame(rows, columns=["limit", "key", "value", "unit", "adjustable", "notes"])
 
 
 #: The rows of ``lambda_limits.csv`` that :func:`check_workload` reads.

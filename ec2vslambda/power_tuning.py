@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from . import data as _data
 from . import pricing as _pricing
 from .validation import choice, number, whole
+from .words import term, word
 
 #: Memory settings tried by default, MB: Power Tuning's usual sizes, the one-vCPU point and the
 #: largest setting. Each is checked against ``lambda_limits.csv`` when used.
@@ -131,6 +132,8 @@ COLUMNS = ("memory_mb", "vcpus", "duration_ms", "mean_duration_ms", "billed_dura
            "compute_usd_per_invocation", "cost_usd_per_invocation", "cost_usd_per_million",
            "timed_out")
 STRATEGIES = ("cost", "speed", "balanced")
+#: How a reader's table and chart name each strategy (:mod:`ec2vslambda.words`).
+STRATEGY_WORDS = {"cost": term("cost"), "speed": term("speed"), "balanced": term("balanced")}
 
 
 @dataclass(frozen=True)
@@ -182,16 +185,18 @@ class TuningResult:
         """The three recommended settings with their duration and cost, one row each."""
         import pandas as pd
 
-        rows = [{"strategy": s, "memory_mb": self.pick(s),
+        rows = [{"strategy": word(STRATEGY_WORDS[s]), "memory_mb": self.pick(s),
                  "billed_duration_ms": self.row(self.pick(s))["billed_duration_ms"],
                  "cost_usd_per_million": self.row(self.pick(s))["cost_usd_per_million"]}
                 for s in STRATEGIES]
         return pd.DataFrame(rows).set_index("strategy")
 
     def picked_for(self, memory_mb: int) -> str:
-        """The strategies that picked ``memory_mb`` (``"cost, speed"``), or ``"timed out"``."""
-        names = [s for s in STRATEGIES if self.pick(s) == memory_mb]
-        return ", ".join(names) or ("timed out" if self.row(memory_mb)["timed_out"] else "")
+        """The strategies that picked ``memory_mb`` (``"cost, speed"``), or ``"timed out"``, in
+        the reader's words."""
+        names = [word(STRATEGY_WORDS[s]) for s in STRATEGIES if self.pick(s) == memory_mb]
+        return ", ".join(names) or (word("timed out") if self.row(memory_mb)["timed_out"]
+                                    else "")
 
     def summary_table(self):
         """The table for reading: one row per setting, rounded, with the picks named."""
@@ -400,10 +405,10 @@ def plot_tuning(result: TuningResult, *, title: str | None = None):
                  marker=".", label="cost")
     ax_time.plot(table["memory_mb"], table["billed_duration_ms"], "-", color="0.35",
                  marker=".", label="billed duration")
-    picks = result.picks()
-    for strategy, pick in picks.iterrows():
-        marker, colour, size = PICK_STYLES[str(strategy)]
-        label = f"{strategy}: {int(pick['memory_mb'])} MB"
+    for strategy in STRATEGIES:
+        pick = result.row(result.pick(strategy))
+        marker, colour, size = PICK_STYLES[strategy]
+        label = f"{word(STRATEGY_WORDS[strategy])}: {int(pick['memory_mb'])} MB"
         for ax, column in ((ax_cost, "cost_usd_per_million"), (ax_time, "billed_duration_ms")):
             ax.plot(pick["memory_mb"], pick[column], marker, color=colour, markersize=size,
                     fillstyle="none", markeredgewidth=2, label=label)

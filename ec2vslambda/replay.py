@@ -36,13 +36,22 @@ from .simulate import (
     simulate_lambda,
 )
 from .validation import choice, number, whole
+from .words import term, word
 
 SHAPES = ("poisson", "diurnal", "bursty", "periodic")
+#: How a reader's table and figure name each shape (:mod:`ec2vslambda.words`).
+SHAPE_WORDS = {"poisson": term("poisson"), "diurnal": term("diurnal"), "bursty": term("bursty"),
+               "periodic": term("periodic")}
 BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
 BURST_CYCLE_S = 3600.0
 MODELS = ("application", "environment")
 PAPER_FIXED_MIN = (5, 10, 20, 30, 45, 60, 90, 120)  # the fixed windows of the paper's figure
 BASELINE = "fixed 10 min"
+
+
+def shape_name(shape: str) -> str:
+    """A traffic shape's name for a reader, in the active catalogue's words."""
+    return word(SHAPE_WORDS.get(shape, shape))
 
 
 # --- one function's traffic -----------------------------------------------------------------

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import data as _data
 from . import pricing as _pricing
+from .limits import limit_name
 from .validation import choice, number
 
 #: Jupyter front ends an nbgitpuller link can open, and the URL path prefix each one uses.
@@ -133,7 +134,8 @@ CHEAT_LIMITS = ("memory_min", "memory_max", "memory_per_vcpu", "vcpu_max", "time
 
 
 def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
-    """Lambda's key limits with unit, whether AWS raises them on request, and ``as_of``."""
+    """Lambda's key limits, each by its name for a reader (:func:`~ec2vslambda.limits.limit_name`),
+    with unit, whether AWS raises them on request, and ``as_of``."""
     limits = _data.lambda_limits()
     missing = [n for n in names if n not in limits]
     if missing:
@@ -141,7 +143,7 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
                          f"{', '.join(sorted(limits))}")
     units = {"mb": "MB", "s": "s", "vcpu": "vCPU", "executions": "concurrent executions",
              "environments_per_10s": "environments / 10 s", "days": "days"}
-    return pd.DataFrame([{"limit": n, "value": f"{limits[n].value:,.10g}",
+    return pd.DataFrame([{"limit": limit_name(n), "value": f"{limits[n].value:,.10g}",
                           "unit": units.get(limits[n].unit, limits[n].unit),
                           "adjustable": "yes" if limits[n].adjustable else "no",
                           "as_of": _date(limits[n].as_of)} for n in names])

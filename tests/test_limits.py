@@ -195,10 +195,22 @@ def test_limits_come_from_the_csv(tmp_path, monkeypatch):
 def test_tables_for_the_page():
     needs = small_needs(memory_mb=lim("memory_max") + 1, needs_state=True)
     frame = L.violations_frame(L.check_workload(needs))
-    assert list(frame["limit"]) == ["memory_max", "state"]
+    assert list(frame["limit"]) == ["memory", "state"]
     assert list(frame.columns) == ["limit", "needed", "Lambda allows", "unit",
                                    "what to use instead"]
     table = L.limits_frame()
-    assert list(table["limit"]) == list(L.CHECKED_LIMITS)
-    for name, value in zip(table["limit"], table["value"], strict=True):
+    assert list(table["key"]) == list(L.CHECKED_LIMITS)
+    assert list(table["limit"]) == [L.limit_name(key) for key in L.CHECKED_LIMITS]
+    for name, value in zip(table["key"], table["value"], strict=True):
         assert float(value.replace(",", "")) == lim(name)
+
+
+def test_every_limit_has_a_name_for_a_reader():
+    """The data file's keys (timeout_max) are not what a page shows: every row of
+    lambda_limits.csv, and the two checks that are not rows, has a reader's name."""
+    from ec2vslambda import data
+
+    keys = set(data.lambda_limits()) | {"state", "latency"}
+    assert keys <= set(L.LIMIT_WORDS), sorted(keys - set(L.LIMIT_WORDS))
+    assert L.limit_name("timeout_max") == "timeout"
+    assert all("_" not in name for name in L.LIMIT_WORDS.values())

@@ -210,3 +210,140 @@ def test_the_themes_interface_is_translated(language):
                 if text and not re.search("[가-힣]", text):
                     english.append(f"{page.name}: {selector} {text!r}")
     assert not english, f"{len(english)} English interface strings, e.g. {english[:5]}"
+
+
+# --- what the package wrote reads as the package's own templates ---------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_stored_result_reads_as_the_live_calculator_words_it(language):
+    """A page's entry that a template of the package wrote (a calculator's stored result, a
+    reason of the decision guide) is translated with that template's translation, filled with
+    the same values, so the page and the live calculator cannot word it two ways
+    (`python tools/translations.py derive` writes them)."""
+    import derived
+
+    retelling = derived.Retelling(derived.book_catalogue(language, translations.LOCALE), language)
+    base = translations.LOCALE / language / "LC_MESSAGES"
+    differ, count = [], 0
+    for path in translations.catalogues(language):
+        if path.name in ("book.po", "sphinx.po", "booktheme.po"):
+            continue
+        for entry in polib.pofile(str(path)).translated_entries():
+            told = retelling.derive(entry.msgid)
+            if told is None:
+                continue
+            count += 1
+            if told != entry.msgstr:
+                differ.append(f"{path.relative_to(base)}: {entry.msgstr[:60]!r} is not "
+                              f"{told[:60]!r}")
+    assert count >= 20, f"only {count} stored results recognised"
+    assert not differ, f"{len(differ)} differ (run `python tools/translations.py derive`): " + \
+        "; ".join(differ[:5])
+
+
+def test_retelling_fills_the_translated_template_with_retold_values():
+    import derived
+
+    retelling = derived.Retelling({
+        "{option} is not used: {why} (it would cost {usd}).":
+            "{option|은} 쓰지 않습니다. 이유: {why}(쓴다면 {usd}).",
+        "EC2 Spot": "EC2 스팟", "the work cannot be interrupted": "작업을 중단할 수 없음",
+        "{count} million": "{count}백만"}, "ko")
+    assert retelling.retell("EC2 Spot is not used: the work cannot be interrupted (it would "
+                            "cost $1.50).") == \
+        "EC2 스팟은 쓰지 않습니다. 이유: 작업을 중단할 수 없음(쓴다면 $1.50)."
+    assert retelling.derive("**EC2 Spot is not used: the work cannot be interrupted (it would "
+                            "cost \\$1.50).**") == \
+        "**EC2 스팟은 쓰지 않습니다. 이유: 작업을 중단할 수 없음(쓴다면 \\$1.50).**"
+    assert retelling.retell("30.1 million") == "3,010만"
+    assert retelling.retell("an English reason of its own") is None
+    assert retelling.derive("EC2 Spot is not used: a reason no template wrote (it would cost "
+                            "$1.50).") is None
+
+
+# --- one term for each idea ---------------------------------------------------------------------
+
+def _terms(language: str) -> list[dict]:
+    import csv
+
+    path = translations.LOCALE / language / "terms.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_terms_table_is_well_formed(language):
+    rows = _terms(language)
+    assert rows, f"locale/{language}/terms.csv: no terms"
+    for row in rows:
+        assert row["rejected"] and row["chosen"] and row["why"], row
+        assert row["rejected"] != row["chosen"], row
+        if row["english"]:
+            re.compile(row["english"])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_catalogue_uses_a_rejected_variant(language):
+    """locale/<language>/terms.csv lists variants the edition does not use, each with the term
+    it uses instead and why; an entry's English (a regular expression, when the row gives one)
+    limits the rule to the entries it applies to. Inline code is not words."""
+    problems = []
+    rules = [(row, re.compile(row["english"]) if row["english"] else None)
+             for row in _terms(language)]
+    for path in translations.catalogues(language):
+        for entry in polib.pofile(str(path)).translated_entries():
+            text = _CODE.sub(" ", _ROLE.sub(lambda m: m.group(0) if m.group("role") == "term"
+                                            else " ", entry.msgstr))
+            for row, english in rules:
+                if english is not None and not english.search(entry.msgid):
+                    continue
+                if re.search(rf"(?<![A-Za-z]){re.escape(row['rejected'])}(?![A-Za-z])", text):
+                    problems.append(f"{path.name}: {row['rejected']!r} (use {row['chosen']!r}) "
+                                    f"in {entry.msgstr[:50]!r}")
+    assert not problems, f"{len(problems)} rejected variants: " + "; ".join(problems[:6])
+
+
+# --- the seed in its own words ------------------------------------------------------------------
+
+SEED = Path(os.environ.get("SEED_ARTICLE", "/work/shared/seed/ec2-vs-lambda-seed.md"))
+#: How each language's box says where its words come from: a quotation, or the gist.
+SEED_LABELS = {"ko": ("**원문:** ", "**원문의 요지:** ")}
+_QUOTED = re.compile(r"“([^”]*)”")
+
+
+def _seed_boxes(language: str) -> list[tuple[str, str]]:
+    return [(path.name, entry.msgstr) for path in translations.catalogues(language)
+            for entry in polib.pofile(str(path)).translated_entries()
+            if entry.msgid.startswith("**The seed says:**")]
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang in SEED_LABELS])
+def test_a_seed_box_quotes_the_seed_verbatim_or_says_it_gives_the_gist(language):
+    """A box that corrects the seed quotes the seed's own Korean words, exactly (each quotation,
+    or each part of it around an ellipsis, occurs in the article), or says it gives the gist and
+    quotes nothing."""
+    if not SEED.exists():
+        pytest.skip(f"the seed article is not at {SEED} (set SEED_ARTICLE)")
+    seed = " ".join(SEED.read_text(encoding="utf-8").split())
+    quote, gist = SEED_LABELS[language]
+    boxes = _seed_boxes(language)
+    assert len(boxes) >= 10, boxes
+    problems = []
+    for name, text in boxes:
+        if text.startswith(gist):
+            if re.search("[“”\"「」]", text):
+                problems.append(f"{name}: a gist in quotation marks: {text[:60]!r}")
+            continue
+        if not text.startswith(quote):
+            problems.append(f"{name}: says neither {quote!r} nor {gist!r}: {text[:40]!r}")
+            continue
+        quotations = _QUOTED.findall(text)
+        if not quotations:
+            problems.append(f"{name}: {quote!r} without a quotation: {text[:60]!r}")
+        for quoted in quotations:
+            for part in filter(None, (p.strip() for p in quoted.split("…"))):
+                if " ".join(part.split()) not in seed:
+                    problems.append(f"{name}: not in the seed: {part!r}")
+    assert not problems, "\n".join(problems)

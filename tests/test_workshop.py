@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from ec2vslambda import data, pricing, workshop
+from ec2vslambda.limits import limit_name
 from tests import site_check
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -71,9 +72,9 @@ def test_repo_folder():
 def test_limits_table_matches_the_csv_row_by_row():
     table = workshop.cheat_lambda_limits()
     limits = data.lambda_limits()
-    assert list(table["limit"]) == list(workshop.CHEAT_LIMITS)
-    for row in table.itertuples():
-        limit = limits[row.limit]
+    assert list(table["limit"]) == [limit_name(key) for key in workshop.CHEAT_LIMITS]
+    for key, row in zip(workshop.CHEAT_LIMITS, table.itertuples(), strict=True):
+        limit = limits[key]
         assert float(row.value.replace(",", "")) == limit.value
         assert row.as_of == limit.as_of.isoformat()
         assert row.adjustable == ("yes" if limit.adjustable else "no")
@@ -180,7 +181,7 @@ def test_the_sheet_follows_a_data_refresh(tmp_path, monkeypatch):
     assert ec2.loc["t3.micro", "as_of"] == "2027-01-15"
     assert workshop.cheat_as_of()["ec2_prices.csv"] == "2027-01-15"
     limits = workshop.cheat_lambda_limits().set_index("limit")
-    assert limits.loc["timeout_max", "value"] == "1,200"
+    assert limits.loc[limit_name("timeout_max"), "value"] == "1,200"
     assert "1200 s per invocation" in workshop.cheat_at_a_glance().to_string()
 
 

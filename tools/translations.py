@@ -8,6 +8,10 @@ catalogues (``locale/ko/LC_MESSAGES/<page>.po``), never a second copy of a noteb
     builder, and the book's own strings (title, footer, table-of-contents captions, the live
     calculators' labels and messages) into ``book.pot``; update the catalogues with
     ``sphinx-intl``; print what is untranslated or fuzzy, page by page.
+``python tools/translations.py derive``
+    only the entries of the page catalogues that the course package wrote (a stored result's
+    sentence, a reason of the decision guide): their translation is the package's translated
+    template filled with the same values (:mod:`derived`), written without extracting again.
 ``python tools/translations.py stats``
     the same report without extracting.
 ``python tools/translations.py extract``
@@ -56,9 +60,10 @@ THEME_STRINGS = {
     "sphinx": ("Skip to main content", "Back to top", "Link to this heading", "Link to this term",
                "Color mode", "Light", "Dark", "System Settings", "Site navigation",
                "Version warning", "next page", "previous page", "On this page",
-               "Please activate JavaScript to enable the search functionality."),
+               "Please activate JavaScript to enable the search functionality.",
+               "Toggle primary sidebar", "Toggle secondary sidebar"),
     "booktheme": ("By", "Open issue", "Repository", "Launch interactive content",
-                  "Source repositories"),
+                  "Source repositories", "Launch on"),
 }
 #: The search box's placeholder: Jupyter Book's default theme option, translated by
 #: _ext/editions from book.po.
@@ -115,9 +120,11 @@ def book_strings() -> list[tuple[str, str]]:
     strings += [("toc: caption", part["caption"]) for part in toc.get("parts", [])]
     sys.path.insert(0, str(ROOT / "_ext"))
     from editions import EDITION_NOTE
+    from editions.toggles import TOGGLE_STRINGS
     from live_calculators import i18n
 
     strings.append(("edition: note on the front page of a translated edition", EDITION_NOTE))
+    strings += [("edition: a hidden code cell's toggle", text) for text in TOGGLE_STRINGS]
 
     from ec2vslambda import live
 
@@ -203,6 +210,15 @@ def update(languages: tuple[str, ...] = tuple(EDITIONS)) -> None:
             if po.metadata_is_fuzzy:
                 po.metadata_is_fuzzy = False
                 po.save()
+        derive(language)
+
+
+def derive(language: str) -> None:
+    """Translate the page entries the package wrote with its own translated templates."""
+    import derived
+
+    for line in derived.fill(language, LOCALE):
+        print(f"derived: {line}")
 
 
 def catalogues(language: str) -> list[Path]:
@@ -327,7 +343,7 @@ def build(language: str) -> Path:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("update", "extract", "stats", "build"):
+    if not argv or argv[0] not in ("update", "extract", "stats", "build", "derive"):
         print(__doc__)
         return 2
     command, languages = argv[0], tuple(argv[1:]) or tuple(EDITIONS)
@@ -340,6 +356,9 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "update":
         update(languages)
+    if command == "derive":
+        for language in languages:
+            derive(language)
     problems = [line for language in languages for line in report(language)]
     print("\n".join(problems) if problems else "every catalogue is fully translated")
     return 0

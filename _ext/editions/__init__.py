@@ -380,6 +380,8 @@ def _reuse_citation_styles() -> None:
 
 
 def setup(app: Sphinx) -> dict:
+    from . import tables, toggles
+
     _reuse_citation_styles()
     app.add_config_value("editions_current", "", "html")
     app.add_transform(TranslatableExerciseTitles)
@@ -396,4 +398,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", lambda app, config: config.html_static_path.append(
         str(HERE / "static")))
     app.add_css_file("editions/editions.css")
+    tables.setup(app)  # notebooks' stored tables in the page's language
+    toggles.setup(app)  # hidden cells' and sidebars' toggles in the page's language
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -8,27 +8,19 @@ from __future__ import annotations
 
 from .. import data as _data
 from .. import power_tuning as pt
-from ..words import say, term, word
+from ..words import say, word
 from . import Calculator, Field, axis, dash, line_chart, money, result, series
 
 PICK_COLOURS = {"cost": "green", "speed": "red", "balanced": "purple"}
 
-
-#: How the table and chart name each strategy.
-STRATEGY_WORDS = {"cost": term("cost"), "speed": term("speed"), "balanced": term("balanced")}
-
-
-def picked_for(tuned: pt.TuningResult, memory_mb: int) -> str:
-    """:meth:`~ec2vslambda.power_tuning.TuningResult.picked_for`, in the reader's words."""
-    names = [word(STRATEGY_WORDS[s]) for s in pt.STRATEGIES if tuned.pick(s) == memory_mb]
-    return ", ".join(names) or (word("timed out") if tuned.row(memory_mb)["timed_out"] else "")
+STRATEGY_WORDS = pt.STRATEGY_WORDS
 
 
 def run(inputs: dict) -> dict:
     tuned = pt.tune(**inputs)
     rows = [(f"{r['memory_mb']:,}", f"{r['vcpus']:.2f}", f"{r['duration_ms']:,.1f}",
              dash(r["billed_duration_ms"], "{:,.1f}"), money(r["cost_usd_per_million"]),
-             picked_for(tuned, r["memory_mb"])) for r in tuned.rows]
+             tuned.picked_for(r["memory_mb"])) for r in tuned.rows]
     summary = say("Cheapest {cost} MB, fastest {speed} MB, balanced {balanced} MB (weight "
                   "{weight}).", cost=f"{tuned.cost_optimal_mb:,}",
                   speed=f"{tuned.speed_optimal_mb:,}", balanced=f"{tuned.balanced_mb:,}",

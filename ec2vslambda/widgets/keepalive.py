@@ -153,7 +153,7 @@ def grid_figure(grid: pd.DataFrame):
             ax.plot(line["rate_per_hour"], 100 * line["cold_start_ratio"], "o-", markersize=3,
                     label=f"{minutes:g} min")
         ax.set_xscale("log")
-        ax.set_title(shape)
+        ax.set_title(_replay.shape_name(shape))
         ax.set_xlabel("requests per hour (log)")
     axes[0][0].set_ylabel("cold starts (% of requests)")
     axes[0][-1].legend(title="keep-alive", fontsize=8)

@@ -1,0 +1,159 @@
+"""Page text the course package wrote, translated with the package's own templates.
+
+A sentence a calculator or the decision guide writes into a notebook's stored output (a result's
+summary, a reason of the guide, a cell of its table) is page text: Sphinx extracts it into the
+page's catalogue like any paragraph. Its translation is not written by hand. It is the
+translated template of ``book.po`` filled with the same values, so the stored result on a page
+and the live calculator in the reader's browser word one result the same way.
+
+:func:`retell` reads an English text back into the template that wrote it and fills that
+template's translation; :func:`derive` does the same for a page's msgid, whose Markdown (a bold
+result, ``\\$`` for a dollar sign) it keeps. ``make translations`` writes the derived entries
+(:func:`fill`), and ``tests/test_translations.py`` fails when a page's entry differs from its
+derivation.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+
+from ec2vslambda import words
+
+#: Text with no English word in it (numbers, money, codes such as ``m7g.large``, capitalised
+#: product names, unit symbols) reads the same in every edition.
+_ENGLISH_WORD = re.compile(r"(?<![\w.\-/])[a-z]{2,}(?![\w.\-/])")
+_UNIT_SYMBOLS = {"ms", "min", "vs"}
+_SEPARATORS = ("; ", ", ")
+_MILLION = re.compile(r"(\d[\d,]*(?:\.\d+)?) million\Z")
+_FORMATTER = string.Formatter()
+#: A page's text is taken for the package's when a template with at least this much text of
+#: its own matches it whole ("{share} busy" could match any heading).
+_MIN_LITERAL = 12
+
+
+def plain(text: str) -> bool:
+    """Whether ``text`` holds no lower-case English word (so it is the same in every language)."""
+    return not [w for w in _ENGLISH_WORD.findall(text) if w not in _UNIT_SYMBOLS]
+
+
+class Retelling:
+    """The templates of one catalogue (English -> translation), ready to read texts back."""
+
+    def __init__(self, catalogue: Mapping[str, str], language: str = "en"):
+        self.catalogue = {k: v for k, v in catalogue.items() if k and v}
+        self.language = language
+
+    @cached_property
+    def patterns(self) -> list[tuple[re.Pattern, str, int]]:
+        """(regular expression, template, characters of literal text), most literal first."""
+        found = []
+        for english in self.catalogue:
+            try:
+                fields = words.fields_of(english)
+            except ValueError:
+                continue
+            if not fields:
+                continue
+            parts, seen, literal = [], set(), 0
+            for text, name, _spec, _conversion in _FORMATTER.parse(english):
+                parts.append(re.escape(text))
+                literal += len(text)
+                if name is not None:
+                    parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+                    seen.add(name)
+            found.append((re.compile("".join(parts) + r"\Z", re.DOTALL), english, literal))
+        return sorted(found, key=lambda item: -item[2])
+
+    def retell(self, text: str, depth: int = 0) -> str | None:
+        """``text`` in the catalogue's language, or None when no template accounts for it.
+
+        Exact entries first; then a text with no English word in it, unchanged; then a filled
+        template, each value retold in turn; then a list (``a; b`` or ``a, b``) of retellable
+        parts."""
+        if text in self.catalogue:
+            return self.catalogue[text]
+        count = _MILLION.match(text)
+        if count:  # a large count, written as the language counts (words.large_count)
+            with words.speaking({"": f"Language: {self.language}"}):
+                return words.large_count(float(count.group(1).replace(",", "")) * 1e6)
+        if plain(text):
+            return text
+        if depth > 6:
+            return None
+        for pattern, english, _literal in self.patterns:
+            match = pattern.match(text)
+            if match is None:
+                continue
+            values = {}
+            for name, value in match.groupdict().items():
+                told = self.retell(value, depth + 1)
+                if told is None:
+                    break
+                values[name] = told
+            else:
+                with words.speaking({english: self.catalogue[english]}):
+                    return words.say(english, **values)
+        for separator in _SEPARATORS:
+            if separator in text:
+                parts = [self.retell(part, depth + 1) for part in text.split(separator)]
+                if all(part is not None for part in parts):
+                    return separator.join(parts)
+        return None
+
+    def derive(self, msgid: str) -> str | None:
+        """A page's msgid that the package wrote, translated; None when it is not one.
+
+        A stored result is Markdown: bold (``**...**``) and dollar signs escaped (``\\$``), which
+        the translation keeps. Only text that a template accounts for is derived: an entry
+        that is a catalogue word alone (a heading such as ``Cost``) is left to its page."""
+        inner, bold = msgid, False
+        if inner.startswith("**") and inner.endswith("**") and inner.count("**") == 2:
+            inner, bold = inner[2:-2], True
+        inner = inner.replace("\\$", "$")
+        if plain(inner) or not any(p.match(inner) and literal >= _MIN_LITERAL
+                                   for p, _e, literal in self.patterns):
+            return None
+        told = self.retell(inner)
+        if told is None:
+            return None
+        told = re.sub(r"(?<!\\)\$", r"\\$", told)
+        return f"**{told}**" if bold else told
+
+
+def book_catalogue(language: str, locale: Path) -> dict[str, str]:
+    """English -> translation from ``locale/<language>/LC_MESSAGES/book.po`` (translated only)."""
+    import polib
+
+    path = locale / language / "LC_MESSAGES" / "book.po"
+    return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}
+
+
+def fill(language: str, locale: Path) -> list[str]:
+    """Write every derivable entry of the language's page catalogues; return what changed."""
+    import polib
+
+    retelling = Retelling(book_catalogue(language, locale), language)
+    changed = []
+    base = locale / language / "LC_MESSAGES"
+    for path in sorted(base.rglob("*.po")):
+        if path.name in ("book.po", "sphinx.po", "booktheme.po"):
+            continue
+        po = polib.pofile(str(path), wrapwidth=0)
+        touched = False
+        for entry in po:
+            derived = retelling.derive(entry.msgid)
+            if derived is None or (entry.msgstr == derived and "fuzzy" not in entry.flags):
+                continue
+            entry.msgstr = derived
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+            touched = True
+            changed.append(f"{path.relative_to(base)}: {entry.msgid[:70]}")
+        if touched:
+            po.save()
+    return changed
