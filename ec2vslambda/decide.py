@@ -175,11 +175,11 @@ OPTIONS = {  # most managed first: the order used to prefer a managed option on 
     "lambda": term("Lambda (on demand)"),
     "lambda_provisioned": term("Lambda + Provisioned Concurrency"),
     "managed_instances": term("Lambda Managed Instances"),
-    "microvm": "Lambda MicroVMs",
-    "fargate": "Fargate",
-    "ec2_on_demand": "EC2 On-Demand",
-    "ec2_savings_plan": "EC2 + Savings Plan",
-    "ec2_spot": "EC2 Spot",
+    "microvm": term("Lambda MicroVMs"),
+    "fargate": term("Fargate"),
+    "ec2_on_demand": term("EC2 On-Demand"),
+    "ec2_savings_plan": term("EC2 + Savings Plan"),
+    "ec2_spot": term("EC2 Spot"),
 }
 LAMBDA_OPTIONS = ("lambda", "lambda_provisioned")
 #: Options billed like Lambda functions beyond compute: their front door is API Gateway or a

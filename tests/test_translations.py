@@ -183,7 +183,11 @@ def test_catalogues_match_the_current_english_text():
 #: "By" the book theme's Korean catalogue got wrong, the issue button and the heading links.
 CHROME = (("#pst-skip-link a", ""), ("#pst-back-to-top", ""), ("input[name=q]", "placeholder"),
           ("p.component-author", ""), (".dropdown-source-buttons .btn__text-container", ""),
-          ("a.headerlink", "title"), ("button.theme-switch-button", "title"))
+          ("a.headerlink", "title"), ("button.theme-switch-button", "title"),
+          # the toggles: the sidebars' buttons, a hidden code cell's summary and its two prompts
+          ("button.primary-toggle", "title"), ("button.secondary-toggle", "title"),
+          ("details.hide > summary", "aria-label"), ("details.hide p.admonition-title", ""),
+          (".dropdown-launch-buttons a", "title"))
 
 
 def _edition_pages(language: str) -> list[Path]:
@@ -293,6 +297,8 @@ def test_no_catalogue_uses_a_rejected_variant(language):
     rules = [(row, re.compile(row["english"]) if row["english"] else None)
              for row in _terms(language)]
     for path in translations.catalogues(language):
+        if path.name == "glossary.po":
+            continue  # the glossary names a rejected variant on purpose, to say why it is not used
         for entry in polib.pofile(str(path)).translated_entries():
             text = _CODE.sub(" ", _ROLE.sub(lambda m: m.group(0) if m.group("role") == "term"
                                             else " ", entry.msgstr))
@@ -347,3 +353,41 @@ def test_a_seed_box_quotes_the_seed_verbatim_or_says_it_gives_the_gist(language)
                 if " ".join(part.split()) not in seed:
                     problems.append(f"{name}: not in the seed: {part!r}")
     assert not problems, "\n".join(problems)
+
+
+def _english_in(text: str) -> bool:
+    """Whether ``text`` holds an English word once its Hangul is set aside (numbers, codes,
+    unit symbols and capitalised product names are not words: see ``tools/derived.py``)."""
+    import derived
+
+    return not derived.plain(re.sub("[가-힣]+", " ", text))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_stored_tables_have_headers_in_the_page_language(language):
+    """Every header and row label of a table a notebook stored (pandas HTML), and of a
+    calculator's stored table, reads in the page's language (``_ext/editions/tables.py``)."""
+    from bs4 import BeautifulSoup
+
+    pages = _edition_pages(language)
+    if not pages:
+        pytest.skip(f"the {language} edition is not built (`make book`)")
+    english, tables = [], 0
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        for table in soup.select("table.dataframe, .ec2vl-stored-table table"):
+            tables += 1
+            for cell in table.select("th"):
+                text = cell.get_text(" ", strip=True)
+                if text and _english_in(text):
+                    english.append(f"{page.name}: {text!r}")
+    assert tables >= 50, f"only {tables} stored tables found"
+    assert not english, f"{len(english)} English headers, e.g. {english[:8]}"
+
+
+def test_english_in_sees_words_not_codes_or_hangul():
+    assert _english_in("fits Lambda")
+    assert _english_in("cold 비율")
+    assert not _english_in("p99 지연 시간(ms)")
+    assert not _english_in("m7g.large")
+    assert not _english_in("Lambda(온디맨드)")

@@ -23,9 +23,11 @@ from pathlib import Path
 
 from ec2vslambda import words
 
-#: Text with no English word in it (numbers, money, codes such as ``m7g.large``, capitalised
-#: product names, unit symbols) reads the same in every edition.
-_ENGLISH_WORD = re.compile(r"(?<![\w.\-/])[a-z]{2,}(?![\w.\-/])")
+#: Text with no English word in it (numbers, money, codes such as ``m7g.large`` or ``x86_64``,
+#: function names such as ``exp(``, capitalised product names, unit symbols) reads the same in
+#: every edition. Lower-case words joined by hyphens (``shutting-down``) are words.
+_TOKEN = re.compile(r"[\w.\-/:]+\(?")
+_WORDS = re.compile(r"[a-z]{2,}(?:-[a-z]+)*")
 _UNIT_SYMBOLS = {"ms", "min", "vs"}
 _SEPARATORS = ("; ", ", ")
 _MILLION = re.compile(r"(\d[\d,]*(?:\.\d+)?) million\Z")
@@ -37,7 +39,12 @@ _MIN_LITERAL = 12
 
 def plain(text: str) -> bool:
     """Whether ``text`` holds no lower-case English word (so it is the same in every language)."""
-    return not [w for w in _ENGLISH_WORD.findall(text) if w not in _UNIT_SYMBOLS]
+    for token in _TOKEN.findall(text):
+        if token.endswith("(") or not _WORDS.fullmatch(token):
+            continue  # a function name, a code, a number or a capitalised name
+        if token not in _UNIT_SYMBOLS:
+            return False
+    return True
 
 
 class Retelling:

@@ -82,8 +82,26 @@ def words_to_translate(text: str) -> bool:
     return _package_words().retell(text) is None
 
 
+def stored_tables(notebook: Path) -> list[str]:
+    """The HTML of every pandas table a notebook's outputs store, in order."""
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    found = []
+    for cell in cells:
+        for output in cell.get("outputs", []):
+            html_text = output.get("data", {}).get("text/html", "")
+            html_text = "".join(html_text) if isinstance(html_text, list) else html_text
+            if 'class="dataframe' in html_text:
+                found.append(html_text)
+    return found
+
+
 class ExtractTableWords(SphinxPostTransform):
-    """For the gettext builder only: each English string of a stored table, as a paragraph."""
+    """For the gettext builder only: each English string of a stored table, as a paragraph.
+
+    myst-nb draws a cell's outputs only for a builder that shows them, so the tables are read
+    from the notebook itself (as :class:`~editions.ExtractFigureAltTexts` reads alt texts)."""
 
     builders = ("gettext",)
     default_priority = 10
@@ -93,8 +111,8 @@ class ExtractTableWords(SphinxPostTransform):
         if not source.endswith(".ipynb"):
             return
         seen: set[str] = set()
-        for node in list(self.document.findall(is_stored_table)):
-            for text in cell_texts(node.astext()):
+        for table in stored_tables(Path(source)):
+            for text in cell_texts(table):
                 if text in seen or not words_to_translate(text):
                     continue
                 seen.add(text)
