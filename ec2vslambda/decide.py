@@ -421,8 +421,8 @@ class Recommendation:
         rows = []
         for o in self.options:
             rows.append({
-                word("option"): o.label + (word(" ◀ recommended") if o.option == self.choice
-                                           else ""),
+                word("option"): (say("{option} ◀ recommended", option=o.label)
+                                 if o.option == self.choice else o.label),
                 word("USD per month"): pricing.format_usd(o.monthly_usd),
                 word("of which compute"): pricing.format_usd(
                     o.detail.get("compute_usd") if o.monthly_usd is not None else None),

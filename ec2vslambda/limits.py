@@ -347,15 +347,15 @@ def violations_frame(violations: list[Violation]):
 
 
 def limits_frame(names: tuple[str, ...] | None = None):
-    """The limits the checker uses, from the CSV: each by its name for a reader, with the
-    CSV's key, value, unit, whether AWS raises it, and notes."""
+    """The limits the checker uses, from the CSV: each by its name for a reader, with its
+    value, unit, whether AWS raises it, and notes."""
     import pandas as pd
 
     limits = _data.lambda_limits()
     names = names or CHECKED_LIMITS
-    rows = [[limit_name(n), n, _fmt(limits[n].value), limits[n].unit,
+    rows = [[limit_name(n), _fmt(limits[n].value), limits[n].unit,
              "yes" if limits[n].adjustable else "no", limits[n].notes] for n in names]
-    return pd.DataFrame(rows, columns=["limit", "key", "value", "unit", "adjustable", "notes"])
+    return pd.DataFrame(rows, columns=["limit", "value", "unit", "adjustable", "notes"])
 
 
 #: The rows of ``lambda_limits.csv`` that :func:`check_workload` reads.

@@ -305,7 +305,7 @@ def test_a_long_job_rules_out_lambda_and_managed_instances_but_not_containers():
     for key in ("lambda", "lambda_provisioned", "managed_instances"):
         option = rec.option(key)
         assert not option.eligible and option.monthly_usd is None
-        assert any(w.startswith("timeout_max") for w in option.why_not)
+        assert any(w.startswith("timeout: ") for w in option.why_not)
     assert rec.option("fargate").eligible and rec.option("ec2_on_demand").eligible
     assert rec.option("microvm").eligible  # arm64, under MicroVMs' lifetime
     assert rec.choice in ("microvm", "fargate", "ec2_on_demand")

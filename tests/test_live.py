@@ -151,7 +151,7 @@ def test_fit_checker_defaults_are_the_video_job():
     result = live.compute("fit_checker")
     broken = limits.check_workload(fit_checker.DEFAULT_NEEDS)
     assert result["table"]["rows"] == limits.violation_rows(broken)
-    assert result["summary"] == "Breaks 2 Lambda limits: timeout_max, memory_max."
+    assert result["summary"] == "Breaks 2 Lambda limits: timeout, memory."
     fits = live.compute("fit_checker", {"duration_ms": 100, "memory_mb": 128, "tmp_mb": 0})
     assert fits["summary"] == "Fits Lambda: no limit is broken." and fits["table"]["rows"] == []
 

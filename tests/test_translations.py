@@ -391,3 +391,46 @@ def test_english_in_sees_words_not_codes_or_hangul():
     assert not _english_in("p99 지연 시간(ms)")
     assert not _english_in("m7g.large")
     assert not _english_in("Lambda(온디맨드)")
+
+
+def _page_words(page: Path) -> str:
+    """A built page's text as a reader sees it, without code, code cells or printed output."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    main = soup.select_one("main") or soup
+    # code, printed output, and the English titles of cited sources and glossary headwords
+    for element in main.select("pre, code, .cell_input, .output.stream, .output.text_plain, "
+                               "script, style, .bibliography, .footnote-list, "
+                               "a.reference.external, dl.glossary > dt"):
+        element.decompose()
+    return " ".join(main.get_text(" ").split())
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_a_translated_page_shows_no_english_name_or_particle_written_both_ways(language):
+    """What the package names for a reader (the decision guide's options, traffic shapes,
+    power-tuning strategies, limits) appears in the page's language, never as the English name
+    or the data key; and no particle is written both ways (은(는), 이(가))."""
+    from ec2vslambda import data, decide, power_tuning, replay
+
+    pages = _edition_pages(language)
+    if not pages:
+        pytest.skip(f"the {language} edition is not built (`make book`)")
+    catalogue = translations.book_translations(language)
+    names = [n for n in (*decide.OPTIONS.values(), *replay.SHAPE_WORDS.values(),
+                         *power_tuning.STRATEGY_WORDS.values())
+             if catalogue.get(n, n) != n]
+    keys = [k for k in data.lambda_limits() if "_" in k]
+    pattern = re.compile("|".join(
+        [rf"(?<![\w(]){re.escape(n)}(?![\w)])" for n in sorted(names, key=len, reverse=True)]
+        + [rf"\b{re.escape(k)}\b" for k in keys]
+        + [r"은\(는\)|는\(은\)|이\(가\)|가\(이\)|을\(를\)|를\(을\)|와\(과\)|과\(와\)|\(으\)로"]))
+    found = []
+    for page in pages:
+        if page.stem == "bibliography":  # the sources' own titles
+            continue
+        text = _page_words(page)
+        found += [f"{page.name}: {m.group(0)!r} in …{text[max(0, m.start() - 30):m.end() + 20]}…"
+                  for m in pattern.finditer(text)]
+    assert not found, f"{len(found)} found: " + "\n".join(found[:12])

@@ -57,7 +57,7 @@ def test_a_long_job_shows_what_cannot_run_it():
                                        "peak_rps": 0.001})
     assert "rules out Lambda" in result["summary"]
     table = " ".join(" ".join(row) for row in result["table"]["rows"])
-    assert "cannot run" not in table and "timeout_max" in table
+    assert "cannot run" not in table and "timeout: One run takes" in table
 
 
 def test_static_text_form_says_how_to_go_live():

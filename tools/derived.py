@@ -24,12 +24,22 @@ from pathlib import Path
 from ec2vslambda import words
 
 #: Text with no English word in it (numbers, money, codes such as ``m7g.large`` or ``x86_64``,
-#: function names such as ``exp(``, capitalised product names, unit symbols) reads the same in
-#: every edition. Lower-case words joined by hyphens (``shutting-down``) are words.
+#: function names such as ``exp(``, acronyms, product names, unit symbols) reads the same in
+#: every edition. Words joined by hyphens (``shutting-down``) are words; a capitalised word is a
+#: word unless it is one of the names the Korean edition keeps as they are.
 _TOKEN = re.compile(r"[\w.\-/:]+\(?")
-_WORDS = re.compile(r"[a-z]{2,}(?:-[a-z]+)*")
+_WORDS = re.compile(r"[A-Za-z][a-z]+(?:-[A-Za-z]?[a-z]+)*")
 _UNIT_SYMBOLS = {"ms", "min", "vs"}
+NAMES = frozenset((
+    "Amazon", "Binder", "Colab", "Fargate", "Firecracker", "Firehose", "Go", "Google",
+    "Graviton", "Intel", "Java", "Jupyter", "Kinesis", "Lambda", "Linux", "Nitro", "Pillow",
+    "Python", "Ruby", "Rust", "Swift", "Ubuntu", "Windows", "Xeon"))
+#: Names of several words the Korean edition keeps as AWS's Korean documentation does.
+NAME_PHRASES = ("Application Load Balancer", "Classic Load Balancer", "Elastic Load Balancing",
+                "API Gateway", "Auto Scaling", "Savings Plans", "Savings Plan", "Step Functions",
+                "Power Tuning", "CloudWatch Logs")
 _SEPARATORS = ("; ", ", ")
+_SENTENCE_END = re.compile(r"(?<=[.!?]) (?=[A-Z])")
 _MILLION = re.compile(r"(\d[\d,]*(?:\.\d+)?) million\Z")
 _FORMATTER = string.Formatter()
 #: A page's text is taken for the package's when a template with at least this much text of
@@ -39,10 +49,12 @@ _MIN_LITERAL = 12
 
 def plain(text: str) -> bool:
     """Whether ``text`` holds no lower-case English word (so it is the same in every language)."""
+    for phrase in NAME_PHRASES:
+        text = text.replace(phrase, " ")
     for token in _TOKEN.findall(text):
         if token.endswith("(") or not _WORDS.fullmatch(token):
-            continue  # a function name, a code, a number or a capitalised name
-        if token not in _UNIT_SYMBOLS:
+            continue  # a function name, a code, a number, an acronym or a CamelCase name
+        if token not in _UNIT_SYMBOLS and token not in NAMES:
             return False
     return True
 
@@ -53,6 +65,16 @@ class Retelling:
     def __init__(self, catalogue: Mapping[str, str], language: str = "en"):
         self.catalogue = {k: v for k, v in catalogue.items() if k and v}
         self.language = language
+
+    @cached_property
+    def chunks(self) -> dict[str, tuple[str, ...]]:
+        """Each template's literal pieces: a text without all of them cannot be its output (a
+        quick test before the regular expression)."""
+        return {english: tuple(text for text, *_rest in _FORMATTER.parse(english) if text.strip())
+                for _pattern, english, _literal in self.patterns}
+
+    def _could_be(self, english: str, text: str) -> bool:
+        return all(chunk in text for chunk in self.chunks[english])
 
     @cached_property
     def patterns(self) -> list[tuple[re.Pattern, str, int]]:
@@ -75,6 +97,12 @@ class Retelling:
             found.append((re.compile("".join(parts) + r"\Z", re.DOTALL), english, literal))
         return sorted(found, key=lambda item: -item[2])
 
+    @cached_property
+    def unanchored(self) -> list[tuple[re.Pattern, str, int]]:
+        """The same expressions, found anywhere in a text (a result of several sentences)."""
+        return [(re.compile(p.pattern.removesuffix(r"\Z"), re.DOTALL), e, n)
+                for p, e, n in self.patterns]
+
     def retell(self, text: str, depth: int = 0) -> str | None:
         """``text`` in the catalogue's language, or None when no template accounts for it.
 
@@ -92,6 +120,8 @@ class Retelling:
         if depth > 6:
             return None
         for pattern, english, _literal in self.patterns:
+            if not self._could_be(english, text):
+                continue
             match = pattern.match(text)
             if match is None:
                 continue
@@ -109,6 +139,16 @@ class Retelling:
                 parts = [self.retell(part, depth + 1) for part in text.split(separator)]
                 if all(part is not None for part in parts):
                     return separator.join(parts)
+        head, _space, amount = text.rpartition(" ")
+        if head and plain(amount):  # a label and its figure: "public IPv4 $0.30"
+            told = self.retell(head, depth + 1)
+            if told is not None:
+                return f"{told} {amount}"
+        for boundary in _SENTENCE_END.finditer(text):  # sentences written one after another
+            first = self.retell(text[:boundary.start()], depth + 1)
+            rest = self.retell(text[boundary.end():], depth + 1) if first is not None else None
+            if rest is not None:
+                return f"{first} {rest}"
         return None
 
     def derive(self, msgid: str) -> str | None:
@@ -121,8 +161,8 @@ class Retelling:
         if inner.startswith("**") and inner.endswith("**") and inner.count("**") == 2:
             inner, bold = inner[2:-2], True
         inner = inner.replace("\\$", "$")
-        if plain(inner) or not any(p.match(inner) and literal >= _MIN_LITERAL
-                                   for p, _e, literal in self.patterns):
+        if plain(inner) or not any(literal >= _MIN_LITERAL and self._could_be(e, inner)
+                                   and p.search(inner) for p, e, literal in self.unanchored):
             return None
         told = self.retell(inner)
         if told is None:

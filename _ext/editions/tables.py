@@ -23,7 +23,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-_CELL = re.compile(r"(<t[hd]\b[^>]*>)(.*?)(</t[hd]>)", re.DOTALL)
+#: A header or cell of a stored table, or a bold title above one (the cheat sheet's blocks).
+_CELL = re.compile(r"(<t[hd]\b[^>]*>|<strong>)(.*?)(</t[hd]>|</strong>)", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -34,7 +35,8 @@ def is_stored_table(node: nodes.Node) -> bool:
 
 
 def cell_texts(table_html: str) -> list[str]:
-    """The text of every header and cell of a stored table, in order (tags stripped)."""
+    """The text of every header and cell of a stored table, and of a bold title above it, in
+    order (tags stripped)."""
     return [html.unescape(_TAG.sub("", match.group(2))).strip()
             for match in _CELL.finditer(table_html)]
 

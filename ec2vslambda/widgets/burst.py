@@ -12,6 +12,7 @@ from dataclasses import replace
 import ipywidgets as widgets
 
 from .. import burst as _burst
+from ..words import say
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 SLO_MS = 1000.0
@@ -22,11 +23,14 @@ def summary(result: _burst.BurstResult, *, slo_ms: float = SLO_MS) -> str:
     table = result.summary(slo_ms=slo_ms)
     answered = f"answered within {slo_ms:,.0f} ms"
     lam, ec2 = table["Lambda"], table["EC2 Auto Scaling"]
-    return (f"Lambda answered {lam[answered]:.1%} of {int(lam['requests']):,} requests within "
-            f"{slo_ms:,.0f} ms (p99 {lam['p99 latency (ms)']:,.0f} ms, "
-            f"{int(lam['throttled']):,} throttled) for ${lam['cost (USD)']:,.3f}; "
-            f"the Auto Scaling group answered {ec2[answered]:.1%} "
-            f"(p99 {ec2['p99 latency (ms)']:,.0f} ms) for ${ec2['cost (USD)']:,.3f}.")
+    return say("Lambda answered {share} of {requests} requests within {slo} ms (p99 {p99} ms, "
+               "{throttled} throttled) for {cost}; the Auto Scaling group answered {ec2_share} "
+               "(p99 {ec2_p99} ms) for {ec2_cost}.",
+               share=f"{lam[answered]:.1%}", requests=f"{int(lam['requests']):,}",
+               slo=f"{slo_ms:,.0f}", p99=f"{lam['p99 latency (ms)']:,.0f}",
+               throttled=f"{int(lam['throttled']):,}", cost=f"${lam['cost (USD)']:,.3f}",
+               ec2_share=f"{ec2[answered]:.1%}", ec2_p99=f"{ec2['p99 latency (ms)']:,.0f}",
+               ec2_cost=f"${ec2['cost (USD)']:,.3f}")
 
 
 def show(scenario: _burst.BurstScenario = _burst.DEFAULT) -> _burst.BurstResult:

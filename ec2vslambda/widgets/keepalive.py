@@ -18,6 +18,7 @@ from .. import keepalive as _ka
 from .. import replay as _replay
 from ..simulate import LambdaResult, simulate_lambda
 from ..validation import number
+from ..words import say
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
 SWEEP_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120)
@@ -61,9 +62,11 @@ class KeepAliveOutcome:
 
     def summary(self) -> str:
         i = self.inputs
-        return (f"{i.shape} traffic at {i.rate_per_hour:g} requests an hour for {i.hours:g} h, "
-                f"keep-alive {i.keep_alive_min:g} min: {self.result.cold_start_ratio:.1%} of "
-                f"requests start cold.")
+        return say("{shape} traffic at {rate} requests an hour for {hours} h, keep-alive "
+                   "{window} min: {cold} of requests start cold.",
+                   shape=_replay.shape_name(i.shape), rate=f"{i.rate_per_hour:g}",
+                   hours=f"{i.hours:g}", window=f"{i.keep_alive_min:g}",
+                   cold=f"{self.result.cold_start_ratio:.1%}")
 
     def figure(self):
         fig, ax = plt.subplots(figsize=(6.4, 3.2))
