@@ -122,7 +122,7 @@ def cheat_lambda_prices() -> pd.DataFrame:
         table.append({"item": label, "arch": "" if arch == "any" else arch,
                       "value": _money(value) if money else f"{value:,.10g}",
                       "unit": units.get(str(row["unit"]), str(row["unit"])),
-                      "as_of": _date(row["as_of"])})
+                      "as of": _date(row["as_of"])})
     return pd.DataFrame(table)
 
 
@@ -146,7 +146,7 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
     return pd.DataFrame([{"limit": limit_name(n), "value": f"{limits[n].value:,.10g}",
                           "unit": units.get(limits[n].unit, limits[n].unit),
                           "adjustable": "yes" if limits[n].adjustable else "no",
-                          "as_of": _date(limits[n].as_of)} for n in names])
+                          "as of": _date(limits[n].as_of)} for n in names])
 
 
 def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
@@ -160,7 +160,7 @@ def cheat_ec2_prices(region: str = "us-east-1") -> pd.DataFrame:
         "vCPU": spec.vcpu, "GiB": f"{spec.memory_gib:g}", "arch": spec.arch,
         "$/hour": _money(spec.usd_per_hour),
         "$/month": f"${_pricing.ec2_monthly_usd(spec.name, region=region):,.2f}",
-        "as_of": _date(spec.as_of)} for spec in prices.values()])
+        "as of": _date(spec.as_of)} for spec in prices.values()])
 
 
 #: The rest of the bill on the sheet: (label, item of whole_bill_prices.csv, unit shown). A

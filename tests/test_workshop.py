@@ -73,11 +73,11 @@ def test_limits_table_matches_the_csv_row_by_row():
     table = workshop.cheat_lambda_limits()
     limits = data.lambda_limits()
     assert list(table["limit"]) == [limit_name(key) for key in workshop.CHEAT_LIMITS]
-    for key, row in zip(workshop.CHEAT_LIMITS, table.itertuples(), strict=True):
+    for key, (_, row) in zip(workshop.CHEAT_LIMITS, table.iterrows(), strict=True):
         limit = limits[key]
-        assert float(row.value.replace(",", "")) == limit.value
-        assert row.as_of == limit.as_of.isoformat()
-        assert row.adjustable == ("yes" if limit.adjustable else "no")
+        assert float(row["value"].replace(",", "")) == limit.value
+        assert row["as of"] == limit.as_of.isoformat()
+        assert row["adjustable"] == ("yes" if limit.adjustable else "no")
 
 
 def test_unknown_limit_is_refused_with_the_known_names():
@@ -96,7 +96,7 @@ def test_ec2_table_lists_every_instance_with_hourly_and_monthly_price():
         monthly = spec.usd_per_hour * pricing.HOURS_PER_MONTH
         assert float(row["$/month"].lstrip("$").replace(",", "")) == pytest.approx(
             monthly, abs=0.005)
-        assert row["as_of"] == spec.as_of.isoformat()
+        assert row["as of"] == spec.as_of.isoformat()
 
 
 def test_lambda_price_table_shows_the_published_rates():
@@ -108,7 +108,7 @@ def test_lambda_price_table_shows_the_published_rates():
         prices.usd_per_million_requests)
     shown = {r["as_of"].isoformat() for r in data.load("lambda_prices.csv")
              if r["region"] in ("us-east-1", "global")}
-    assert set(table["as_of"]) <= shown
+    assert set(table["as of"]) <= shown
     assert len(table.loc["Duration, first tier"]) == len(prices.architectures)
 
 
@@ -178,7 +178,7 @@ def test_the_sheet_follows_a_data_refresh(tmp_path, monkeypatch):
     monkeypatch.setenv(data.DATA_ENV_VAR, str(folder))
     ec2 = workshop.cheat_ec2_prices().set_index("instance")
     assert ec2.loc["t3.micro", "$/hour"] == "$0.0123"
-    assert ec2.loc["t3.micro", "as_of"] == "2027-01-15"
+    assert ec2.loc["t3.micro", "as of"] == "2027-01-15"
     assert workshop.cheat_as_of()["ec2_prices.csv"] == "2027-01-15"
     limits = workshop.cheat_lambda_limits().set_index("limit")
     assert limits.loc[limit_name("timeout_max"), "value"] == "1,200"

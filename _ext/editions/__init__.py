@@ -32,8 +32,8 @@ HERE = Path(__file__).resolve().parent
 #: Said once, on the front page of every translated edition (translated in its ``book.po``).
 EDITION_NOTE = ("This is a translation of the English book, built from the same pages: every "
                 "number, price and calculator is the same. The figures drawn by the notebooks "
-                "keep their English labels; their descriptions, the text around them, and the "
-                "calculators' tables and forms are translated, and a calculator answers in "
+                "keep their English labels; their descriptions, the text around them, every "
+                "table and the calculators' forms are translated, and a calculator answers in "
                 "Korean once you press its button.")
 
 #: language -> (folder under the English site's root, the switch's label in that language)
