@@ -32,7 +32,7 @@ import heapq
 import math
 from array import array
 from dataclasses import dataclass
-from itertools import islice
+from itertools import compress, islice, repeat
 from operator import le
 from typing import NamedTuple
 
@@ -42,6 +42,7 @@ from .validation import choice, number, whole
 SCALING_WINDOW_S = 10.0
 ROUTINGS = ("recently_freed", "newest")
 _ROUNDER = 1.5 * 2.0**52  # see kernels._bill
+_NEAR_WHOLE = 1e-6  # ms above a whole number, where rounding to 6 decimals matters
 _INF = math.inf
 
 
@@ -88,15 +89,16 @@ def check_requests(arrivals_s, durations_ms, *, max_duration_ms: float = _INF
     """Validate a request list as :func:`ec2vslambda.workloads.check_requests` does (the same
     rules and messages, without numpy); return both as lists of floats."""
     try:
-        arrivals = [float(a) for a in arrivals_s]
-        durations = [float(d) for d in durations_ms]
+        arrivals = list(map(float, arrivals_s))
+        durations = list(map(float, durations_ms))
     except (TypeError, ValueError) as error:
         raise ValueError(f"arrivals_s and durations_ms must be sequences of numbers ({error})"
                          ) from None
     if len(arrivals) != len(durations):
         raise ValueError(f"arrivals_s has {len(arrivals)} values but durations_ms has "
                          f"{len(durations)}; allowed: one duration per arrival")
-    # one fast pass for the usual, valid list (NaN fails every comparison)
+    # fast passes in C for the usual, valid list (NaN fails every comparison, and makes a sum
+    # NaN); the loops below only find the first bad value for the message
     if arrivals and not (0.0 <= arrivals[0] and arrivals[-1] < _INF
                          and all(map(le, arrivals, islice(arrivals, 1, None)))):
         for i, a in enumerate(arrivals):
@@ -107,8 +109,9 @@ def check_requests(arrivals_s, durations_ms, *, max_duration_ms: float = _INF
                 raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i}]={a!r} comes "
                                  f"before arrivals_s[{i - 1}]={arrivals[i - 1]!r}; allowed: "
                                  "non-decreasing times")
-    if durations and not (0.0 <= min(durations) and max(durations) <= max_duration_ms
-                          and max(durations) < _INF and not any(d != d for d in durations)):
+    total = sum(durations)
+    if durations and not (total == total and total < _INF and 0.0 <= min(durations)
+                          and max(durations) <= max_duration_ms):
         for i, d in enumerate(durations):
             if not (0.0 <= d <= max_duration_ms and d < _INF):
                 raise ValueError(f"durations_ms[{i}]={d!r} is out of range; allowed: finite "
@@ -176,12 +179,15 @@ def lambda_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
     stacks (loaded from, expires at), most recently freed on top, or with ``newest`` a heap
     keyed by (creation time, latest first; then creation order, first first), as SimFaaS picks.
     """
+    tracker, prewarm, keep = _tracker(policy)
+    clip = idle_from > 0.0 or idle_until < _INF
+    if tracker is None and not (newest or provisioned or clip):
+        return _fixed_loop(arrivals, durations, init_ms, limit, rate, keep, step_ms)
     n = len(arrivals)
     cold = bytearray(n)
     throttled = bytearray(n)
     by_provisioned = bytearray(n)
     latency = array("d", durations)  # warm: the duration; changed below where not
-    tracker, prewarm, keep = _tracker(policy)
     push, pop = heapq.heappush, heapq.heappop
     busy: list = []  # on-demand end times; with ``newest``, (end, -created, id) tuples
     provisioned_busy: list = []
@@ -191,7 +197,6 @@ def lambda_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
     idle_heap: list = []  # (-created, id, loaded, expires) (newest)
     created = 0  # environments created so far (ids, for ``newest``)
     pending = False  # the idle set holds a pre-warm not loaded yet (then it is the only one)
-    clip = idle_from > 0.0 or idle_until < _INF
     idle_env_s = 0.0
     prewarm_loads = 0
     peak = 0
@@ -329,6 +334,72 @@ def lambda_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
                         served)
 
 
+def _fixed_loop(arrivals: list, durations: list, init_ms: float, limit: int, rate: int,
+                keep: float, step_ms: float) -> LambdaReplay:
+    """:func:`lambda_loop` for the usual case, in half the time: a fixed keep-alive window (no
+    pre-warm, nothing to learn), the default routing, no provisioned environments and idle
+    memory counted from 0 with no end. The same rules, with what cannot happen left out:
+    nothing is ever unloaded early, and every span is already inside the counted one."""
+    n = len(arrivals)
+    cold = bytearray(n)
+    throttled = bytearray(n)
+    latency = array("d", durations)
+    push, pop = heapq.heappush, heapq.heappop
+    busy: list = []
+    loaded: list = []
+    expires: list = []
+    load, expire, unload, unexpire = loaded.append, expires.append, loaded.pop, expires.pop
+    idle_env_s = 0.0
+    peak = 0
+    window = -1.0
+    tokens = 0
+    freed = 0.0
+    for i, t in enumerate(arrivals):
+        while busy and busy[0] <= t:
+            freed = pop(busy)
+            load(freed)
+            expire(freed + keep)
+        while loaded and t > expires[-1]:  # expired: loaded for its whole window
+            end = unexpire()
+            start = unload()
+            if end > start:
+                idle_env_s += end - start
+        if loaded:  # the most recently freed loaded environment: warm
+            start = unload()
+            unexpire()
+            if t > start:
+                idle_env_s += t - start
+            push(busy, t + durations[i] / 1000.0)
+            continue
+        w = t // SCALING_WINDOW_S
+        if w != window:
+            window = w
+            tokens = rate
+        in_flight = len(busy)
+        if in_flight >= limit or tokens == 0:
+            throttled[i] = 1
+            latency[i] = math.nan
+            continue
+        tokens -= 1
+        cold[i] = 1
+        d_ms = durations[i]
+        push(busy, t + (init_ms + d_ms) / 1000.0)
+        latency[i] = init_ms + d_ms
+        if in_flight >= peak:
+            peak = in_flight + 1
+    while busy:  # the end: every busy environment frees and lives out its window
+        freed = pop(busy)
+        load(freed)
+        expire(freed + keep)
+    for start, end in zip(loaded, expires, strict=True):
+        if end > start:
+            idle_env_s += end - start
+    served = n - sum(throttled)
+    return LambdaReplay(cold, throttled, bytearray(n), latency, idle_env_s, 0, peak,
+                        _billed_ms(latency, step_ms, served < n), freed if served else 0.0,
+                        served)
+
+
 def _idle_spans(newest: bool, idle_heap: list, loaded: list, expires: list):
     """The idle set's ``(loaded from, expires at)`` pairs, in the order the compiled kernel
     keeps them."""
@@ -346,12 +417,25 @@ def _clipped(start: float, end: float, low: float, high: float) -> float:
 
 def _billed_ms(latency_ms: array, step_ms: float, skip_nan: bool) -> float:
     """Every served request's latency rounded up to ``step_ms``, summed, as
-    :func:`ec2vslambda.kernels._bill` rounds each (the sum of whole steps, then one product:
-    the same number when ``step_ms`` is a whole number of ms)."""
-    values = (x for x in latency_ms if x == x) if skip_nan else latency_ms
-    ceil = math.ceil
-    steps = sum([ceil(((x / step_ms * 1e6 + _ROUNDER) - _ROUNDER) / 1e6) for x in values])
-    return steps * step_ms
+    :func:`ec2vslambda.kernels._bill` rounds each: ``ceil(round(latency / step, 6)) * step``
+    (the sum of whole steps, then one product: the same number when ``step_ms`` is a whole
+    number of ms).
+
+    With a 1-ms step (Lambda's), ``ceil(round(x, 6))`` is ``ceil(x)`` unless ``x`` lies within
+    a millionth above a whole number, so the sum is taken over ``ceil`` in C and only those few
+    values are rounded the long way (three times faster on a day of requests).
+    """
+    values = [x for x in latency_ms if x == x] if skip_nan else latency_ms
+    if step_ms != 1.0:
+        return sum([_bill_steps(x / step_ms) for x in values]) * step_ms
+    near = compress(values, map(_NEAR_WHOLE.__ge__, map(math.fmod, values, repeat(1.0))))
+    return float(sum(map(math.ceil, values))
+                 + sum([_bill_steps(x) - math.ceil(x) for x in near]))
+
+
+def _bill_steps(steps: float) -> int:
+    """``ceil(round(steps, 6))`` as the compiled kernel computes it (see kernels._bill)."""
+    return math.ceil(((steps * 1e6 + _ROUNDER) - _ROUNDER) / 1e6)
 
 
 # --- the paper's application model ----------------------------------------------------------

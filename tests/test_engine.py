@@ -208,3 +208,17 @@ def test_a_request_at_the_pre_warm_instant_is_warm_in_both_engines():
         # before (60) or exactly when (69) a request arrives
         np.testing.assert_array_equal(r.cold, [True] + [False] * 5)
         assert r.prewarm_loads == 2
+
+
+@pytest.mark.parametrize("step_ms", [1.0, 0.5, 10.0])
+def test_billing_sums_each_request_rounded_as_the_kernel_rounds_it(step_ms):
+    from ec2vslambda import kernels
+
+    rng = np.random.default_rng(4)
+    values = np.concatenate([rng.uniform(0, 5000, 3000), np.arange(20) + 1e-7,
+                             np.arange(20) + 5e-7, np.arange(20) + 6e-7, np.arange(20) + 1e-6,
+                             np.arange(20) - 1e-7, np.arange(20) * 1.0, [900_000.0000004]])
+    expected = sum(kernels._bill(x, step_ms) for x in values)
+    assert engine._billed_ms(engine.array("d", values), step_ms, False) == expected
+    with_nan = engine.array("d", np.append(values, np.nan))
+    assert engine._billed_ms(with_nan, step_ms, True) == expected

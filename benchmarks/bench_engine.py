@@ -1,0 +1,115 @@
+"""Time the standard-library engine (``ec2vslambda.engine``) against the compiled kernel.
+
+The browser runs the engine on Pyodide, which is slower than CPython; the target for the browser
+(issue 19) is a day at 10 requests a second (864,000 invocations) replayed in at most 3 s there,
+which is about 1.5 us per invocation in CPython. This script prints, for that day:
+
+* the compiled kernel (``simulate_lambda(engine="compiled")``, best of ``--repeats``);
+* the engine's loop on plain lists (``engine.lambda_loop``), for the default routing, for
+  ``routing="newest"`` and for the hybrid policy, and the plain entry point
+  (``engine.replay_lambda``: checking the request list as well);
+* two floors measured in the same run: an empty Python loop over the invocations, and a loop
+  that only pushes and pops one heap entry each (what any heapq replay costs), so that a figure
+  taken on a busy machine can be read against what the machine did at that moment.
+
+Prints figures; asserts nothing. Usage: ``python benchmarks/bench_engine.py [--rate 10]
+[--hours 24] [--repeats 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import math
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ec2vslambda import data, engine, simulate, workloads  # noqa: E402
+from ec2vslambda.keepalive import FixedKeepAlive, HybridHistogram  # noqa: E402
+
+TARGET_US = 1.5
+OPTIONS = dict(keep_alive_s=600.0, init_ms=200.0, concurrency_limit=1000,
+               max_new_envs_per_10s=1000)
+
+
+def best_s(run, repeats: int) -> float:
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def floors_s(arrivals: list, repeats: int) -> tuple[float, float]:
+    """An empty loop, and one heap push and pop per invocation."""
+    def empty():
+        for _ in arrivals:
+            pass
+
+    def heap():
+        busy: list = []
+        push, pop = heapq.heappush, heapq.heappop
+        for t in arrivals:
+            while busy and busy[0] <= t:
+                pop(busy)
+            push(busy, t + 0.1)
+
+    return best_s(empty, repeats), best_s(heap, repeats)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--hours", type=float, default=24.0)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    w = workloads.poisson(args.rate, args.hours * 3600,
+                          duration_ms=workloads.LogNormalMs(100, 1.0), seed=1)
+    n = len(w)
+    arrivals, durations = w.arrivals_s.tolist(), w.durations_ms.tolist()
+    step_ms = data.lambda_prices().duration_rounding_ms
+    simulate.simulate_lambda(w.arrivals_s[:100], w.durations_ms[:100])  # compile, or load cache
+    compiled_s = best_s(lambda: simulate.simulate_lambda(w.arrivals_s, w.durations_ms,
+                                                         with_cost=False, **OPTIONS),
+                        args.repeats)
+    print(f"a day's replay: {n:,} invocations ({args.rate:g}/s for {args.hours:g} h), "
+          f"{OPTIONS['keep_alive_s']:g} s keep-alive; best of {args.repeats}")
+    print(f"  compiled kernel (simulate_lambda):          {compiled_s:6.3f} s, "
+          f"{compiled_s / n * 1e9:7,.0f} ns per invocation")
+    runs = {
+        "engine loop, recently_freed (default)": (FixedKeepAlive(OPTIONS["keep_alive_s"]),
+                                                  False),
+        "engine loop, routing='newest'": (FixedKeepAlive(OPTIONS["keep_alive_s"]), True),
+        "engine loop, hybrid histogram policy": (HybridHistogram(), False),
+    }
+    figures = {}
+    for label, (policy, newest) in runs.items():
+        def loop(policy=policy, newest=newest):
+            return engine.lambda_loop(arrivals, durations, OPTIONS["init_ms"], 1000, 1000, 0,
+                                      policy, 0.0, math.inf, step_ms, newest)
+        figures[label] = best_s(loop, args.repeats)
+    figures["replay_lambda (checks the list too)"] = best_s(
+        lambda: engine.replay_lambda(arrivals, durations, **OPTIONS), args.repeats)
+    for label, seconds in figures.items():
+        per_us = seconds / n * 1e6
+        print(f"  {label + ':':43s} {seconds:6.3f} s, {per_us * 1000:7,.0f} ns per invocation, "
+              f"{seconds / compiled_s:5.1f}x the compiled kernel")
+    empty_s, heap_s = floors_s(arrivals, args.repeats)
+    default = figures["engine loop, recently_freed (default)"]
+    print(f"  floors on this machine now: an empty loop {empty_s / n * 1e9:,.0f} ns, one heap "
+          f"push and pop {heap_s / n * 1e9:,.0f} ns per invocation; the default loop costs "
+          f"{default / empty_s:.0f} empty loops, {default / heap_s:.1f} heap loops")
+    met = default / n * 1e6 <= TARGET_US
+    print(f"  target <= {TARGET_US:g} us per invocation in CPython (3 s for the day in Pyodide): "
+          f"{'met' if met else 'NOT met'} on this run")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
