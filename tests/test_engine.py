@@ -222,3 +222,26 @@ def test_billing_sums_each_request_rounded_as_the_kernel_rounds_it(step_ms):
     assert engine._billed_ms(engine.array("d", values), step_ms, False) == expected
     with_nan = engine.array("d", np.append(values, np.nan))
     assert engine._billed_ms(with_nan, step_ms, True) == expected
+
+
+def test_simulations_run_without_numba_on_the_python_engine():
+    """Where numba does not import, the default engine is the standard-library one."""
+    code = (
+        "import sys\n"
+        "sys.modules['numba'] = None\n"
+        "from ec2vslambda import simulate\n"
+        "assert simulate.default_engine() == 'python'\n"
+        "r = simulate.simulate_lambda([0.0, 0.1, 30.0], [100.0] * 3, keep_alive_s=60)\n"
+        "print(r.cold.tolist())\n"
+        "try:\n"
+        "    simulate.simulate_lambda([1.0, 0.0], [1.0, 1.0])\n"
+        "except ValueError as error:\n"
+        "    print(str(error).split(':')[0])\n"
+        "try:\n"
+        "    simulate.simulate_lambda([0.0], [1.0], engine='compiled')\n"
+        "except ValueError as error:\n"
+        "    print(str(error).split(':')[0])\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["[True, True, False]", "arrivals_s is not sorted",
+                   "engine='compiled' is not allowed here"]
