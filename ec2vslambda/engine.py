@@ -203,7 +203,6 @@ def lambda_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
     idle_since = -1.0
     window = -1.0
     tokens = 0
-    cold_count = 0
     freed = 0.0
     stop = n
     arrivals = arrivals + [_INF]  # a last arrival at infinity frees every busy environment
@@ -314,7 +313,6 @@ def lambda_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
             continue
         tokens -= 1
         cold[i] = 1
-        cold_count += 1
         end = t + (init_ms + d_ms) / 1000.0
         if newest:
             push(busy, (end, -t, created))
