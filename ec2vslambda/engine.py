@@ -344,9 +344,8 @@ def _fixed_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
     latency = array("d", durations)
     push, pop = heapq.heappush, heapq.heappop
     busy: list = []
-    loaded: list = []
-    expires: list = []
-    load, expire, unload, unexpire = loaded.append, expires.append, loaded.pop, expires.pop
+    loaded: list = []  # when each idle environment freed; it expires at that + keep
+    load, unload = loaded.append, loaded.pop
     idle_env_s = 0.0
     peak = 0
     window = -1.0
@@ -356,15 +355,13 @@ def _fixed_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
         while busy and busy[0] <= t:
             freed = pop(busy)
             load(freed)
-            expire(freed + keep)
-        while loaded and t > expires[-1]:  # expired: loaded for its whole window
-            end = unexpire()
+        while loaded and t > loaded[-1] + keep:  # expired: loaded for its whole window
             start = unload()
+            end = start + keep
             if end > start:
                 idle_env_s += end - start
         if loaded:  # the most recently freed loaded environment: warm
             start = unload()
-            unexpire()
             if t > start:
                 idle_env_s += t - start
             push(busy, t + durations[i] / 1000.0)
@@ -388,8 +385,8 @@ def _fixed_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
     while busy:  # the end: every busy environment frees and lives out its window
         freed = pop(busy)
         load(freed)
-        expire(freed + keep)
-    for start, end in zip(loaded, expires, strict=True):
+    for start in loaded:
+        end = start + keep
         if end > start:
             idle_env_s += end - start
     served = n - sum(throttled)

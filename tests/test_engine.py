@@ -40,23 +40,26 @@ def workloads_and_options(draw):
     # some gaps land exactly when the previous request's environment expires (a tie the rules
     # settle: still warm), or when a hybrid policy's pre-warm window ends
     window = policy.keep_alive_s if isinstance(policy, FixedKeepAlive) else 4.5
-    pairs = draw(st.lists(st.tuples(st.one_of(GAPS, st.just(None)), DURATIONS), min_size=1,
-                          max_size=120))
-    arrivals, durations, t, previous_ms = [], [], 0.0, None
+    pairs = draw(st.lists(st.tuples(st.one_of(GAPS, st.sampled_from(["cold", "warm"])),
+                                    DURATIONS), min_size=1, max_size=120))
+    arrivals, durations, t, previous_ms = [], [], 0.0, 0.0
     for gap, duration in pairs:
-        if gap is None:  # the tie: freed at t + latency, back exactly one window later
-            gap = window + (0.0 if previous_ms is None else (init_ms + previous_ms) / 1000.0)
-        t += gap
+        if isinstance(gap, str):  # the tie: back exactly one window after the previous request
+            # freed, computed as the simulators compute it (if that request was cold, or warm)
+            latency_ms = (init_ms if gap == "cold" else 0.0) + previous_ms
+            t = (t + latency_ms / 1000.0) + window
+        else:
+            t += gap
         arrivals.append(t)
         durations.append(duration)
         previous_ms = duration
-    idle_from = draw(st.sampled_from([0.0, 100.0]))
+    idle_from = draw(st.sampled_from([0.0, 0.0, 100.0]))
     options = dict(
         policy=policy, init_ms=init_ms,
         concurrency_limit=draw(st.integers(1, 12)), max_new_envs_per_10s=draw(st.integers(1, 8)),
         provisioned=draw(st.sampled_from([0, 0, 0, 1, 3])),
         routing=draw(st.sampled_from(simulate.ROUTINGS)), idle_from_s=idle_from,
-        idle_until_s=draw(st.sampled_from([None, idle_from + 2000.0])))
+        idle_until_s=draw(st.sampled_from([None, None, idle_from + 2000.0])))
     options["provisioned"] = min(options["provisioned"], options["concurrency_limit"])
     return np.array(arrivals), np.array(durations), options
 
@@ -245,3 +248,18 @@ def test_simulations_run_without_numba_on_the_python_engine():
                          check=True).stdout.splitlines()
     assert out == ["[True, True, False]", "arrivals_s is not sorted",
                    "engine='compiled' is not allowed here"]
+
+
+@pytest.mark.parametrize("options", [{}, {"routing": "newest"}, {"idle_until_s": 10_000.0}],
+                         ids=["fast loop", "newest", "general loop"])
+def test_an_environment_idle_exactly_its_window_is_warm_on_every_path(options):
+    """The engine takes a shorter loop for the usual case; each path keeps the boundary rule:
+    idle exactly ``keep_alive_s`` is warm, one float step longer is cold."""
+    from tests.test_simulate_crosscheck import keep_alive_boundary
+
+    w = keep_alive_boundary()
+    runs = [simulate.simulate_lambda(w.arrivals_s, w.durations_ms, keep_alive_s=600.0,
+                                     init_ms=250.0, engine=name, **options)
+            for name in simulate.ENGINES]
+    assert_same_lambda(*runs)
+    np.testing.assert_array_equal(runs[1].cold, [True] + [False, True] * 6)
