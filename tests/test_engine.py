@@ -77,7 +77,7 @@ def assert_same_lambda(compiled, python):
                                                       abs=1e-9), name
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(workloads_and_options())
 def test_engines_agree_request_by_request(case):
     arrivals, durations, options = case
@@ -86,7 +86,7 @@ def test_engines_agree_request_by_request(case):
     assert_same_lambda(*runs)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(workloads_and_options())
 def test_engines_agree_on_the_application_model(case):
     arrivals, durations, options = case
