@@ -32,7 +32,7 @@ import heapq
 import math
 from array import array
 from dataclasses import dataclass
-from itertools import compress, islice, repeat
+from itertools import islice
 from operator import le
 from typing import NamedTuple
 
@@ -42,7 +42,6 @@ from .validation import choice, number, whole
 SCALING_WINDOW_S = 10.0
 ROUTINGS = ("recently_freed", "newest")
 _ROUNDER = 1.5 * 2.0**52  # see kernels._bill
-_NEAR_WHOLE = 1e-6  # ms above a whole number, where rounding to 6 decimals matters
 _INF = math.inf
 
 
@@ -414,18 +413,13 @@ def _billed_ms(latency_ms: array, step_ms: float, skip_nan: bool) -> float:
     """Every served request's latency rounded up to ``step_ms``, summed, as
     :func:`ec2vslambda.kernels._bill` rounds each: ``ceil(round(latency / step, 6)) * step``
     (the sum of whole steps, then one product: the same number when ``step_ms`` is a whole
-    number of ms).
-
-    With a 1-ms step (Lambda's), ``ceil(round(x, 6))`` is ``ceil(x)`` unless ``x`` lies within
-    a millionth above a whole number, so the sum is taken over ``ceil`` in C and only those few
-    values are rounded the long way (three times faster on a day of requests).
-    """
+    number of ms). One list comprehension: faster here than passes of ``map`` in C that only
+    round the few values near a whole step the long way."""
     values = [x for x in latency_ms if x == x] if skip_nan else latency_ms
-    if step_ms != 1.0:
-        return sum([_bill_steps(x / step_ms) for x in values]) * step_ms
-    near = compress(values, map(_NEAR_WHOLE.__ge__, map(math.fmod, values, repeat(1.0))))
-    return float(sum(map(math.ceil, values))
-                 + sum([_bill_steps(x) - math.ceil(x) for x in near]))
+    ceil = math.ceil
+    if step_ms == 1.0:
+        return float(sum([ceil(((x * 1e6 + _ROUNDER) - _ROUNDER) / 1e6) for x in values]))
+    return sum([_bill_steps(x / step_ms) for x in values]) * step_ms
 
 
 def _bill_steps(steps: float) -> int:
