@@ -333,10 +333,11 @@ def lambda_loop(arrivals: list, durations: list, init_ms: float, limit: int, rat
 
 def _fixed_loop(arrivals: list, durations: list, init_ms: float, limit: int, rate: int,
                 keep: float, step_ms: float) -> LambdaReplay:
-    """:func:`lambda_loop` for the usual case, in half the time: a fixed keep-alive window (no
-    pre-warm, nothing to learn), the default routing, no provisioned environments and idle
-    memory counted from 0 with no end. The same rules, with what cannot happen left out:
-    nothing is ever unloaded early, and every span is already inside the counted one."""
+    """:func:`lambda_loop` for the usual case, about 1.6 times as fast (timed side by side): a
+    fixed keep-alive window (no pre-warm, nothing to learn), the default routing, no
+    provisioned environments and idle memory counted from 0 with no end. The same rules, with
+    what cannot happen left out: nothing is ever unloaded early, and every span is already
+    inside the counted one."""
     n = len(arrivals)
     cold = bytearray(n)
     throttled = bytearray(n)
