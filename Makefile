@@ -30,9 +30,13 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
+# requirements-nodeps.txt: test-only packages pinned by hash and installed without their own
+# dependencies (a requirements file cannot say --no-deps for one line), so they run with the
+# versions requirements.txt pins.
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-nodeps.txt
 	@touch $(STAMP)
 
 # Both editions: English at _build/html/, Korean at _build/html/ko/ (from locale/ko's catalogues).
