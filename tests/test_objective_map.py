@@ -92,5 +92,14 @@ def test_the_table_has_a_row_per_objective_and_shows_the_gaps():
     assert len(rows) == len(OBJECTIVES)
     handler = next(r for r in rows if "write a Lambda-style handler" in r)
     assert "*to come: chapter 1's \"write a handler\" exercise (issue 22, item 6)*" in handler
-    assert "{ref}`quiz90-q1`; {ref}`quizhd-q1`" in next(r for r in rows
-                                                         if "shared responsibility" in r)
+    assert ("{ref}`Who patches a function? <quiz90-q1>`; "
+            "{ref}`A container image and a patch <quizhd-q1>`") in next(
+                r for r in rows if "shared responsibility" in r)
+
+
+def test_exercise_links_carry_their_titles():
+    titles = objective_map.exercise_titles()
+    assert titles["ex-pricing-bill"] == "Reading a bill"
+    assert titles["lab1-ex-timer"] == "A 15-minute timer"  # an {exercise-start} block
+    assert objective_map.titled("see {ref}`ex-pricing-bill` and {ref}`a-section`") == (
+        "see {ref}`Reading a bill <ex-pricing-bill>` and {ref}`a-section`")

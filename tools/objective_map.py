@@ -31,6 +31,9 @@ PAGES = ("chapters/01_what_they_are", "chapters/02_use_cases", "chapters/03_how_
 QUIZZES = ("workshop/quiz_90min", "workshop/quiz_halfday")
 OBJECTIVE_HEADINGS = ("## Learning objectives", "## Goals")
 _LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
+_TITLED = re.compile(r"^```\{exercise(?:-start)?\}[ \t]*(?P<title>.*)\n:label:\s*(?P<label>\S+)",
+                     re.M)
+_BARE_REF = re.compile(r"\{ref\}`(?P<label>[^`<>]+)`")
 _SELF_CHECK = re.compile(r"data-selfcheck=\"([^\"]+)\"|^:id:\s*(\S+)", re.M)
 
 
@@ -75,6 +78,21 @@ def exercise_labels(page: str) -> set[str]:
     return {m.group(1) for source in _markdown(page) for m in _LABEL.finditer(source)}
 
 
+def exercise_titles() -> dict[str, str]:
+    """Every exercise's title (chapters, labs, quizzes), by its label."""
+    return {m.group("label"): m.group("title").strip()
+            for page in (*PAGES, *QUIZZES) if (ROOT / f"{page}.ipynb").exists()
+            for source in _markdown(page) for m in _TITLED.finditer(source)}
+
+
+def titled(text: str, titles: dict[str, str] | None = None) -> str:
+    """``text`` with each bare ``{ref}`label``` of an exercise written with its title, so the
+    link reads "Half busy" rather than the exercise's number."""
+    titles = exercise_titles() if titles is None else titles
+    return _BARE_REF.sub(lambda m: (f"{{ref}}`{titles[m.group('label')]} <{m.group('label')}>`"
+                                    if m.group("label") in titles else m.group(0)), text)
+
+
 def known_checks() -> set[str]:
     """Quiz questions' labels, and the ids of self-checks placed on any page."""
     found = {label for quiz in QUIZZES if (ROOT / f"{quiz}.ipynb").exists()
@@ -115,8 +133,8 @@ def _page_name(page: str) -> str:
     return f"[{'Chapter' if kind == 'chapters' else 'Lab'} {number}](../{page}.ipynb)"
 
 
-def _cell(items: tuple[str, ...], pending: str | None) -> str:
-    parts = [f"{{ref}}`{label}`" for label in items]
+def _cell(items: tuple[str, ...], pending: str | None, titles: dict[str, str]) -> str:
+    parts = [titled(f"{{ref}}`{label}`", titles) for label in items]
     if pending:
         parts.append(f"*to come: {pending}*")
     return "; ".join(parts) or "—"
@@ -125,11 +143,12 @@ def _cell(items: tuple[str, ...], pending: str | None) -> str:
 def table(path: Path = DATA) -> str:
     """The objective map as a Markdown table, one row per objective."""
     rows = ["| Page | Objective: you can ... | Exercises | Checks |", "|---|---|---|---|"]
+    titles = exercise_titles()
     for o in load(path):
         text = o.text.rstrip(";.").replace("|", "\\|")
         rows.append(f"| {_page_name(o.page)} | {text} | "
-                    f"{_cell(o.exercises, o.pending.get('exercise'))} | "
-                    f"{_cell(o.checks, o.pending.get('check'))} |")
+                    f"{_cell(o.exercises, o.pending.get('exercise'), titles)} | "
+                    f"{_cell(o.checks, o.pending.get('check'), titles)} |")
     return "\n".join(rows)
 
 

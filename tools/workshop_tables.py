@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
+import objective_map  # noqa: E402
+
 from ec2vslambda import agendas  # noqa: E402
 
 WORKSHOP = ROOT / "workshop"
@@ -48,12 +50,13 @@ def _cell(text: str) -> str:
 def agenda_table(name: str) -> str:
     """An agenda's table: one row per block, then the buffer and the end."""
     plan = agendas.agenda(name)
+    titles = objective_map.exercise_titles()
     rows = ["| Start | Activity | Teach | Exercises | Must or optional | Material | Do live |",
             "|---|---|---|---|---|---|---|"]
     for block in plan.blocks:
         exercises = str(block.exercise_min) if block.exercise_min else "—"
         material = _cell(block.material) or "—"
-        live = _cell(block.live) or "—"
+        live = objective_map.titled(_cell(block.live), titles) or "—"
         rows.append(f"| {clock(block.start_min)} | {_cell(block.activity)} | {block.teach_min} "
                     f"| {exercises} | {block.flag} | {material} | {live} |")
     end = plan.used_min
@@ -66,7 +69,8 @@ def agenda_table(name: str) -> str:
 def cut_list(name: str) -> str:
     """An agenda's plan for running late, in order, with the minutes each step saves."""
     plan = agendas.agenda(name)
-    lines = [f"{i}. {cut.do} *Saves {cut.saves_min} minutes.*"
+    titles = objective_map.exercise_titles()
+    lines = [f"{i}. {objective_map.titled(cut.do, titles)} *Saves {cut.saves_min} minutes.*"
              for i, cut in enumerate(plan.cut, start=1)]
     return "\n".join(lines)
 
@@ -91,8 +95,6 @@ def pages_table() -> str:
 
 
 def objective_table() -> str:
-    import objective_map
-
     return objective_map.table()
 
 
