@@ -1,11 +1,28 @@
 """Your own traffic: read what AWS exports, replay it and price every option.
 
-:mod:`.model` holds the one shape every reader produces (:class:`Traffic`) and the error a bad
-file gets (:class:`TrafficError`).
+:func:`read` turns traffic files (Lambda REPORT logs, ALB access logs, CloudWatch metrics, the
+Azure Functions trace, a plain CSV; :data:`FORMATS`) into one shape, :class:`Traffic`
+(:mod:`.model`); a file that cannot be read gets a :class:`TrafficError`.
 """
 
 from __future__ import annotations
 
-from .model import Period, Request, Traffic, TrafficError, from_periods, from_requests, utc
+from .model import (
+                    Columns,
+                    Period,
+                    Request,
+                    Series,
+                    Traffic,
+                    TrafficError,
+                    from_columns,
+                    from_periods,
+                    from_requests,
+                    from_series,
+                    key_of,
+                    utc,
+)
+from .readers import DESCRIPTIONS, FORMATS, detect, read
 
-__all__ = ["Period", "Request", "Traffic", "TrafficError", "from_periods", "from_requests", "utc"]
+__all__ = ["DESCRIPTIONS", "FORMATS", "Columns", "Period", "Request", "Series", "Traffic",
+           "TrafficError", "detect", "from_columns", "from_periods", "from_requests",
+           "from_series", "key_of", "read", "utc"]
