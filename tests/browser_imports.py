@@ -1,6 +1,8 @@
-"""What the reader's browser can import: the standard library and this package (no numpy,
-pandas, ...). :func:`import_problems` walks a module's module-level imports, following the
-package's own modules transitively; imports inside functions are lazy and allowed."""
+"""What the browser's Python can import: a module's imports, checked transitively.
+
+The live calculators and the traffic readers run on Pyodide, which has the standard library and
+this package but no numpy, pandas, ... Used by tests/test_live.py and tests/test_traffic_readers.py.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +10,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: What the browser has: the standard library and this package (no numpy, pandas, ...).
 BROWSER_UNAVAILABLE = {"numpy", "pandas", "matplotlib", "ipywidgets", "IPython", "scipy",
-                       "simpy", "tqdm", "boto3", "moto", "PIL", "yaml", "numba", "dask"}
+                       "simpy", "tqdm", "boto3", "moto", "PIL", "yaml", "numba", "dask",
+                       "distributed"}
 
 
-def import_problems(module: Path) -> list[str]:
-    """``"path imports name"`` for every module-level import the browser lacks."""
+def browser_import_problems(module: Path) -> list[str]:
+    """``"<file> imports <name>"`` for each module-level import, in ``module`` or any package
+    module it imports (relative imports, followed), that the browser lacks. Imports inside
+    functions are lazy and not counted."""
     seen: set[Path] = set()
     problems: list[str] = []
 

@@ -17,7 +17,7 @@ from ec2vslambda.traffic import Period, Request, from_periods, from_requests, re
 from ec2vslambda.traffic.report import _plan, _scale, percentile, report_text, table_frame
 from ec2vslambda.validation import InputError
 from ec2vslambda.words import speaking
-from tests.browser_imports import import_problems
+from tests.browser_imports import browser_import_problems
 from tests.test_words import _english_left, _pseudo_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -251,7 +251,7 @@ def test_report_text_and_tables_for_the_terminal_and_the_notebook(day_report):
 
 
 def test_the_report_imports_only_what_the_browser_has():
-    problems = import_problems(ROOT / "ec2vslambda" / "traffic" / "report.py")
+    problems = browser_import_problems(ROOT / "ec2vslambda" / "traffic" / "report.py")
     assert not problems, problems
 
 

@@ -1,13 +1,30 @@
 """Your own traffic: read what AWS exports, replay it and price every option.
 
-:mod:`.model` holds the one shape every reader produces (:class:`Traffic`) and the error a bad
-file gets (:class:`TrafficError`); :mod:`.report` replays and prices a traffic (:func:`report`).
+:func:`read` turns traffic files (Lambda REPORT logs, ALB access logs, CloudWatch metrics, the
+Azure Functions trace, a plain CSV; :data:`FORMATS`) into one shape, :class:`Traffic`
+(:mod:`.model`); a file that cannot be read gets a :class:`TrafficError`. :func:`report`
+(:mod:`.report`) replays a traffic on Lambda and prices every option's whole bill.
 """
 
 from __future__ import annotations
 
-from .model import Period, Request, Traffic, TrafficError, from_periods, from_requests, utc
+from .model import (
+                    Columns,
+                    Period,
+                    Request,
+                    Series,
+                    Traffic,
+                    TrafficError,
+                    from_columns,
+                    from_periods,
+                    from_requests,
+                    from_series,
+                    key_of,
+                    utc,
+)
+from .readers import DESCRIPTIONS, FORMATS, detect, read
 from .report import report
 
-__all__ = ["Period", "Request", "Traffic", "TrafficError", "from_periods", "from_requests",
-           "report", "utc"]
+__all__ = ["DESCRIPTIONS", "FORMATS", "Columns", "Period", "Request", "Series", "Traffic",
+           "TrafficError", "detect", "from_columns", "from_periods", "from_requests",
+           "from_series", "key_of", "read", "report", "utc"]
