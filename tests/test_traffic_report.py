@@ -13,14 +13,23 @@ import numpy as np
 import pytest
 
 from ec2vslambda import data, decide, simulate, workloads
-from ec2vslambda.traffic import Period, Request, from_periods, from_requests, report
-from ec2vslambda.traffic.report import _plan, _scale, percentile, report_text, table_frame
+from ec2vslambda.traffic import FORMATS, Period, Request, from_periods, from_requests, read, report
+from ec2vslambda.traffic.report import (
+    FORMAT_LABELS,
+    _fleet_type,
+    _plan,
+    _scale,
+    percentile,
+    report_text,
+    table_frame,
+)
 from ec2vslambda.validation import InputError
 from ec2vslambda.words import speaking
 from tests.browser_imports import browser_import_problems
 from tests.test_words import _english_left, _pseudo_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "data" / "traffic"
 T0 = datetime(2026, 3, 2, 8, 0, 20, tzinfo=UTC).timestamp()
 
 
@@ -33,7 +42,7 @@ def per_request(workload: workloads.Workload, **fields):
 
 def per_minute(counts, duration_ms=120.0, start=T0 - 20):
     periods = [Period(start + 60 * m, 60, n, duration_ms) for m, n in enumerate(counts)]
-    return from_periods("cloudwatch", periods, skipped={}, sources=["m.json"])
+    return from_periods("metric-data", periods, skipped={}, sources=["m.json"])
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +212,7 @@ def test_bad_input_names_the_parameter(changes, name):
 
 
 def test_traffic_without_durations_asks_for_duration_ms():
-    with pytest.raises(InputError, match=r"duration_ms=None is needed: the cloudwatch source "
+    with pytest.raises(InputError, match=r"duration_ms=None is needed: the metric-data source "
                                          r"records no durations"):
         report(per_minute([3, 4], duration_ms=None))
     assert report(per_minute([3, 4], duration_ms=None), duration_ms=75.0)["numbers"][
@@ -228,7 +237,9 @@ def _shown(result: dict) -> list[str]:
 def test_every_word_the_report_shows_is_looked_up(day):
     catalogue = _pseudo_catalogue()
     left = {}
-    traffics = {"per request": per_request(day), "per minute": per_minute([5, 0, 9] * 40)}
+    traffics = {"per request": per_request(day), "per minute": per_minute([5, 0, 9] * 40),
+                "ALB sample": read(SAMPLES / "alb-access.log.gz"),
+                "REPORT sample": read(SAMPLES / "lambda-report.log")}
     for kind, traffic in traffics.items():
         with speaking(catalogue):
             result = report(traffic)
@@ -262,3 +273,33 @@ def test_the_traffic_chart_has_at_most_its_points_and_keeps_the_busiest_minute()
     busiest = next(s for s in chart["series"] if s["label"] == "busiest minute")
     assert len(busiest["y"]) <= 720 and max(busiest["y"]) == 77
     assert math.isclose(sum(chart["series"][0]["y"]) * 14, sum(counts), rel_tol=0.01)
+
+
+def test_every_format_has_a_name_in_the_report():
+    assert set(FORMAT_LABELS) == set(FORMATS)
+    result = report(read(SAMPLES / "alb-access.log.gz"), what_ifs=False)
+    profile = dict(result["tables"]["profile"]["rows"])
+    assert profile["source format"] == "Application Load Balancer access log"
+    assert "never reached a target (HTTP 502) 1" in profile["records skipped"]
+
+
+def test_minute_data_of_the_same_traffic_starts_cold_less_often_than_its_requests():
+    """The samples hold one traffic in every layout: per-minute counts lose the bursts inside
+    each minute, so the replay of the metrics finds fewer cold starts than that of the log."""
+    per_request_share = report(read(SAMPLES / "lambda-report.log"), what_ifs=False)[
+        "numbers"]["cold_start_share"]
+    per_minute_share = report(read(SAMPLES / "metric-data-1min.json"), what_ifs=False)[
+        "numbers"]["cold_start_share"]
+    assert per_minute_share < per_request_share / 2
+
+
+def test_fleets_run_the_guides_default_type_or_the_cheapest_steady_one():
+    assert _fleet_type("x86_64", "us-east-1", None)[0] == decide.default_instance_type(
+        "x86_64", "us-east-1")
+    assert _fleet_type("arm64", "us-east-1", "m7i.large") == ("m7i.large", "as given")
+    # Seoul's data prices no general-purpose type: the cheapest one that is not burstable
+    seoul = data.ec2_prices().in_region("ap-northeast-2")
+    name, why = _fleet_type("x86_64", "ap-northeast-2", None)
+    assert seoul[name].category != "burstable" and "not burstable" in why
+    assert all(i.usd_per_hour >= seoul[name].usd_per_hour for i in seoul.values()
+               if i.category != "burstable")

@@ -34,6 +34,7 @@ import re
 import zlib
 from typing import TextIO
 
+from ..words import term
 from .model import Columns
 from .sources import broken
 from .timestamps import iso_parser
@@ -41,8 +42,8 @@ from .timestamps import iso_parser
 __all__ = ["MALFORMED", "NO_TARGET", "parse", "sniff"]
 
 TYPES = frozenset({"http", "https", "h2", "grpcs", "ws", "wss"})
-MALFORMED = "malformed access log line"
-NO_TARGET = "never reached a target (HTTP {status})"
+MALFORMED = term("malformed access log line")
+NO_TARGET = term("never reached a target (HTTP {status})")
 _SNIFF = re.compile(r"(?:https?|h2|grpcs|wss?) \d{4}-\d\d-\d\dT[\d:.]+Z \S+ \S+ \S+ "
                     r"-?[\d.]+ -?[\d.]+ -?[\d.]+ ")
 _QUOTED = r'"(?:[^"\\]|\\.)*"'

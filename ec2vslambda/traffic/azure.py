@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from ..words import term
 from .model import Series, TrafficError
 from .sources import Source, broken, open_text
 
@@ -37,7 +38,7 @@ __all__ = ["DAY_ONE", "parse_all", "sniff"]
 KEYS = ("HashOwner", "HashApp", "HashFunction")
 MINUTES = 1440
 DAY_ONE = datetime(2019, 7, 1, tzinfo=UTC).timestamp()
-MALFORMED = "malformed row"
+MALFORMED = term("malformed row")
 _DAY = re.compile(r"\.d(\d+)\.csv")
 
 

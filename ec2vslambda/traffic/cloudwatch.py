@@ -40,6 +40,7 @@ import re
 import zlib
 from typing import TextIO
 
+from ..words import term
 from .model import Series, TrafficError
 from .sources import broken
 from .timestamps import epoch_s, iso_parser, to_epoch_s
@@ -47,7 +48,7 @@ from .timestamps import epoch_s, iso_parser, to_epoch_s
 __all__ = ["parse_csv", "parse_metric_data", "parse_statistics", "role", "sniff_csv",
            "sniff_metric_data", "sniff_statistics"]
 
-MALFORMED = "malformed data point"
+MALFORMED = term("malformed data point")
 _INVOCATIONS = re.compile(r"\binvocations?\b", re.IGNORECASE)
 _DURATION = re.compile(r"\bduration\b", re.IGNORECASE)
 _P99 = re.compile(r"\bp99\b", re.IGNORECASE)

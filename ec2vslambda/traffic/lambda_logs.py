@@ -64,6 +64,7 @@ import re
 import zlib
 from typing import TextIO
 
+from ..words import term
 from .jsonstream import array_items
 from .model import Columns, TrafficError
 from .sources import broken
@@ -82,11 +83,11 @@ _REPORT = re.compile(
 _STAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 
 # Reasons a record is left out (keys of Traffic.skipped).
-MALFORMED_REPORT = "malformed REPORT line"
-MALFORMED_JSON = "malformed platform.report record"
-MALFORMED_EVENT = "malformed log event"
-NO_TIMESTAMP = "REPORT without a timestamp"
-BAD_TIMESTAMP = "unreadable timestamp"
+MALFORMED_REPORT = term("malformed REPORT line")
+MALFORMED_JSON = term("malformed platform.report record")
+MALFORMED_EVENT = term("malformed log event")
+NO_TIMESTAMP = term("REPORT without a timestamp")
+BAD_TIMESTAMP = term("unreadable timestamp")
 
 
 class _Skip(Exception):

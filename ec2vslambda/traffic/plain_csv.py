@@ -20,6 +20,7 @@ import math
 import zlib
 from typing import TextIO
 
+from ..words import term
 from .model import NO_KEY, UNKNOWN, Columns, TrafficError
 from .sources import broken
 from .timestamps import iso_parser, to_epoch_s
@@ -27,7 +28,7 @@ from .timestamps import iso_parser, to_epoch_s
 __all__ = ["REQUIRED", "parse", "sniff"]
 
 REQUIRED = ("timestamp", "duration_ms")
-MALFORMED = "malformed row"
+MALFORMED = term("malformed row")
 TRUE = frozenset({"true", "1", "yes", "cold", "t", "y"})
 FALSE = frozenset({"false", "0", "no", "warm", "f", "n"})
 

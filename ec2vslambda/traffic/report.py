@@ -52,6 +52,7 @@ does not exist).
 from __future__ import annotations
 
 import math
+import re
 from array import array
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -63,7 +64,8 @@ from .. import decide as _decide
 from ..live import DASH, axis, bar_chart, clean, line_chart, money, result, series
 from ..power_tuning import duration_at_memory_ms
 from ..validation import InputError, choice, flag, number, whole
-from ..words import large_count, say, term, word
+from ..words import fields_of, large_count, say, term, word
+from . import alb
 from .model import Traffic
 
 __all__ = ["REPLAY_REQUESTS", "report", "report_text", "table_frame"]
@@ -83,6 +85,19 @@ WINDOW_MINUTES = (60, 10, 1)
 WHAT_IF_KEEP_ALIVE_S = (60.0, 1800.0)
 #: Longest keep-alive a replay takes (a day): longer ones only lengthen every window's warm-up.
 MAX_KEEP_ALIVE_S = 86_400.0
+#: How the report names each format the readers know (:data:`ec2vslambda.traffic.FORMATS`).
+FORMAT_LABELS = {
+    "alb": term("Application Load Balancer access log"),
+    "lambda-insights": term("Lambda REPORT lines, Logs Insights CSV"),
+    "lambda-text": term("Lambda REPORT lines, text"),
+    "lambda-events": term("Lambda REPORT lines, filter-log-events JSON"),
+    "lambda-json": term("Lambda REPORT records, JSON log format"),
+    "metric-data": term("CloudWatch metrics, get-metric-data JSON"),
+    "metric-statistics": term("CloudWatch metrics, get-metric-statistics JSON"),
+    "azure": term("Azure Functions 2019 trace"),
+    "csv": term("CSV of requests"),
+    "metrics-csv": term("CloudWatch metrics, CSV"),
+}
 #: Points of the traffic chart at most (one per bucket of minutes).
 CHART_POINTS = 720
 
@@ -354,10 +369,30 @@ def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]])
             "rows": [[str(cell) for cell in row] for row in rows]}
 
 
+#: Skip reasons that carry a value (as the readers write them, marked there with ``term``).
+REASON_TEMPLATES = (alb.NO_TARGET,)
+#: The model's own reason for a record seen twice.
+DUPLICATE = term("duplicate")
+
+
+def _reason(reason: str) -> str:
+    """A reader's skip reason in the active language: a fixed reason as it is, one with a
+    value (``never reached a target (HTTP 502)``) through its template."""
+    for template in REASON_TEMPLATES:
+        names = fields_of(template)
+        pattern = re.escape(template)
+        for name in names:
+            pattern = pattern.replace(re.escape("{" + name + "}"), f"(?P<{name}>.+?)")
+        found = re.fullmatch(pattern, reason)
+        if found:
+            return word(template).format(**found.groupdict())
+    return word(reason)
+
+
 def _skipped(skipped: Mapping[str, int]) -> str:
     if not skipped:
         return word("none")
-    return ", ".join(f"{word(reason)} {count:,}" for reason, count in sorted(skipped.items()))
+    return ", ".join(f"{_reason(reason)} {count:,}" for reason, count in sorted(skipped.items()))
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -385,6 +420,31 @@ def _init(traffic: Traffic, init_ms: float | None, runtime: str, arch: str,
                 runtime=runtime, memory=f"{nearest:,}"))
 
 
+def _fleet_type(arch: str, region: str, given: str | None) -> tuple[str, str]:
+    """The EC2 (and Managed Instances) type of the fleets and why: ``given``; else the decision
+    guide's default (the cheapest general-purpose type of ``arch``), of the other architecture,
+    or, where the data prices no general-purpose type in the region, the cheapest type that
+    is not burstable (a fleet at its target utilisation would spend a burstable type's CPU
+    credits)."""
+    if given is not None:
+        pricing.instance(given, region)  # the readable error for a type not priced there
+        return given, word("as given")
+    for candidate in (arch, "arm64" if arch == "x86_64" else "x86_64"):
+        try:
+            return (_decide.default_instance_type(candidate, region),
+                    word("the cheapest general-purpose type priced in the region"))
+        except InputError:
+            continue
+    steady = [i for i in _data.ec2_prices().in_region(region).values()
+              if i.category != "burstable"]
+    if not steady:
+        raise InputError("region", region, "has no EC2 type priced that can run a fleet",
+                         "a region whose EC2 prices are in ec2_prices.csv")
+    return (min(steady, key=lambda i: (i.usd_per_hour, i.name)).name,
+            word("the cheapest type priced in the region that is not burstable (no "
+                 "general-purpose type is priced there)"))
+
+
 @dataclass(frozen=True)
 class _Settings:
     region: str
@@ -399,6 +459,7 @@ class _Settings:
     latency_target_ms: float | None
     steady_for_a_year: bool
     interruptible: bool
+    instance_type: str
 
 
 def _workload(profile: _Profile, run: Mapping[str, float], s: _Settings, *,
@@ -416,6 +477,10 @@ def _workload(profile: _Profile, run: Mapping[str, float], s: _Settings, *,
         cpu_fraction=s.cpu_fraction, steady_for_a_year=s.steady_for_a_year,
         interruptible=s.interruptible, region=s.region, front_door=s.front_door,
         response_kb=s.response_kb, name=word("this traffic"))
+
+
+def _assumptions(s: _Settings) -> _decide.Assumptions:
+    return _decide.Assumptions(instance_type=s.instance_type)
 
 
 def _scale(memory_mb: int, to_mb: int, cpu_fraction: float) -> float:
@@ -455,7 +520,8 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
            runtime: str = DEFAULT_RUNTIME, concurrency_limit: int | None = None,
            cpu_fraction: float = 1.0, front_door: str = "http_api", response_kb: float = 0.0,
            latency_target_ms: float | None = None, steady_for_a_year: bool = False,
-           interruptible: bool = False, what_ifs: bool = True, seed: int = 0,
+           interruptible: bool = False, instance_type: str | None = None,
+           what_ifs: bool = True, seed: int = 0,
            replay_requests: int = REPLAY_REQUESTS) -> dict[str, object]:
     """The workload report of ``traffic``: profile, Lambda replay, every option's whole bill,
     the recommendation with its reasons, and what-ifs, as plain JSON-able data.
@@ -474,6 +540,9 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
     concurrency_limit: the account's concurrency limit (default: ``lambda_limits.csv``).
     cpu_fraction, front_door, response_kb, latency_target_ms, steady_for_a_year, interruptible:
         as in :class:`ec2vslambda.decide.Workload`.
+    instance_type: the fleets' EC2 type (default: the decision guide's, the cheapest
+        general-purpose type priced in the region; where none is priced, the cheapest type that
+        is not burstable).
     what_ifs: add the what-ifs (four more replays and five more bills).
     seed: the seed of the arrivals spread inside each minute of aggregated traffic.
     replay_requests: most requests one replay runs before it samples windows (see the module
@@ -492,6 +561,7 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
     arch = arch or DEFAULT_ARCH
     init, init_from = _init(traffic, init_ms, runtime, arch, memory)
     limit = int(concurrency_limit or _data.limit_value("concurrency_default"))
+    fleet = _fleet_type(arch, region, instance_type)
     settings = _Settings(
         region=region, memory_mb=memory, arch=arch, keep_alive_s=float(keep_alive_s),
         init_ms=init, concurrency_limit=limit, cpu_fraction=float(cpu_fraction),
@@ -500,7 +570,8 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
         latency_target_ms=(None if latency_target_ms is None
                            else number("latency_target_ms", latency_target_ms)),
         steady_for_a_year=flag("steady_for_a_year", steady_for_a_year),
-        interruptible=flag("interruptible", interruptible))
+        interruptible=flag("interruptible", interruptible),
+        instance_type=fleet[0])
     what_ifs = flag("what_ifs", what_ifs)
 
     source = _source(traffic, duration_ms)
@@ -528,11 +599,12 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
                           concurrency_limit=limit, in_flight=False),
                 "peak_in_flight": run["peak_in_flight"]}
 
-    rec = _decide.decide(_workload(profile, run, settings))
+    rec = _decide.decide(_workload(profile, run, settings), _assumptions(settings))
     recorded = _recorded(traffic, source, plan)
     others = [k for k in WHAT_IF_KEEP_ALIVE_S if k != settings.keep_alive_s]
     variants = _what_ifs(profile, run, rec, settings, others, replay) if what_ifs else []
-    return _assemble(traffic, profile, plan, run, rec, recorded, variants, settings, init_from)
+    return _assemble(traffic, profile, plan, run, rec, recorded, variants, settings, init_from,
+                     fleet[1])
 
 
 def _what_ifs(profile: _Profile, run: Mapping[str, float], rec: _decide.Recommendation,
@@ -547,15 +619,17 @@ def _what_ifs(profile: _Profile, run: Mapping[str, float], rec: _decide.Recommen
         variant = replay(s.keep_alive_s, scale)
         out.append((say("memory {memory} MB", memory=f"{memory:,}"), variant,
                     _decide.decide(_workload(profile, variant, s, memory_mb=memory,
-                                             duration_scale=scale), explain=False)))
+                                             duration_scale=scale), _assumptions(s),
+                                   explain=False)))
     other = "arm64" if s.arch == "x86_64" else "x86_64"
     out.append((say("architecture {arch}", arch=other), run,
-                _decide.decide(_workload(profile, run, s, arch=other), explain=False)))
+                _decide.decide(_workload(profile, run, s, arch=other), _assumptions(s),
+                               explain=False)))
     for keep in keep_alives:
         variant = replay(keep)
         out.append((say("keep-alive {seconds} s", seconds=f"{keep:,.0f}"), variant,
                     _decide.decide(_workload(profile, variant, replace(s, keep_alive_s=keep)),
-                                   explain=False)))
+                                   _assumptions(s), explain=False)))
     return out
 
 
@@ -602,14 +676,15 @@ def _traffic_chart(traffic: Traffic, profile: _Profile) -> dict[str, object]:
 def _assemble(traffic: Traffic, profile: _Profile, plan: _Plan, run: Mapping[str, float],
               rec: _decide.Recommendation, recorded: Mapping[str, float] | None,
               variants: Sequence[tuple[str, Mapping, _decide.Recommendation]], s: _Settings,
-              init_from: str) -> dict[str, object]:
+              init_from: str, fleet_from: str) -> dict[str, object]:
     cold = run["cold_starts"] / run["requests"] if run["requests"] else 0.0
     throttle = run["throttled"] / run["requests"] if run["requests"] else 0.0
     lam = rec.option("lambda")
     when = f"{traffic.start:%Y-%m-%d %H:%M} – {traffic.end:%Y-%m-%d %H:%M} UTC"
 
     profile_rows = [
-        [word("source format"), traffic.format],
+        [word("source format"), word(FORMAT_LABELS[traffic.format])
+         if traffic.format in FORMAT_LABELS else traffic.format],
         [word("period covered"), f"{when} ({_span(profile.minutes)})"],
         [word("invocations"), f"{profile.invocations:,}"],
         [word("invocations per month (730 hours)"), large_count(profile.monthly_invocations)],
@@ -690,6 +765,8 @@ def _assemble(traffic: Traffic, profile: _Profile, plan: _Plan, run: Mapping[str
         say("Bills use the mean duration, {duration} ms; fleets and Provisioned Concurrency are "
             "sized for the replay's peak of {peak} requests in flight.",
             duration=_ms(profile.mean_duration_ms), peak=f"{run['peak_in_flight']:,}"),
+        say("The EC2 fleets and Managed Instances run {instance}: {why}.",
+            instance=s.instance_type, why=fleet_from),
     ]
     if traffic.aggregated:
         notes.append(word("Per-minute data hides bursts inside a minute: the replay spreads each "
@@ -711,6 +788,7 @@ def _assemble(traffic: Traffic, profile: _Profile, plan: _Plan, run: Mapping[str
         "peak_minute_concurrency": profile.peak_minute_concurrency,
         "regularity": profile.regularity, "idle_share": profile.idle_share,
         "memory_mb": s.memory_mb, "arch": s.arch, "region": s.region,
+        "instance_type": s.instance_type,
         "keep_alive_s": s.keep_alive_s, "init_ms": s.init_ms,
         "replay_whole": plan.whole, "replay_window_minutes": plan.window_minutes,
         "replay_windows": len(plan.windows), "replayed_requests": run["replayed"],
@@ -758,6 +836,9 @@ def table_frame(report: Mapping[str, object], name: str):
     return frame.set_index(table["columns"][0])
 
 
+_FIGURE = re.compile(r"[$—\d.,%/ ()+-]*\d[$—\d.,%/ ()+-]*|—")
+
+
 def _text_table(table: Mapping[str, object], keep: Sequence[int] | None = None) -> list[str]:
     columns = list(table["columns"])  # type: ignore[arg-type]
     rows = [list(r) for r in table["rows"]]  # type: ignore[union-attr]
@@ -765,10 +846,12 @@ def _text_table(table: Mapping[str, object], keep: Sequence[int] | None = None) 
         columns = [columns[i] for i in keep]
         rows = [[r[i] for i in keep] for r in rows]
     widths = [max(len(str(c)) for c in column) for column in zip(columns, *rows, strict=True)]
+    # figures (money, counts, shares) line up on the right, words on the left
+    right = [all(_FIGURE.fullmatch(r[i]) for r in rows) for i in range(len(columns))]
 
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+        return "  ".join(c.rjust(w) if r else c.ljust(w)
+                         for c, w, r in zip(cells, widths, right, strict=True)).rstrip()
 
     return [str(table["title"]), line(columns), line(["-" * w for w in widths]),
             *(line(r) for r in rows)]
