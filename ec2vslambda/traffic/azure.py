@@ -74,20 +74,22 @@ def _invocations(text, name: str, day: int, averages: dict, series: Series,
                  skipped: dict[str, int]) -> None:
     rows = csv.reader(text)
     header = _header(rows, name)
-    if header[4:4 + MINUTES] != [str(m) for m in range(1, MINUTES + 1)]:
-        raise TrafficError(name, "does not have the minute columns 1 … 1440 after Trigger",
-                           line=1, expected="invocations_per_function_md.anon.dNN.csv's columns")
+    first = header.index("1") if "1" in header else -1
+    if first < 0 or header[first:first + MINUTES] != [str(m) for m in range(1, MINUTES + 1)]:
+        raise TrafficError(name, "does not have the minute columns 1 … 1440", line=1,
+                           expected="invocations_per_function_md.anon.dNN.csv's columns")
+    last = first + MINUTES
     own_average = header.index("AverageDurationMs") if "AverageDurationMs" in header else None
     counts = [0] * MINUTES
     weighted = [0.0] * MINUTES
     weights = [0] * MINUTES
     for row in rows:
-        if len(row) < 4 + MINUTES:
+        if len(row) < last:
             if any(cell.strip() for cell in row):
                 skipped[MALFORMED] = skipped.get(MALFORMED, 0) + 1
             continue
         try:
-            cells = [(m, int(c)) for m, c in enumerate(row[4:4 + MINUTES]) if c != "0"]
+            cells = [(m, int(c)) for m, c in enumerate(row[first:last]) if c != "0"]
             average = averages.get(tuple(row[:3]))
             if average is None and own_average is not None:
                 average = float(row[own_average])

@@ -227,6 +227,7 @@ def parse_csv(text: TextIO, name: str) -> tuple[Series, dict[str, int]]:
             except (ValueError, IndexError):
                 skipped[MALFORMED] = skipped.get(MALFORMED, 0) + 1
                 continue
+            series.listed.add(start)
             for column, which in enumerate(roles[1:], 1):
                 if which is None or column >= len(row) or not row[column].strip():
                     continue

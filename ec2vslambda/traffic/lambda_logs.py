@@ -237,11 +237,17 @@ def parse_text(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
 
 # --- lambda-events --------------------------------------------------------------------------
 
+_EVENTS_DOCUMENT = re.compile(
+    r'\s*\{\s*"(?:events|searchedLogStreams|nextToken|nextForwardToken|nextBackwardToken)"')
+_EVENTS_ARRAY = re.compile(r'\s*\[\s*\{')
+
+
 def sniff_events(prefix: str, name: str) -> bool:
-    """A JSON document (or array) of log events: ``timestamp`` and ``message`` keys."""
-    start = prefix.lstrip()[:1]
-    return start in "{[" and start != "" and '"message"' in prefix and (
-        '"events"' in prefix or '"timestamp"' in prefix) and '"MetricDataResults"' not in prefix
+    """The CLI's JSON document of log events, or a bare array of them."""
+    if _EVENTS_DOCUMENT.match(prefix):
+        return True
+    return _EVENTS_ARRAY.match(prefix) is not None and '"message"' in prefix and (
+        '"ingestionTime"' in prefix or '"eventId"' in prefix or '"logStreamName"' in prefix)
 
 
 def parse_events(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:

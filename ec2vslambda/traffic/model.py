@@ -353,6 +353,8 @@ class Series:
         duration: the count when a file has no ``Invocations``.
     period_s: the period's length when the format fixes it; ``None``: read from the spacing
         of the data points.
+    listed: period starts the file lists even without a value (a CSV row with empty cells),
+        which also tell the period.
     source: the file's name, for messages.
     """
 
@@ -362,6 +364,14 @@ class Series:
     p99s: dict[float, float] = field(default_factory=dict)
     samples: dict[float, float] = field(default_factory=dict)
     period_s: float | None = None
+    listed: set[float] = field(default_factory=set)
+
+    ROLES = {"counts": "Invocations", "averages": "Duration average", "p99s": "Duration p99",
+             "samples": "Duration SampleCount"}
+
+    def starts(self) -> list[float]:
+        """Every period start the file mentions."""
+        return [*self.counts, *self.averages, *self.p99s, *self.samples, *self.listed]
 
     def put(self, role: str, start_s: float, value: float, skipped: dict[str, int],
             label: str = "") -> None:
@@ -374,7 +384,8 @@ class Series:
         elif old == value:
             skipped["duplicate"] = skipped.get("duplicate", 0) + 1
         else:
-            raise TrafficError(self.source, f"has two {label or role} values for the period "
+            raise TrafficError(self.source, f"has two {label or self.ROLES[role]} values for "
+                               f"the period "
                                f"starting {utc(start_s):%Y-%m-%d %H:%M:%S} UTC ({old:g} and "
                                f"{value:g})", expected="one series per metric (one function, "
                                "one statistic)")
@@ -389,9 +400,9 @@ def _gcd_spacing_s(starts: Iterable[float]) -> int | None:
 def _period_of(series: Series, others: Sequence[Series]) -> float:
     if series.period_s is not None:
         return series.period_s
-    own = _gcd_spacing_s([*series.counts, *series.averages, *series.p99s, *series.samples])
+    own = _gcd_spacing_s(series.starts())
     if own is None:  # a single data point: take the other files' period
-        found = {_gcd_spacing_s([*o.counts, *o.averages, *o.p99s, *o.samples]) for o in others}
+        found = {_gcd_spacing_s(o.starts()) for o in others}
         found.discard(None)
         if len(found) != 1:
             raise TrafficError(series.source, "has a single data point, so its period cannot "
@@ -420,10 +431,20 @@ def from_series(format: str, parts: Sequence[Series], *, skipped: Mapping[str, i
         raise TrafficError(b, f"has {pb:g}-second periods but {a} has {pa:g}-second ones",
                            expected="files of one period length in one call")
     merged = Series(source=", ".join(sources))
+    origin: dict[tuple[str, float], str] = {}
     for part in parts:
-        for role in ("counts", "averages", "p99s", "samples"):
+        for role in Series.ROLES:
+            values = getattr(merged, role)
             for start, value in getattr(part, role).items():
+                old = values.get(start)
+                if old is not None and old != value:
+                    raise TrafficError(part.source, f"has {Series.ROLES[role]} {value:g} for "
+                                       f"the period starting {utc(start):%Y-%m-%d %H:%M:%S} "
+                                       f"UTC, {origin[role, start]} {old:g}",
+                                       expected="one series per metric (one function, one "
+                                       "statistic)")
                 merged.put(role, start, value, skipped)
+                origin.setdefault((role, start), part.source)
     counts = merged.counts or merged.samples
     if not counts:
         where = ", ".join(sources) or "the input"
