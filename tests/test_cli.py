@@ -13,14 +13,11 @@ from pathlib import Path
 import pytest
 
 from ec2vslambda import cli
-from ec2vslambda.traffic import FORMATS, read, report
+from ec2vslambda.traffic import FORMATS, read, report, samples
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "traffic"
-#: Each bundled sample as one call's files: two layouts come as two files that belong together.
-CALLS = ([[p] for p in sorted(SAMPLES.iterdir()) if ".anon." not in p.name
-          and not p.name.startswith("metric-statistics")]
-         + [sorted(SAMPLES.glob("metric-statistics-*.json")), sorted(SAMPLES.glob("*.anon.*"))])
+#: Each bundled sample as one call's files (two layouts come as two files that go together).
+CALLS = [samples.paths(name) for name in FORMATS]
 
 
 def run(*args: object, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -39,7 +36,7 @@ def json_runs():
 
 
 def test_the_samples_cover_every_format():
-    assert {read(*files).format for files in CALLS} == set(FORMATS)
+    assert [read(*files).format for files in CALLS] == list(FORMATS)
 
 
 @pytest.mark.parametrize("files", CALLS, ids=lambda files: files[0].name)
@@ -52,9 +49,9 @@ def test_json_on_every_sample_is_the_report_itself(json_runs, files):
 
 @pytest.mark.parametrize("name", ["lambda-report.log", "metric-data-1min.json"])
 def test_text_is_a_short_report_with_the_table_and_the_recommendation(name):
-    done = run("workload", SAMPLES / name, "--memory-mb", 256, "--arch", "arm64")
+    done = run("workload", samples.folder() / name, "--memory-mb", 256, "--arch", "arm64")
     assert done.returncode == 0, done.stderr
-    result = report(read(SAMPLES / name), memory_mb=256, arch="arm64")
+    result = report(read(samples.folder() / name), memory_mb=256, arch="arm64")
     assert result["summary"] in done.stdout
     assert "Whole bill of every option" in done.stdout
     for row in result["table"]["rows"]:  # each option with its monthly bill
@@ -74,11 +71,11 @@ def test_a_file_that_cannot_be_read_exits_2_with_its_message(tmp_path):
 
 
 def test_a_value_the_model_refuses_exits_2_naming_it():
-    done = run("workload", SAMPLES / "requests.csv", "--memory-mb", "64")
+    done = run("workload", samples.folder() / "requests.csv", "--memory-mb", "64")
     assert done.returncode == 2
     assert "memory_mb=64" in done.stderr and "Traceback" not in done.stderr
     # the data has no Seoul price for the front door or the logs: said, never guessed
-    seoul = run("workload", SAMPLES / "requests.csv", "--region", "ap-northeast-2")
+    seoul = run("workload", samples.folder() / "requests.csv", "--region", "ap-northeast-2")
     assert seoul.returncode == 2
     assert "region='ap-northeast-2': no option can be priced" in seoul.stderr
 
@@ -95,5 +92,5 @@ def test_main_returns_the_status_in_process(tmp_path, capsys):
     empty.write_bytes(b"")
     assert cli.main(["workload", str(empty)]) == 2
     assert "empty.log" in capsys.readouterr().err
-    assert cli.main(["workload", str(SAMPLES / "requests.csv"), "--json"]) == 0
+    assert cli.main(["workload", str(samples.folder() / "requests.csv"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["numbers"]["format"] == "csv"

@@ -13,7 +13,16 @@ import numpy as np
 import pytest
 
 from ec2vslambda import data, decide, simulate, workloads
-from ec2vslambda.traffic import FORMATS, Period, Request, from_periods, from_requests, read, report
+from ec2vslambda.traffic import (
+    FORMATS,
+    Period,
+    Request,
+    from_periods,
+    from_requests,
+    read,
+    report,
+    samples,
+)
 from ec2vslambda.traffic.report import (
     FORMAT_LABELS,
     _fleet_type,
@@ -29,7 +38,7 @@ from tests.browser_imports import browser_import_problems
 from tests.test_words import _english_left, _pseudo_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "traffic"
+SAMPLES = samples.folder()
 T0 = datetime(2026, 3, 2, 8, 0, 20, tzinfo=UTC).timestamp()
 
 
