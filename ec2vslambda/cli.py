@@ -62,9 +62,9 @@ def _progress_bar():
 
     def on_progress(done: int, total: int) -> None:
         nonlocal bar
-        if bar is None:
+        if bar is None:  # shown on a terminal only (disable=None), after PROGRESS_DELAY_S
             bar = tqdm(total=total, unit="B", unit_scale=True, desc="reading", file=sys.stderr,
-                       delay=PROGRESS_DELAY_S, leave=False)
+                       delay=PROGRESS_DELAY_S, leave=False, disable=None)
         bar.update(done - bar.n)
 
     def close() -> None:

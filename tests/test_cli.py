@@ -3,6 +3,7 @@ bundled sample (text and ``--json``), and bad input: exit status 2 with the mess
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -94,3 +95,27 @@ def test_main_returns_the_status_in_process(tmp_path, capsys):
     assert "empty.log" in capsys.readouterr().err
     assert cli.main(["workload", str(samples.folder() / "requests.csv"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["numbers"]["format"] == "csv"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_follows_the_bytes_read_on_a_terminal(monkeypatch):
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY_S", 0.0)
+    on_progress, close = cli._progress_bar()
+    for done in (0, 1_000_000, 2_500_000):
+        on_progress(done, 2_500_000)
+    close()
+    shown = terminal.getvalue()
+    assert "reading" in shown and "2.50M" in shown
+    # not a terminal (a pipe, a notebook): no bar at all
+    piped = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", piped)
+    on_progress, close = cli._progress_bar()
+    on_progress(5, 10)
+    close()
+    assert piped.getvalue() == ""
