@@ -1,11 +1,12 @@
 """A month of per-minute metrics to a workload report (issue 18: at most 1 s).
 
 A synthetic month (30 days, a diurnal cycle, 43,200 one-minute periods with an average
-duration each) at three traffic levels, as ``ec2vslambda.traffic.from_periods`` receives it
-from the CloudWatch reader. For each: the report's time, the best of three in one process, split
-into its parts (profile and plan in standard-library Python, the requests to replay, the five
-replays, the six bills and the layout), and how much the bounded replay ran. Then the first
-report in a fresh interpreter (imports and the simulator's compiled code loaded from numba's
+duration each) at three traffic levels, written as ``aws cloudwatch get-metric-data`` JSON (the
+book's writer, newest first as the CLI returns it) and taken from the file to the report:
+``read`` then ``report``, the best of three in one process. The report's time is split into its
+parts (profile and plan in standard-library Python, the requests to replay, the five replays,
+the six bills and the layout), with how much the bounded replay ran. Then the first file to
+report in a fresh interpreter (imports, and the simulator's compiled code loaded from numba's
 cache). Prints figures; asserts nothing.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from contextlib import contextmanager
@@ -23,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ec2vslambda import decide  # noqa: E402
-from ec2vslambda.traffic import Period, from_periods  # noqa: E402
+from ec2vslambda.traffic import Period, read, writers  # noqa: E402
 from ec2vslambda.traffic import report as make_report  # noqa: E402
 
 engine = sys.modules["ec2vslambda.traffic.report"]
@@ -36,9 +38,9 @@ PARTS = {"_source": "source", "_profile": "profile", "_plan": "plan",
          "_assemble": "layout"}
 
 
-def month_of_minutes(rate_per_s: float):
-    """Per-minute counts of a diurnal month, from the expected rate of each minute (the
-    generator's own cosine), so that a month at 100 requests a second is made in a moment."""
+def month_of_minutes(rate_per_s: float, folder: Path) -> Path:
+    """A diurnal month of per-minute counts and average durations, from the expected rate of
+    each minute (the generator's own cosine), written as get-metric-data JSON in ``folder``."""
     import numpy as np
 
     minutes = np.arange(DAYS * 1440)
@@ -49,8 +51,10 @@ def month_of_minutes(rate_per_s: float):
     duration = 120 + 30 * np.sin(minutes / 500)
     periods = [Period(START + 60 * m, 60, int(n), float(d))
                for m, n, d in zip(minutes.tolist(), counts.tolist(), duration.tolist(),
-                                  strict=True)]
-    return from_periods("cloudwatch-metric-data", periods, skipped={}, sources=["month.json"])
+                                  strict=True) if n]
+    path = folder / f"month-{rate_per_s:g}-per-s.json"
+    path.write_text(writers.metric_data(periods), encoding="utf-8")
+    return path
 
 
 @contextmanager
@@ -84,43 +88,45 @@ import time
 start = time.perf_counter()
 import sys
 sys.path.insert(0, {root!r})
-from ec2vslambda.traffic import report
-sys.path.insert(0, {bench!r})
-from bench_traffic_report import month_of_minutes
-traffic = month_of_minutes(10.0)
-made = time.perf_counter()
-report(traffic)
-print(f"{{made - start:.2f}} {{time.perf_counter() - made:.2f}}")
+from ec2vslambda.traffic import read, report
+imported = time.perf_counter()
+report(read({path!r}))
+print(f"{{imported - start:.2f}} {{time.perf_counter() - imported:.2f}}")
 """
 
 
 def main() -> int:
     print(f"target: a month of per-minute metrics to a report in at most {TARGET_S:g} s")
     print(f"replay budget: {engine.REPLAY_REQUESTS:,} requests per replay")
-    make_report(month_of_minutes(1.0))  # load the compiled simulator once
-    for rate in RATES_PER_S:
-        traffic = month_of_minutes(rate)
-        best, result = float("inf"), None
-        for _ in range(3):
-            start = time.perf_counter()
-            result = make_report(traffic)
-            best = min(best, time.perf_counter() - start)
-        with timed_parts() as spent:
-            make_report(traffic)
-        n = result["numbers"]
-        replayed = ("all" if n["replay_whole"] else
-                    f"{n['replay_windows']} windows of {n['replay_window_minutes']} min")
-        print(f"{traffic.invocations:>12,} invocations ({rate:g}/s): {best:.2f} s "
-              f"({'meets' if best <= TARGET_S else 'misses'} the target); replayed {replayed}, "
-              f"{n['replayed_requests']:,} requests with warm-ups, cold starts "
-              f"{n['cold_start_share']:.3%}")
-        print("    split (one run): " + ", ".join(f"{label} {seconds:.3f} s"
-                                               for label, seconds in spent.items()))
-    fresh = subprocess.run([sys.executable, "-c", FRESH.format(root=str(ROOT),
-                                                              bench=str(Path(__file__).parent))],
-                           capture_output=True, text=True, check=True).stdout.split()
-    print(f"fresh interpreter, 10/s month: imports and traffic {fresh[0]} s, first report "
-          f"{fresh[1]} s (loads the compiled simulator from numba's cache)")
+    with tempfile.TemporaryDirectory() as folder:
+        files = {rate: month_of_minutes(rate, Path(folder)) for rate in RATES_PER_S}
+        make_report(read(files[RATES_PER_S[0]]))  # load the compiled simulator once
+        for rate, path in files.items():
+            best = best_read = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                traffic = read(path)
+                was_read = time.perf_counter()
+                result = make_report(traffic)
+                best_read = min(best_read, was_read - start)
+                best = min(best, time.perf_counter() - start)
+            with timed_parts() as spent:
+                make_report(traffic)
+            n = result["numbers"]
+            replayed = ("all" if n["replay_whole"] else
+                        f"{n['replay_windows']} windows of {n['replay_window_minutes']} min")
+            print(f"{traffic.invocations:>12,} invocations ({rate:g}/s, "
+                  f"{path.stat().st_size / 1e6:.1f} MB of JSON): file to report {best:.2f} s "
+                  f"({'meets' if best <= TARGET_S else 'misses'} the target), of which read "
+                  f"{best_read:.2f} s; replayed {replayed}, {n['replayed_requests']:,} requests "
+                  f"with warm-ups, cold starts {n['cold_start_share']:.3%}")
+            print("    report split (one run): " + ", ".join(
+                f"{label} {seconds:.3f} s" for label, seconds in spent.items()))
+        code = FRESH.format(root=str(ROOT), path=str(files[10.0]))
+        fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               check=True).stdout.split()
+    print(f"fresh interpreter, the 10/s month: imports {fresh[0]} s, then file to report "
+          f"{fresh[1]} s (the first replay loads the compiled simulator from numba's cache)")
     return 0
 
 
