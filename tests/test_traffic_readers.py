@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ec2vslambda.traffic import FORMATS, Request, TrafficError, detect, read, writers
 from ec2vslambda.traffic.timestamps import epoch_s, iso_parser, to_epoch_s
@@ -560,3 +562,68 @@ def test_a_path_object_and_a_string_read_the_same(tmp_path):
     path.write_text(alb_line())
     assert read(path) == read(str(path))
     assert read(Path(path)).sources == (str(path),)
+
+
+# --- properties -----------------------------------------------------------------------------
+
+request_lists = st.lists(
+    st.tuples(st.integers(0, 3 * 86_400_000),  # arrival, ms after T0
+              st.integers(0, 900_000),  # duration, hundredths of a ms
+              st.booleans(), st.integers(1, 1_000_000)),  # cold, init (hundredths of a ms)
+    min_size=1, max_size=60)
+
+
+def as_requests(rows):
+    return [Request(T0 + ms / 1000.0, d / 100.0, cold=cold, init_ms=init / 100.0 if cold else None,
+                    memory_mb=256, max_memory_used_mb=70, key=writers.request_id(n))
+            for n, (ms, d, cold, init) in enumerate(rows)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(request_lists, st.sampled_from(["csv", "lambda-text", "lambda-events", "lambda-json",
+                                       "lambda-insights", "alb"]))
+def test_round_trip_through_any_per_request_format(rows, format):
+    requests = as_requests(rows)
+    write = {"lambda-text": writers.lambda_text, "lambda-events": writers.lambda_events,
+             "lambda-insights": writers.lambda_insights, "lambda-json": writers.lambda_json,
+             "alb": lambda r: "".join(writers.alb_lines(r)), "csv": writers.plain_csv}[format]
+    traffic = read(src("x", write(requests)), format=format)
+    assert traffic.invocations == len(requests)
+    assert sum(traffic.per_minute) == len(requests)
+    arrivals = list(traffic.arrivals_s)
+    assert arrivals == sorted(arrivals) and arrivals[0] == 0.0
+    first = min(r.arrival_epoch_s for r in requests)
+    expected = sorted(r.arrival_epoch_s - first for r in requests)
+    assert arrivals == pytest.approx(expected, abs=2e-3)
+    if format != "alb":
+        assert sum(traffic.cold) == sum(r.cold for r in requests)
+
+
+@settings(max_examples=60, deadline=None)
+@given(request_lists, st.integers(0, 3))
+def test_any_split_into_files_with_copies_reads_as_one(rows, copies):
+    requests = as_requests(rows)
+    whole = read(src("all.csv", writers.plain_csv(requests)))
+    middle = len(requests) // 2
+    parts = [src("a.csv", writers.plain_csv(requests[middle:])),
+             src("b.csv", writers.plain_csv(requests[:middle] or requests[:1]))]
+    parts += [src(f"copy{i}.csv", writers.plain_csv(requests)) for i in range(copies)]
+    split = read(*parts)
+    assert split.invocations == whole.invocations
+    assert list(split.arrivals_s) == list(whole.arrivals_s)
+    repeated = (0 if middle else 1) + copies * len(requests)
+    assert split.skipped.get("duplicate", 0) == repeated
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30)),
+       st.integers(-14 * 60, 14 * 60), st.sampled_from(["T", " "]))
+def test_the_cached_iso_parser_agrees_with_the_standard_library(moment, offset_min, sep):
+    from datetime import timedelta, timezone
+
+    zone = timezone(timedelta(minutes=offset_min))
+    aware = moment.replace(tzinfo=zone)
+    text = aware.isoformat(sep=sep, timespec="microseconds")
+    parse = iso_parser()
+    assert parse(text) == pytest.approx(aware.timestamp(), abs=1e-6)
+    assert parse(text) == parse(text)  # the cached path agrees with the first

@@ -42,6 +42,8 @@ import dask.distributed, statsmodels  # the trace extra
 from ec2vslambda import simulate
 assert simulate.simulate_lambda([0.0, 1.0], [100.0, 100.0]).cold_starts == 1  # numba compiles
 assert data.data_dir() == root / "_data", data.data_dir()
+from ec2vslambda.traffic import FORMATS, read, samples  # the sample traffic files ship too
+assert all(read(*samples.paths(f)).format == f for f in FORMATS)
 bill = pricing.lambda_cost(5_000_000, 120, 512, arch="arm64")
 fleet = pricing.ec2_monthly_usd("t4g.small")
 print(json.dumps({"modules": len(names), "lambda_usd": round(bill.total_usd, 2),

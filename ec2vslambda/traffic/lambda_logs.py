@@ -80,6 +80,7 @@ _REPORT = re.compile(
     r"Billed Duration: [0-9]+ ms\s+Memory Size: ([0-9]+) MB\s+Max Memory Used: ([0-9]+) MB"
     r"(?:\s+Init Duration: ([0-9]+(?:\.[0-9]+)?) ms)?"
     r"(?:\s+Restore Duration: ([0-9]+(?:\.[0-9]+)?) ms)?")
+_REPORT_BYTES = re.compile(_REPORT.pattern.encode())
 _STAMP = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
 
 # Reasons a record is left out (keys of Traffic.skipped).
@@ -196,23 +197,33 @@ def sniff_text(prefix: str, name: str) -> bool:
 
 
 def parse_text(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
-    """``lambda-text``: ``TIMESTAMP [LOG-STREAM] MESSAGE`` per line (see the module's notes)."""
+    """``lambda-text``: ``TIMESTAMP [LOG-STREAM] MESSAGE`` per line (see the module's notes).
+
+    Lines are read as bytes from ``text.buffer``; only a timestamp, or a JSON record, is
+    decoded."""
     build = _Builder()
+    c = build.columns
+    add_arrival, add_duration = c.arrivals_epoch_s.append, c.durations_ms.append
+    add_key, add_cold, add_init = c.keys.append, c.cold.append, c.init_ms.append
+    add_memory = c.memory_mb.append
     parse_iso = iso_parser()
-    match_report = _REPORT.match
-    add = build.text_report
+    match_report = _REPORT_BYTES.match
+    mark, json_mark = REPORT_MARK.encode(), JSON_MARK.encode()
+    crc32 = zlib.crc32
     skip = build.skip
+    used_most = 0
     line_number = 0
     try:
-        for line_number, line in enumerate(text, 1):  # noqa: B007 (the except names it)
-            at = line.find(REPORT_MARK)
+        for line_number, line in enumerate(text.buffer, 1):  # noqa: B007 (the except names it)
+            at = line.find(mark)
             if at < 0:
-                if JSON_MARK in line:
-                    brace = line.find("{")
-                    stamp = line[:brace].split(None, 1)
+                if json_mark in line:
+                    decoded = line.decode("utf-8", "replace")
+                    brace = decoded.find("{")
+                    stamp = decoded[:brace].split(None, 1)
                     try:
                         end_s = parse_iso(stamp[0]) if stamp else None
-                        build.json_report(line[brace:], end_s, parse_iso)
+                        build.json_report(decoded[brace:], end_s, parse_iso)
                     except (_Skip, ValueError) as why:
                         skip(str(why) if isinstance(why, _Skip) else BAD_TIMESTAMP)
                 continue
@@ -220,18 +231,37 @@ def parse_text(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
             if match is None:
                 skip(MALFORMED_REPORT)
                 continue
-            stamp = line[:at].split(None, 1)
-            if not stamp:
+            space = line.find(b" ")
+            if not 0 < space < at:
                 skip(NO_TIMESTAMP)
                 continue
             try:
-                end_s = parse_iso(stamp[0])
-            except ValueError:
+                end_s = parse_iso(line[:space].decode("ascii"))
+            except ValueError:  # UnicodeDecodeError included
                 skip(BAD_TIMESTAMP)
                 continue
-            add(match, end_s)
+            request_id, duration, memory, used, init, restore = match.groups()
+            duration_ms = float(duration)
+            if init is None:
+                init = restore
+            if init is None:
+                add_arrival(end_s - duration_ms / 1000.0)
+                add_cold(0)
+                add_init(0.0)
+            else:
+                init_ms = float(init)
+                add_arrival(end_s - (init_ms + duration_ms) / 1000.0)
+                add_cold(1)
+                add_init(init_ms)
+            add_duration(duration_ms)
+            add_key(crc32(request_id))
+            add_memory(int(memory))
+            used_mb = int(used)
+            if used_mb > used_most:
+                used_most = used_mb
     except (EOFError, OSError, zlib.error) as error:
         raise broken(name, error, line_number + 1) from None
+    build.used = max(build.used, used_most)
     return build.done()
 
 

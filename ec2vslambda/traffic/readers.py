@@ -26,7 +26,7 @@ from .model import Columns, Series, Traffic, TrafficError, from_columns, from_se
 from .sources import Source, broken, open_text
 
 __all__ = ["DESCRIPTIONS", "FORMATS", "Format", "batches_for", "combine", "detect", "parse_batch",
-           "parse_file", "read"]
+           "parse_file", "parse_files", "read"]
 
 Progress = Callable[[int, int], None]
 
@@ -180,6 +180,16 @@ def read(*paths: object, format: str | None = None, scheduler: object = None,
     first file. A malformed record inside a good file is left out and counted in
     :attr:`Traffic.skipped` under its reason.
     """
+    format, parts, skipped, names = parse_files(*paths, format=format, scheduler=scheduler,
+                                                on_progress=on_progress)
+    return combine(format, parts, skipped=skipped, sources=names)
+
+
+def parse_files(*paths: object, format: str | None = None, scheduler: object = None,
+                on_progress: Progress | None = None
+                ) -> tuple[str, list[Columns | Series], dict[str, int], list[str]]:
+    """What :func:`read` does before :func:`combine`: ``(format, parts, skipped, names)``,
+    the files parsed (in parallel with a ``scheduler``) but not yet joined."""
     if not paths:
         raise TrafficError("read()", "was given no file", expected="one or more paths")
     sources = [Source.of(p) for p in paths]
@@ -206,7 +216,7 @@ def read(*paths: object, format: str | None = None, scheduler: object = None,
             parts.append(part)
             _add(skipped, more)
     meter.add(meter.total)
-    return combine(first, parts, skipped=skipped, sources=[s.name for s in sources])
+    return first, parts, skipped, [s.name for s in sources]
 
 
 # --- many files with Dask -------------------------------------------------------------------

@@ -50,14 +50,22 @@ def _zone_split(text: str) -> tuple[str, str]:
 def iso_parser() -> Callable[[str], float]:
     """A function from an ISO 8601 timestamp to epoch seconds, caching each minute.
 
-    Raises ValueError for text that is not a timestamp or falls outside 2000-2100."""
-    minutes: dict[str, float] = {}
+    Raises ValueError for text that is not a timestamp or falls outside 2000-2100.
 
-    def parse(text: str) -> float:
+    The lines of one file share one shape (length and zone), so the parser remembers the last
+    shape and, for a text of that shape whose minute it has seen, only checks and adds the
+    seconds."""
+    by_zone: dict[str, dict[str, float]] = {}
+    shape_length = -1
+    shape_zone = ""
+    shape_minutes: dict[str, float] = {}
+
+    def slow(text: str) -> float:
+        nonlocal shape_length, shape_zone, shape_minutes
         body, zone = _zone_split(text)
         head = body[:16]  # YYYY-MM-DDTHH:MM
-        key = head + zone
-        base = minutes.get(key)
+        minutes = by_zone.setdefault(zone, {})
+        base = minutes.get(head)
         if base is None:
             if len(head) != 16 or head[13] != ":" or head[10] not in "T t":
                 raise ValueError(f"{text!r} is not an ISO 8601 timestamp")
@@ -67,20 +75,36 @@ def iso_parser() -> Callable[[str], float]:
             base = moment.timestamp()
             if not EARLIEST_EPOCH_S <= base < LATEST_EPOCH_S:
                 raise ValueError(f"{text!r} is outside 2000-2100")
-            minutes[key] = base
-        rest = body[16:]
-        if not rest:
-            return base
-        # ":SS" or ":SS.fff…": checked by hand, as float() would also take "nan" or "1e1"
-        if rest[0] != ":" or not rest[1:3].isdigit() or (
-                len(rest) > 3 and (rest[3] not in ".," or not rest[4:].isdigit())):
-            raise ValueError(f"{text!r} is not an ISO 8601 timestamp")
-        seconds = float(rest[1:].replace(",", "."))
-        if seconds >= 61.0:
-            raise ValueError(f"{text!r} has {seconds:g} seconds")
+            minutes[head] = base
+        seconds = _seconds(body[16:], text)
+        shape_length, shape_zone, shape_minutes = len(text), text[len(body):], minutes
         return base + seconds
 
+    def parse(text: str) -> float:
+        if len(text) == shape_length and text.endswith(shape_zone):
+            base = shape_minutes.get(text[:16])
+            if base is not None:
+                rest = text[16:shape_length - len(shape_zone)]
+                if rest[:1] == ":" and rest[1:3].isdigit() and (
+                        len(rest) == 3 or (rest[3] == "." and rest[4:].isdigit())):
+                    return base + float(rest[1:])
+        return slow(text)
+
     return parse
+
+
+def _seconds(rest: str, text: str) -> float:
+    """The seconds of ``":SS"`` or ``":SS.fff…"`` (or nothing), checked by hand: float()
+    would also take "nan" or "1e1"."""
+    if not rest:
+        return 0.0
+    if rest[0] != ":" or not rest[1:3].isdigit() or (
+            len(rest) > 3 and (rest[3] not in ".," or not rest[4:].isdigit())):
+        raise ValueError(f"{text!r} is not an ISO 8601 timestamp")
+    seconds = float(rest[1:].replace(",", "."))
+    if seconds >= 61.0:
+        raise ValueError(f"{text!r} has {seconds:g} seconds")
+    return seconds
 
 
 def to_epoch_s(text: str, parse_iso: Callable[[str], float] | None = None) -> float:
