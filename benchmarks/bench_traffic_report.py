@@ -25,17 +25,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ec2vslambda import decide  # noqa: E402
-from ec2vslambda.traffic import Period, read, writers  # noqa: E402
+from ec2vslambda.traffic import Period, layout, profiling, read, replay_engine, writers  # noqa: E402  # noqa: E402
 from ec2vslambda.traffic import report as make_report  # noqa: E402
 
-engine = sys.modules["ec2vslambda.traffic.report"]
+REPORT = sys.modules["ec2vslambda.traffic.report"]  # the module (the package exports the function)
 TARGET_S = 1.0
 DAYS = 30
 START = datetime(2026, 11, 1, tzinfo=UTC).timestamp()
 RATES_PER_S = (0.4, 10.0, 100.0)  # about 1 million, 26 million and 260 million a month
-PARTS = {"_source": "source", "_profile": "profile", "_plan": "plan",
-         "_requests": "requests to replay", "_replay": "replays", "_recorded": "recorded",
-         "_assemble": "layout"}
+PARTS = {(profiling, "source"): "source", (profiling, "profile"): "profile",
+         (replay_engine, "plan"): "plan", (replay_engine, "requests"): "requests to replay",
+         (replay_engine, "replay"): "replays", (profiling, "recorded"): "recorded",
+         (layout, "assemble"): "layout"}
 
 
 def month_of_minutes(rate_per_s: float, folder: Path) -> Path:
@@ -61,7 +62,7 @@ def month_of_minutes(rate_per_s: float, folder: Path) -> Path:
 def timed_parts():
     """Wrap the report's parts (and the decision guide) to add up their time; unwrap after."""
     spent: dict[str, float] = defaultdict(float)
-    originals = [(engine, name, label) for name, label in PARTS.items()]
+    originals = [(owner, name, label) for (owner, name), label in PARTS.items()]
     originals.append((decide, "decide", "bills (decide)"))
     saved = [(owner, name, getattr(owner, name)) for owner, name, _label in originals]
 
@@ -97,7 +98,7 @@ print(f"{{imported - start:.2f}} {{time.perf_counter() - imported:.2f}}")
 
 def main() -> int:
     print(f"target: a month of per-minute metrics to a report in at most {TARGET_S:g} s")
-    print(f"replay budget: {engine.REPLAY_REQUESTS:,} requests per replay")
+    print(f"replay budget: {REPORT.REPLAY_REQUESTS:,} requests per replay")
     with tempfile.TemporaryDirectory() as folder:
         files = {rate: month_of_minutes(rate, Path(folder)) for rate in RATES_PER_S}
         make_report(read(files[RATES_PER_S[0]]))  # load the compiled simulator once

@@ -77,7 +77,7 @@ def _progress_bar():
 def workload(args: argparse.Namespace) -> str:
     """The report of ``args.files`` as text (or JSON)."""
     from .traffic import read, report
-    from .traffic.report import report_text
+    from .traffic.layout import report_text
 
     on_progress, close = _progress_bar()
     try:

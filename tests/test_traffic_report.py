@@ -23,15 +23,10 @@ from ec2vslambda.traffic import (
     report,
     samples,
 )
-from ec2vslambda.traffic.report import (
-    FORMAT_LABELS,
-    _fleet_type,
-    _plan,
-    _scale,
-    percentile,
-    report_text,
-    table_frame,
-)
+from ec2vslambda.traffic.layout import FORMAT_LABELS, report_text, table_frame
+from ec2vslambda.traffic.profiling import percentile
+from ec2vslambda.traffic.replay_engine import plan as _plan
+from ec2vslambda.traffic.report import _fleet_type, _scale
 from ec2vslambda.validation import InputError
 from ec2vslambda.words import speaking
 from tests.browser_imports import browser_import_problems
