@@ -10,8 +10,20 @@ finds the sample files shipped with the book.
 
 from __future__ import annotations
 
-from .model import (Columns, Period, Request, Series, Traffic, TrafficError, from_columns,
-                    from_periods, from_requests, from_series, key_of, utc)
+from .model import (
+    Columns,
+    Period,
+    Request,
+    Series,
+    Traffic,
+    TrafficError,
+    from_columns,
+    from_periods,
+    from_requests,
+    from_series,
+    key_of,
+    utc,
+)
 from .readers import DESCRIPTIONS, FORMATS, detect, read
 
 __all__ = ["DESCRIPTIONS", "FORMATS", "Columns", "Period", "Request", "Series", "Traffic",
