@@ -33,6 +33,7 @@ def src(name: str, text: str | bytes) -> io.BytesIO:
     return stream
 
 
+# report.py (the workload report) is tested with the report; these are the readers
 @pytest.mark.parametrize("module", [m for m in TRAFFIC_MODULES if m.name != "report.py"],
                          ids=lambda p: p.name)
 def test_readers_import_only_what_the_browser_has(module):
