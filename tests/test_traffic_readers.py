@@ -33,6 +33,7 @@ def src(name: str, text: str | bytes) -> io.BytesIO:
     return stream
 
 
+# report.py (the workload report) is tested with the report; these are the readers
 @pytest.mark.parametrize("module", [m for m in TRAFFIC_MODULES if m.name != "report.py"],
                          ids=lambda p: p.name)
 def test_readers_import_only_what_the_browser_has(module):
@@ -627,3 +628,27 @@ def test_the_cached_iso_parser_agrees_with_the_standard_library(moment, offset_m
     parse = iso_parser()
     assert parse(text) == pytest.approx(aware.timestamp(), abs=1e-6)
     assert parse(text) == parse(text)  # the cached path agrees with the first
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, like standard input."""
+
+    def __init__(self, data: bytes):
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def readinto(self, buffer) -> int:
+        chunk = self._data.read(len(buffer))
+        buffer[:len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_stream_that_cannot_seek_reads_like_a_file():
+    lines = "".join(alb_line(created=f"2026-03-02T09:00:{s:02d}.000000Z") for s in range(40))
+    assert read(_Pipe(gzip.compress(lines.encode()))).invocations == 40
+    assert read(io.BufferedReader(_Pipe(lines.encode()))).sources == ("<stream>",)

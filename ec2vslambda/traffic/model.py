@@ -20,6 +20,7 @@ import math
 import operator
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -139,10 +140,10 @@ def _minute(epoch_s: float) -> int:
 
 
 def _most_common(values: Iterable[int | None]) -> int | None:
-    counts: dict[int, int] = {}
-    for value in values:
-        if value is not None:
-            counts[value] = counts.get(value, 0) + 1
+    """The most frequent value other than None and 0 (unknown); the smallest on a tie."""
+    counts = Counter(values)
+    counts.pop(None, None)
+    counts.pop(0, None)
     return max(sorted(counts), key=counts.__getitem__) if counts else None
 
 
@@ -311,11 +312,11 @@ def from_columns(format: str, parts: Sequence[Columns], *, skipped: Mapping[str,
     return Traffic(
         format=format, start=utc(first), end=utc(epochs[-1]), invocations=len(epochs),
         per_minute=_per_minute(epochs),
-        arrivals_s=array("d", [t - first for t in epochs]),
+        arrivals_s=array("d", map(first.__rsub__, epochs)),  # t - first, at C speed
         durations_ms=array("d", durations),
         cold=tuple(map(bool, cold)) if known_cold else None,
         init_ms=array("d", init) if known_cold else None,
-        memory_mb=(None if memory is None else _most_common(m for m in memory if m > 0)),
+        memory_mb=None if memory is None else _most_common(memory),
         max_memory_used_mb=joined.max_memory_used_mb, skipped=skipped, sources=tuple(sources))
 
 

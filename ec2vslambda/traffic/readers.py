@@ -16,6 +16,7 @@ Standard library only at module level: the same code reads a file dropped into t
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -151,12 +152,13 @@ class _Meter:
     def __init__(self, sources: Sequence[Source], on_progress: Progress | None):
         self.on_progress = on_progress
         self.sizes = [s.size() or 0 for s in sources] if on_progress else [0] * len(sources)
-        self.total = sum(self.sizes)
+        self.before = [0, *itertools.accumulate(self.sizes)]
+        self.total = self.before[-1]
 
     def file(self, index: int) -> Callable[[int], None] | None:
         if self.on_progress is None:
             return None
-        before, total, report = sum(self.sizes[:index]), self.total, self.on_progress
+        before, total, report = self.before[index], self.total, self.on_progress
         return lambda done: report(min(before + done, total), total)
 
     def add(self, done: int) -> None:
@@ -267,10 +269,9 @@ def _read_parallel(sources: Sequence[Source], wanted: str | None, first: str, sc
                            expected="paths when reading with a Dask scheduler")
     batches = batches_for([s.path for s in sources], _workers(scheduler))
     tasks = [dask.delayed(parse_batch, pure=False)(batch, wanted) for batch in batches]
-    sizes, start = [], 0
-    for batch in batches:
-        sizes.append(sum(meter.sizes[start:start + len(batch)]))
-        start += len(batch)
+    ends = list(itertools.accumulate(len(b) for b in batches))
+    sizes = [meter.before[end] - meter.before[end - len(b)] for b, end in zip(batches, ends,
+                                                                              strict=True)]
     if hasattr(scheduler, "compute") and hasattr(scheduler, "gather"):
         results = _on_cluster(scheduler, tasks, sizes, meter)
     else:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
+import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ __all__ = ["SNIFF_BYTES", "Source", "broken", "open_text"]
 
 SNIFF_BYTES = 64 * 1024
 BUFFER_BYTES = 1 << 20
+SPOOL_BYTES = 64 << 20
 GZIP_MAGIC = b"\x1f\x8b"
 # Other containers a user may pass by mistake, by their first bytes.
 OTHER_CONTAINERS = ((b"PK\x03\x04", "a zip archive"), (b"BZh", "bzip2-compressed"),
@@ -52,7 +55,16 @@ class Source:
                 raise TrafficError(str(getattr(value, "name", value)),
                                    "is open in text mode", expected="a path, or a file object "
                                    "opened in binary mode ('rb')")
-            return cls(name=str(getattr(value, "name", None) or "<stream>"), stream=value)
+            name = str(getattr(value, "name", None) or "<stream>")
+            seekable = getattr(value, "seekable", None)
+            if not (callable(seekable) and seekable()):
+                # A pipe is read twice (its format is told from its start): keep a copy, in
+                # memory up to SPOOL_BYTES and on disk beyond
+                copy = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 (kept open)
+                shutil.copyfileobj(value, copy, BUFFER_BYTES)
+                copy.seek(0)
+                value = copy
+            return cls(name=name, stream=value)
         raise TrafficError(repr(value), "is neither a path nor a file object",
                            expected="a path, or a binary file object with a name")
 
