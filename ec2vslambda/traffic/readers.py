@@ -110,14 +110,19 @@ def detect(source: object) -> str:
 
 
 def parse_file(source: object, format: str | None = None, *,
-               report: Callable[[int], None] | None = None
+               report: Callable[[int], None] | None = None,
+               like: tuple[str, str] | None = None
                ) -> tuple[str, Columns | Series, dict[str, int]]:
     """``(format, part, skipped)`` for one file: its format (told from its content unless
-    given) and what it says. ``report(bytes_done)`` follows the file on disk."""
+    given) and what it says. ``report(bytes_done)`` follows the file on disk. ``like``:
+    ``(format, file name)`` of the call's first file; a file of another format is refused
+    before it is parsed."""
     source = Source.of(source)
     prefix, text = open_text(source, report=report)
     with text:
         found = _format(format) if format is not None else _sniffed(prefix, source.name)
+        if like is not None and found.name != like[0]:
+            raise _mixed(source.name, found.name, like[1], like[0])
         if found.parse is None:
             raise TrafficError(source.name, f"is a {found.name} file, whose files are read "
                                "together", expected=f"read(..., format={found.name!r})")
@@ -212,9 +217,8 @@ def parse_files(*paths: object, format: str | None = None, scheduler: object = N
     else:
         parts = []
         for index, source in enumerate(sources):
-            found, part, more = parse_file(source, wanted, report=meter.file(index))
-            if found != first:
-                raise _mixed(source.name, found, sources[0].name, first)
+            _, part, more = parse_file(source, wanted, report=meter.file(index),
+                                       like=(first, sources[0].name))
             parts.append(part)
             _add(skipped, more)
     meter.add(meter.total)
