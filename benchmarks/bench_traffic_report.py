@@ -103,14 +103,16 @@ def main() -> int:
         files = {rate: month_of_minutes(rate, Path(folder)) for rate in RATES_PER_S}
         make_report(read(files[RATES_PER_S[0]]))  # load the compiled simulator once
         for rate, path in files.items():
-            best = best_read = float("inf")
+            best = best_read = best_report = float("inf")
             for _ in range(3):
                 start = time.perf_counter()
                 traffic = read(path)
                 was_read = time.perf_counter()
                 result = make_report(traffic)
+                done = time.perf_counter()
                 best_read = min(best_read, was_read - start)
-                best = min(best, time.perf_counter() - start)
+                best_report = min(best_report, done - was_read)
+                best = min(best, done - start)
             with timed_parts() as spent:
                 make_report(traffic)
             n = result["numbers"]
@@ -118,9 +120,11 @@ def main() -> int:
                         f"{n['replay_windows']} windows of {n['replay_window_minutes']} min")
             print(f"{traffic.invocations:>12,} invocations ({rate:g}/s, "
                   f"{path.stat().st_size / 1e6:.1f} MB of JSON): file to report {best:.2f} s "
-                  f"({'meets' if best <= TARGET_S else 'misses'} the target), of which read "
-                  f"{best_read:.2f} s; replayed {replayed}, {n['replayed_requests']:,} requests "
-                  f"with warm-ups, cold starts {n['cold_start_share']:.3%}")
+                  f"({'meets' if best <= TARGET_S else 'misses'} the target): read "
+                  f"{best_read:.2f} s, report {best_report:.2f} s "
+                  f"({'meets' if best_report <= TARGET_S else 'misses'} it alone); replayed "
+                  f"{replayed}, {n['replayed_requests']:,} requests with warm-ups, cold starts "
+                  f"{n['cold_start_share']:.3%}")
             print("    report split (one run): " + ", ".join(
                 f"{label} {seconds:.3f} s" for label, seconds in spent.items()))
         code = FRESH.format(root=str(ROOT), path=str(files[10.0]))
