@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -297,13 +299,28 @@ def test_minute_data_of_the_same_traffic_starts_cold_less_often_than_its_request
     assert per_minute_share < per_request_share / 2
 
 
-def test_fleets_run_the_guides_default_type_or_the_cheapest_steady_one():
+def test_fleets_run_the_guides_default_type_or_the_cheapest_steady_one(monkeypatch):
     assert _fleet_type("x86_64", "us-east-1", None)[0] == decide.default_instance_type(
         "x86_64", "us-east-1")
     assert _fleet_type("arm64", "us-east-1", "m7i.large") == ("m7i.large", "as given")
-    # Seoul's data prices no general-purpose type: the cheapest one that is not burstable
-    seoul = data.ec2_prices().in_region("ap-northeast-2")
-    name, why = _fleet_type("x86_64", "ap-northeast-2", None)
-    assert seoul[name].category != "burstable" and "not burstable" in why
-    assert all(i.usd_per_hour >= seoul[name].usd_per_hour for i in seoul.values()
-               if i.category != "burstable")
+
+    # a region whose data prices no general-purpose type: the cheapest one that is not burstable
+    def priced(*types):
+        known = {i.name: i for i in data.ec2_prices().in_region("us-east-1").values()}
+        table = {name: replace(known[name], category=category) for name, category in types}
+        return lambda: SimpleNamespace(in_region=lambda region: table, by_region={})
+
+    monkeypatch.setattr(decide, "default_instance_type", _no_general_purpose)
+    monkeypatch.setattr(data, "ec2_prices", priced(("t3.micro", "burstable"),
+                                                   ("m7i.large", "compute_optimized"),
+                                                   ("m7g.large", "memory_optimized")))
+    name, why = _fleet_type("x86_64", "us-east-1", None)
+    assert name == "m7g.large" and "not burstable" in why  # the cheaper of the two steady ones
+    monkeypatch.setattr(data, "ec2_prices", priced(("t3.micro", "burstable")))
+    with pytest.raises(InputError, match="region='us-east-1' has no EC2 type priced that can "
+                                         "run a fleet"):
+        _fleet_type("x86_64", "us-east-1", None)
+
+
+def _no_general_purpose(arch, region="us-east-1"):
+    raise InputError("region", region, f"has no general_purpose {arch} instance type", "none")
