@@ -62,6 +62,13 @@ names = sorted(m.name for m in pkgutil.walk_packages([str(root)], "ec2vslambda."
 for name in names:
     importlib.import_module(name)
 assert data.data_dir() == root / "_data", data.data_dir()
+from ec2vslambda.traffic import FORMATS, read, samples  # the sample traffic files ship too
+assert all(read(*samples.paths(f)).format == f for f in FORMATS)
+import subprocess  # the console script the wheel installs: ec2vslambda workload FILE --json
+script = Path(sys.executable).parent / "ec2vslambda"
+shown = subprocess.run([str(script), "workload", str(samples.paths("lambda-text")[0]), "--json"],
+                       capture_output=True, text=True, check=True).stdout
+assert json.loads(shown)["numbers"]["format"] == "lambda-text"
 bill = pricing.lambda_cost(5_000_000, 120, 512, arch="arm64")
 fleet = pricing.ec2_monthly_usd("t4g.small")
 print(json.dumps({"modules": len(names), "lambda_usd": round(bill.total_usd, 2),

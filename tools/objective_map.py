@@ -26,7 +26,7 @@ DATA = ROOT / "workshop" / "objectives.yml"
 PAGES = ("chapters/01_what_they_are", "chapters/02_use_cases", "chapters/03_how_they_work",
          "chapters/04_performance", "chapters/05_pricing", "chapters/06_choosing",
          "labs/01_cold_starts_keepalive", "labs/02_burst_lambda_vs_asg", "labs/03_power_tuning",
-         "labs/04_thumbnail_pipeline")
+         "labs/04_thumbnail_pipeline", "labs/05_your_workload")
 #: Where checks live besides the pages' own self-checks: the quizzes.
 QUIZZES = ("workshop/quiz_90min", "workshop/quiz_halfday")
 OBJECTIVE_HEADINGS = ("## Learning objectives", "## Goals")
