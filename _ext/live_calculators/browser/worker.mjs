@@ -54,8 +54,8 @@ const timings = {};  // stage -> ms, for the benchmark (benchmarks/bench_live.py
 const SNAPSHOTS = "ec2vl-python-snapshots";
 
 async function bootPython(loadPyodide, base, version) {
-  const options = { indexURL: base + "pyodide/", stdout: () => {}, stderr: () => {} };
-  const key = new URL(base + "pyodide/snapshot-" + version, self.location.href).href;
+  const options = { indexURL: `${base}pyodide/`, stdout: () => {}, stderr: () => {} };
+  const key = new URL(`${base}pyodide/snapshot-${version}`, self.location.href).href;
   let cache = null;
   try {
     cache = await caches.open(SNAPSHOTS);
@@ -66,7 +66,7 @@ async function bootPython(loadPyodide, base, version) {
       return await loadPyodide({ ...options, _loadSnapshot: snapshot });
     }
   } catch (error) {
-    timings.snapshot = "unusable: " + String(error && error.message || error);
+    timings.snapshot = `unusable: ${String(error?.message || error)}`;
     cache = null;
   }
   if (!cache) {
@@ -79,7 +79,7 @@ async function bootPython(loadPyodide, base, version) {
       headers: { "Content-Type": "application/octet-stream" } }));
     timings.snapshot = "made";
   } catch (error) {
-    timings.snapshot = "not made: " + String(error && error.message || error);
+    timings.snapshot = `not made: ${String(error?.message || error)}`;
   }
   return fresh;
 }
@@ -91,7 +91,7 @@ async function start(base, words) {
     timings[stage] = Math.round(now - mark);
     mark = now;
   };
-  const manifest = await (await fetch(base + "manifest.json")).json();
+  const manifest = await (await fetch(`${base}manifest.json`)).json();
   if (words) {
     const response = await fetch(words);
     if (!response.ok) {
@@ -104,11 +104,11 @@ async function start(base, words) {
   const files = Object.keys(expected).filter((f) => f !== manifest.bundle);
   const [bundle] = await Promise.all([
     prefetch(base + manifest.bundle).then((blob) => blob.arrayBuffer()),
-    ...files.map((f) => prefetch(base + "pyodide/" + f)),
+    ...files.map((f) => prefetch(`${base}pyodide/${f}`)),
   ]);
   lap("download");
   report("python");
-  const { loadPyodide } = await import(base + "pyodide/pyodide.mjs");
+  const { loadPyodide } = await import(`${base}pyodide/pyodide.mjs`);
   pyodide = await bootPython(loadPyodide, base, manifest.pyodide);
   lap("runtime");
   pyodide.unpackArchive(bundle, "zip", { extractDir: "/home/pyodide/book" });
@@ -150,7 +150,7 @@ self.onmessage = async (event) => {
       await start(message.base, message.words);
       self.postMessage({ type: "ready", timings });
     } catch (error) {
-      self.postMessage({ type: "failed", message: String(error && error.message || error) });
+      self.postMessage({ type: "failed", message: String(error?.message || error) });
     }
     return;
   }
