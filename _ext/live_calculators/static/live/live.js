@@ -257,45 +257,12 @@
       c.removeAttribute("aria-invalid"); });
   }
 
-  // The package's message in the page's language, rebuilt from its parts (name, value, problem,
-  // allowed); a part with no translation stays as the package wrote it.
-  function allowedText(box, allowed) {
-    const patterns = [
-      [/^whole numbers (.+)$/, "whole numbers {range}", ["range"]],
-      [/^more than 0 up to (.+)$/, "more than 0 up to {high}", ["high"]],
-      [/^(.+) to (.+)$/, "{low} to {high}", ["low", "high"]],
-      [/^(.+) or more$/, "{low} or more", ["low"]],
-      [/^at most (.+)$/, "at most {high}", ["high"]],
-    ];
-    for (const [pattern, key, names] of patterns) {
-      const match = allowed.match(pattern);
-      if (match) {
-        let out = text(box, key);
-        names.forEach(function (name, i) {
-          const part = name === "range" ? allowedText(box, match[i + 1]) : match[i + 1];
-          out = out.replace("{" + name + "}", part);
-        });
-        return out;
-      }
-    }
-    return text(box, allowed) || allowed;
-  }
-
-  function localMessage(box, reply, control) {
-    if (box.lang === "en" || !reply.parts) {
-      return reply.error;
-    }
-    const parts = reply.parts;
-    const label = control ? box.querySelector('label[for="' + control.id + '"]') : null;
-    return text(box, "refused").replace("{label}", label ? label.textContent.trim() : parts.name)
-      .replace("{value}", parts.value).replace("{problem}", text(box, parts.problem) || parts.problem)
-      .replace("{allowed}", allowedText(box, parts.allowed));
-  }
-
+  // reply.message is the package's sentence in the page's language (ec2vslambda.live.adapter),
+  // beside the control reply.key names, or in the status line when it names none.
   function showError(box, reply) {
     const key = reply.key;
     const control = key ? box.querySelector('[name="' + CSS.escape(key) + '"]') : null;
-    const message = localMessage(box, reply, control);
+    const message = reply.message;
     const slot = control ? box.querySelector("#" + CSS.escape(control.id) + "-error") : null;
     if (slot) {
       slot.textContent = message;
