@@ -9,6 +9,11 @@ what is allowed::
     ...
     ec2vslambda.validation.InputError: duration_ms=-5 is out of range; allowed: 0 to 900,000
 
+The error keeps its parts as data (:attr:`InputError.name`, ``value``, ``problem`` and
+``allowed``, an :class:`Allowed`), so that a front end can word it in its own language without
+reading the English back: :meth:`Allowed.words` says what is allowed in the active catalogue's
+language (:mod:`ec2vslambda.words`), and each problem is a fixed phrase marked for translation.
+
 :class:`InputError` subclasses :class:`ValueError`, so callers (the widgets, the live calculators
 on the site) catch ``ValueError`` and show the message as it is. Standard library only: the same
 code validates inputs in a notebook and in the reader's browser.
@@ -18,30 +23,162 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-__all__ = ["InputError", "choice", "flag", "number", "range_text", "whole"]
+from .words import say, speaking, term, word
+
+__all__ = ["PROBLEMS", "Allowed", "InputError", "choice", "figure", "finite", "flag", "number",
+           "range_text", "shown", "whole"]
+
+#: The problems the checkers report, marked for translation (a front end shows ``word(problem)``).
+PROBLEMS = {
+    "range": term("is out of range"),
+    "number": term("is not a number"),
+    "finite": term("is not a finite number"),
+    "whole": term("is not a whole number"),
+    "option": term("is not allowed"),
+}
+
+#: Digits beyond which a message shows an integer in scientific form (10**400 has 401).
+_LONGEST_INTEGER = 16
+#: Characters of a text value a message repeats.
+_LONGEST_TEXT = 60
+
+
+def figure(value: float, minus: str = "-") -> str:
+    """A bound or a value as a message writes it: ``10,240``, ``0.5``, ``1e+20``.
+
+    Whole values below 10**15 keep every digit with thousands separators; others take the
+    shortest ``g`` form. ``minus`` is the sign a negative number starts with."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = abs(value)
+        if size < 10 ** _LONGEST_INTEGER:
+            text = f"{size:,}"
+        else:  # str() of a huge int is slow, or refused past 4,300 digits; its size matters
+            exponent = int(size.bit_length() * math.log10(2))
+            exponent += size >= 10 ** (exponent + 1)
+            exponent -= size < 10 ** exponent
+            text = f"{size // 10 ** (exponent - 2) / 100:.2f}e+{exponent}"
+        return (minus if value < 0 else "") + text
+    number_ = float(value)
+    if math.isfinite(number_) and number_.is_integer() and abs(number_) < 1e15:
+        text = f"{int(abs(number_)):,}"
+    else:
+        text = f"{abs(number_):,g}" if math.isfinite(number_) else f"{abs(number_)}"
+    return (minus if number_ < 0 else "") + text
+
+
+def shown(value: object) -> str:
+    """``value`` as a message repeats it: ``repr`` for most, short for huge integers and long
+    text (the reader typed it; the message need not repeat it in full)."""
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and abs(value) >= 10 ** _LONGEST_INTEGER:
+        return figure(value).replace(",", "")
+    if isinstance(value, str) and len(value) > _LONGEST_TEXT:
+        return repr(value[:_LONGEST_TEXT] + "…")
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """What a parameter allows, as data: a closed range ``[low, high]`` (``low_open``: more
+    than ``low``), whole numbers only, or one of ``options``. ``text`` describes it in English
+    where that shape alone would mislead (marked with :func:`~ec2vslambda.words.term` where it
+    is written, so that it can be translated)."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    whole: bool = False
+    options: tuple[object, ...] = ()
+    text: str = ""
+
+    def words(self, minus: str = "-") -> str:
+        """What is allowed, in the active catalogue's language."""
+        if self.text:
+            return word(self.text)
+        if self.options:
+            return ", ".join(map(str, self.options))
+        low = None if self.low is None else figure(self.low, minus)
+        high = None if self.high is None else figure(self.high, minus)
+        if low is not None and high is not None:
+            span = (say("more than {low} up to {high}", low=low, high=high) if self.low_open
+                    else say("{low} to {high}", low=low, high=high))
+        elif low is not None:
+            span = say("more than {low}", low=low) if self.low_open \
+                else say("{low} or more", low=low)
+        elif high is not None:
+            span = say("at most {high}", high=high)
+        else:
+            return word("whole numbers") if self.whole else word("any finite number")
+        return say("whole numbers {range}", range=span) if self.whole else span
+
+    def __str__(self) -> str:
+        with speaking(None):
+            return self.words()
+
+    def as_dict(self) -> dict[str, object]:
+        """The parts a front end needs to word it, and the English ``text``."""
+        out: dict[str, object] = {"text": str(self)}
+        for name in ("low", "high"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.low_open:
+            out["low_open"] = True
+        if self.whole:
+            out["whole"] = True
+        if self.options:
+            out["options"] = list(self.options)
+        return out
 
 
 class InputError(ValueError):
-    """A parameter's value is not allowed. The message says which, what value and what is."""
+    """A parameter's value is not allowed. The message says which, what value and what is.
 
-    def __init__(self, name: str, value: object, problem: str, allowed: str):
+    ``problem`` is a fixed English phrase (``is out of range``), marked for translation where
+    it is written; ``allowed`` an :class:`Allowed` (or, rarely, an English phrase).
+    """
+
+    def __init__(self, name: str, value: object, problem: str, allowed: Allowed | str):
         self.name = name
         self.value = value
         self.problem = problem
         self.allowed = allowed
-        super().__init__(f"{name}={value!r} {problem}; allowed: {allowed}")
+        super().__init__(f"{name}={shown(value)} {problem}; allowed: {allowed}")
+
+    @property
+    def parts(self) -> dict[str, object]:
+        """The message's parts as plain data: ``name``, ``value`` (as the message shows it),
+        ``problem`` and ``allowed`` (:meth:`Allowed.as_dict`)."""
+        allowed = self.allowed
+        return {"name": self.name, "value": shown(self.value), "problem": self.problem,
+                "allowed": allowed.as_dict() if isinstance(allowed, Allowed)
+                else {"text": str(allowed)}}
+
+    def allowed_words(self, minus: str = "-") -> str:
+        """What is allowed, in the active catalogue's language."""
+        if isinstance(self.allowed, Allowed):
+            return self.allowed.words(minus)
+        return word(self.allowed)
 
 
 def range_text(low: float | None, high: float | None) -> str:
     """``0 to 900,000``, ``1 or more``, ``at most 10``: how an allowed range reads in a message."""
-    if low is not None and high is not None:
-        return f"{low:,g} to {high:,g}"
-    if low is not None:
-        return f"{low:,g} or more"
-    if high is not None:
-        return f"at most {high:,g}"
-    return "any finite number"
+    return str(Allowed(low, high))
+
+
+def finite(name: str, value: object, allowed: Allowed) -> float:
+    """``value`` as a finite ``float``, or :class:`InputError` saying it is not one (its
+    range is the caller's to check)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InputError(name, value, PROBLEMS["number"], allowed)
+    try:
+        result = float(value)
+    except OverflowError:  # an int beyond any float (10**400): not a finite number here
+        raise InputError(name, value, PROBLEMS["finite"], allowed) from None
+    if math.isnan(result) or math.isinf(result):
+        raise InputError(name, value, PROBLEMS["finite"], allowed)
+    return result
 
 
 def number(name: str, value: object, *, low: float | None = 0.0, high: float | None = None,
@@ -51,14 +188,10 @@ def number(name: str, value: object, *, low: float | None = 0.0, high: float | N
     ``bool`` is refused (``True`` is not a duration). ``what`` replaces the generated description
     of the allowed range when the range alone would mislead (for example "a rate above 0").
     """
-    allowed = what or range_text(low, high)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InputError(name, value, "is not a number", allowed)
-    result = float(value)
-    if math.isnan(result) or math.isinf(result):
-        raise InputError(name, value, "is not a finite number", allowed)
+    allowed = Allowed(low, high, text=what or "")
+    result = finite(name, value, allowed)
     if (low is not None and result < low) or (high is not None and result > high):
-        raise InputError(name, value, "is out of range", allowed)
+        raise InputError(name, value, PROBLEMS["range"], allowed)
     return result
 
 
@@ -69,8 +202,7 @@ def whole(name: str, value: object, *, low: float | None = 0.0, high: float | No
     """
     result = number(name, value, low=low, high=high)
     if result != int(result):
-        raise InputError(name, value, "is not a whole number",
-                         f"whole numbers {range_text(low, high)}")
+        raise InputError(name, value, PROBLEMS["whole"], Allowed(low, high, whole=True))
     return int(result)
 
 
@@ -78,12 +210,12 @@ def choice(name: str, value: object, allowed: Iterable[str]) -> str:
     """Check that ``value`` is one of ``allowed``; return it."""
     options = tuple(allowed)
     if value not in options:
-        raise InputError(name, value, "is not allowed", ", ".join(options))
+        raise InputError(name, value, PROBLEMS["option"], Allowed(options=options))
     return str(value)
 
 
 def flag(name: str, value: object) -> bool:
     """Check that ``value`` is ``True`` or ``False`` (not 0, 1 or "yes")."""
     if not isinstance(value, bool):
-        raise InputError(name, value, "is not allowed", "True, False")
+        raise InputError(name, value, PROBLEMS["option"], Allowed(options=(True, False)))
     return value

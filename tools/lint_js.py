@@ -72,7 +72,7 @@ def project_files(root: Path = ROOT) -> list[Path]:
     except (OSError, subprocess.CalledProcessError):
         files = [p for p in root.rglob("*") if p.suffix in SUFFIXES
                  and not SKIP & set(p.relative_to(root).parts)]
-    return sorted(p for p in files if p.is_file())
+    return sorted({p for p in files if p.is_file()})  # a file in a merge is listed per stage
 
 
 def lint(files: list[Path], config: Path = ROOT / "biome.json") -> subprocess.CompletedProcess:

@@ -46,7 +46,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..validation import InputError, choice, flag, number, range_text
+from ..validation import PROBLEMS, Allowed, InputError, choice, finite, flag
 from ..words import speaking, word
 
 __all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
@@ -109,22 +109,18 @@ class Field:
         A number keeps its type (so a message repeats ``-3``, not ``-3.0``); an integer given
         as ``512.0`` becomes ``512``.
         """
-        hint = range_text(self.minimum, self.maximum)
-        if self.kind == "number":
-            number(self.key, value, low=None, what=hint)
-            return value
-        if self.kind == "integer":
-            wholes = "whole numbers" + ("" if self.minimum is None and self.maximum is None
-                                        else f" {hint}")
-            checked = number(self.key, value, low=None, what=wholes)
+        allowed = Allowed(self.minimum, self.maximum, whole=self.kind == "integer")
+        if self.kind in ("number", "integer"):
+            checked = finite(self.key, value, allowed)
+            if self.kind == "number":
+                return value
             if checked != int(checked):
-                raise InputError(self.key, value, "is not a whole number", wholes)
+                raise InputError(self.key, value, PROBLEMS["whole"], allowed)
             return int(checked)
         if self.kind == "flag":
             return flag(self.key, value)
         if value not in self.options:
-            raise InputError(self.key, value, "is not allowed",
-                             ", ".join(map(str, self.options)))
+            raise InputError(self.key, value, PROBLEMS["option"], Allowed(options=self.options))
         return value
 
     def as_dict(self) -> dict[str, object]:
@@ -170,7 +166,7 @@ class Calculator:
         unknown = [k for k in given if k not in self.keys]
         if unknown:
             raise InputError("inputs", unknown[0], f"is not an input of the {self.name} "
-                             "calculator", ", ".join(self.keys))
+                             "calculator", Allowed(options=self.keys))
         values = {**self.defaults, **given}
         return {f.key: f.check(values[f.key]) for f in self.fields}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from .. import data as _data
 from ..lifecycle import poisson_cold_start_ratio, poisson_kept_share
 from ..pricing import MB_PER_GB
-from ..validation import number
+from ..validation import number, whole
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
 
@@ -24,7 +24,8 @@ WINDOWS_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240)
 def run(inputs: dict) -> dict:
     rate_per_s = number("rate_per_hour", inputs["rate_per_hour"], low=0, high=1e7) / 3600.0
     window_min = number("keep_alive_min", inputs["keep_alive_min"], high=24 * 60.0)
-    gb = inputs["memory_mb"] / MB_PER_GB
+    gb = whole("memory_mb", inputs["memory_mb"], low=_data.limit_value("memory_min"),
+               high=_data.limit_value("memory_max")) / MB_PER_GB
     windows = sorted(set(WINDOWS_MIN) | {window_min})
 
     def at(minutes: float) -> tuple[float, float]:

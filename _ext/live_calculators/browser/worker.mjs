@@ -3,10 +3,11 @@
 // Messages in:  {type: "start", base, words}               load the runtime and the package;
 //                                                          words: the URL of the page's
 //                                                          catalogue, or null (English)
-//               {type: "compute", id, name, inputs}         run ec2vslambda.live.compute
+//               {type: "compute", id, name, inputs}         run ec2vslambda.live.adapter
 // Messages out: {type: "progress", stage, loaded, total}
 //               {type: "ready"} | {type: "failed", message}
-//               {type: "done", id, result} | {type: "done", id, error, key}
+//               {type: "done", id, ...reply}: reply as ec2vslambda.live.adapter.compute_json
+//               gives it: {result} | {error, key, message, parts} | {error, key, message}
 //
 // Every file comes from this site (base = the site's _live/ folder): nothing else is fetched.
 
@@ -113,31 +114,9 @@ async function start(base, words) {
   lap("runtime");
   pyodide.unpackArchive(bundle, "zip", { extractDir: "/home/pyodide/book" });
   pyodide.runPython(`
-import json, sys
+import sys
 sys.path.insert(0, "/home/pyodide/book")
-from ec2vslambda import live
-
-_catalogues = {}  # the page's catalogue, parsed once
-
-def compute_json(name, inputs_json, words_json=None):
-    try:
-        words = None
-        if words_json:
-            if words_json not in _catalogues:
-                _catalogues[words_json] = json.loads(words_json)
-            words = _catalogues[words_json]
-        return json.dumps({"result": live.compute(name, json.loads(inputs_json), words=words)},
-                          allow_nan=False)
-    except ValueError as error:
-        parts = None
-        if hasattr(error, "problem"):  # an InputError: its parts, for another language's page
-            parts = {"name": error.name, "value": repr(error.value), "problem": error.problem,
-                     "allowed": error.allowed}
-        return json.dumps({"error": str(error), "key": getattr(error, "name", None),
-                           "parts": parts})
-    except Exception as error:  # a bug, not bad input: say what, never a traceback
-        return json.dumps({"error": f"the calculator failed ({type(error).__name__}: {error})",
-                           "key": None})
+from ec2vslambda.live.adapter import compute_json
 `);
   computeJson = pyodide.globals.get("compute_json");
   lap("package");

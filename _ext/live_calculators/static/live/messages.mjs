@@ -63,46 +63,12 @@ export function clearRefusals(box) {
   }
 }
 
-// The package's message in the page's language, rebuilt from its parts (name, value, problem,
-// allowed); a part with no translation stays as the package wrote it.
-function allowedText(box, allowed) {
-  const patterns = [
-    [/^whole numbers (.+)$/, "whole numbers {range}", ["range"]],
-    [/^more than 0 up to (.+)$/, "more than 0 up to {high}", ["high"]],
-    [/^(.+) to (.+)$/, "{low} to {high}", ["low", "high"]],
-    [/^(.+) or more$/, "{low} or more", ["low"]],
-    [/^at most (.+)$/, "at most {high}", ["high"]],
-  ];
-  for (const [pattern, key, names] of patterns) {
-    const match = allowed.match(pattern);
-    if (match) {
-      const values = {};
-      names.forEach((name, i) => {
-        values[name] = name === "range" ? allowedText(box, match[i + 1]) : match[i + 1];
-      });
-      return say(box, key, values);
-    }
-  }
-  return say(box, allowed) || allowed;
-}
-
-function readable(box, reply, control) {
-  if (box.lang === "en" || !reply.parts) {
-    return reply.error;
-  }
-  const parts = reply.parts;
-  const label = control ? box.querySelector(`label[for="${control.id}"]`) : null;
-  return say(box, "refused")
-    .replace("{label}", label ? label.textContent.trim() : parts.name)
-    .replace("{value}", parts.value)
-    .replace("{problem}", say(box, parts.problem) || parts.problem)
-    .replace("{allowed}", allowedText(box, parts.allowed));
-}
-
 /** A refused input: its message beside its control (marked invalid) and, in the status line,
- * what to do; a refusal no control owns goes in the status line itself. */
+ * what to do; a refusal no control owns goes in the status line itself. The message is the
+ * package's sentence in the page's language, naming the label the reader sees
+ * (ec2vslambda.live.adapter): nothing here reads or rewrites it. */
 export function showRefusal(box, reply, control) {
-  const message = readable(box, reply, control);
+  const message = reply.message;
   const slot = control ? box.querySelector(`#${CSS.escape(control.id)}-error`) : null;
   if (slot) {
     slot.textContent = message;
