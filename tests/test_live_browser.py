@@ -315,3 +315,93 @@ def test_a_page_opened_from_a_file_says_how_to_serve_the_site(browser):
     assert "make serve" in note.text_content()
     assert page.locator(".ec2vl-go").first.is_disabled()
     page.close()
+
+
+# --- hostile values typed into the real inputs ---------------------------------------------------
+
+#: What a reader might type into a number box, as keystrokes ("" clears the box).
+HOSTILE = ("-1", "1e12", "NaN", "abc", "")
+#: (page, calculator, fields): a sample, one page per edition, so it stays a few seconds.
+HOSTILE_SAMPLE = [
+    ("labs/01_cold_starts_keepalive", "keepalive", ("memory_mb", "keep_alive_min")),
+    ("chapters/03_how_they_work", "lifecycle", ("arrivals",)),
+    ("ko/labs/01_cold_starts_keepalive", "keepalive", ("rate_per_hour",)),
+]
+MESSAGE_WITHIN_MS = 1_000
+
+
+def _as_read(raw: str):
+    """The value the page's form sends for a number box holding ``raw`` (form.mjs's
+    readNumber): a finite number, else the text itself, or null when empty."""
+    raw = raw.strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return raw or None
+    if not math.isfinite(value):
+        return raw
+    return int(value) if value.is_integer() and "." not in raw and "e" not in raw else value
+
+
+@pytest.mark.parametrize(("docname", "name", "keys"), HOSTILE_SAMPLE,
+                         ids=[f"{d}:{n}" for d, n, _k in HOSTILE_SAMPLE])
+def test_hostile_values_typed_get_cpythons_message_beside_the_control(live_page, docname, name,
+                                                                      keys):
+    """Each hostile value, typed key by key into the real input: within a second the message
+    CPython gives for the same inputs stands beside that control, ``data-error`` is CPython's,
+    and the last good result stays on the page."""
+    page, outside = live_page(docname)
+    box = page.locator(f".ec2vl-live[data-calculator='{name}']").first
+    box_id = box.get_attribute("id")
+    language = box.get_attribute("lang")
+    box.locator(".ec2vl-go").click()
+    _wait_for_update(page, box_id, 1, BOOT_TIMEOUT_MS)
+    good = _state(page, box_id)
+    assert good["result"], f"{name}: no first result ({good['status']})"
+    page.evaluate("() => document.addEventListener('keydown',"
+                  " () => { window.ec2vlLastKey = performance.now(); }, true)")
+    for key in keys:
+        control = page.locator(f"#{box_id} [name='{key}']")
+        start_value = control.input_value()
+        slot = control.get_attribute("aria-describedby")
+        for typed in HOSTILE:
+            control.click()
+            control.press("Control+A")
+            if typed:
+                control.press_sequentially(typed)
+            else:
+                control.press("Backspace")
+            inputs = json.loads(good["inputs"]) | {key: _as_read(control.input_value())}
+            reply = adapter.reply(name, inputs, _words(language))
+            # the page has answered these inputs: the time from the last key to the answer
+            elapsed = page.wait_for_function(
+                "([id, key, sent, error, message, slot]) => {"
+                " const box = document.getElementById(id);"
+                " if (!box.dataset.inputs) return false;"
+                " const inputs = JSON.parse(box.dataset.inputs);"
+                " if (JSON.stringify(inputs[key]) !== JSON.stringify(sent)) return false;"
+                " const shown = document.getElementById(slot).textContent;"
+                " const done = error === null ? box.dataset.error === undefined"
+                "   && box.dataset.result !== undefined"
+                "   : box.dataset.error === error && shown === message;"
+                " return done && performance.now() - window.ec2vlLastKey; }",
+                arg=[box_id, key, inputs[key], reply.get("error"), reply.get("message"), slot],
+                polling="raf", timeout=UPDATE_TIMEOUT_MS).json_value()
+            state = _state(page, box_id)
+            where = f"{name}.{key} typed {typed!r} (box holds {control.input_value()!r})"
+            if "error" in reply:
+                assert reply["key"] == key, f"{where}: CPython blames {reply['key']!r}"
+                assert state["error"] == reply["error"], where
+                assert page.locator(f"#{slot}").text_content() == reply["message"], where
+                assert elapsed <= MESSAGE_WITHIN_MS, f"{where}: the message took {elapsed:.0f} ms"
+                assert state["summary"] == good["summary"], f"{where}: the last result went"
+                assert "ec2vl-stale" in (box.get_attribute("class") or "")
+            else:  # accepted: then the page's result is CPython's
+                _check_against_cpython(state, name, language)
+                good = state
+        control.fill(start_value)  # back to the good value before the next field
+        page.wait_for_function("(id) => document.getElementById(id).dataset.error === undefined",
+                               arg=box_id, timeout=UPDATE_TIMEOUT_MS)
+        good = _state(page, box_id)
+    assert "Traceback" not in box.inner_text()
+    assert not outside, f"{docname} requested beyond loopback: {outside}"
