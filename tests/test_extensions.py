@@ -316,3 +316,50 @@ def test_korean_search_indexes_bigrams_and_splits_queries_the_same_way(korean):
 def test_gettext_extracts_exercise_titles(gettext):
     catalogue = (gettext.outdir / "index.pot").read_text(encoding="utf-8")
     assert 'msgid "Count the cold starts"' in catalogue
+
+
+# --- the bundle and Thebe, without a build ------------------------------------------------------
+
+def test_the_bundle_is_the_package_without_widgets_and_large_data_and_is_reproducible():
+    import zipfile
+
+    data = bundle_bytes()
+    assert bundle_bytes() == data, "the same sources must give the same bytes (and name)"
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "ec2vslambda/live/adapter.py" in names and "ec2vslambda/__init__.py" in names
+    assert not any(n.startswith("ec2vslambda/widgets/") for n in names)
+    assert not any("__pycache__" in n for n in names)
+    csvs = {n.rsplit("/", 1)[-1] for n in names if n.endswith(".csv")}
+    shipped = {p.name for p in (BOOK_ROOT / "data").glob("*.csv")
+               if not re.search("trace|replay", p.name, re.IGNORECASE)}
+    assert csvs == shipped and all(n.startswith("ec2vslambda/_data/") for n in names
+                                   if n.endswith(".csv"))
+
+
+class _Config:
+    def __init__(self, theme_options, thebe_config=None):
+        self.html_theme_options = theme_options
+        if thebe_config is not None:
+            self.thebe_config = thebe_config
+
+
+class _App:
+    def __init__(self, config):
+        self.config = config
+
+
+@pytest.mark.parametrize(("options", "thebe_config", "enabled"), [
+    ({}, None, False),  # no sphinx-thebe at all
+    ({"launch_buttons": {"thebe": False}}, {}, False),
+    ({"launch_buttons": {"thebe": True}}, {}, True),
+    ({}, {"always_load": True}, True),
+])
+def test_thebe_is_left_out_only_when_the_book_turns_it_off(options, thebe_config, enabled):
+    from live_calculators import thebe
+
+    app = _App(_Config(options, thebe_config))
+    assert thebe.thebe_enabled(app) is enabled
+    context = {"script_files": ["_static/thebe.js", "_static/live/live.js"], "css_files": []}
+    thebe.drop_thebe_assets(app, "page", "page.html", context, None)
+    assert context["script_files"] == (["_static/thebe.js", "_static/live/live.js"] if enabled
+                                       else ["_static/live/live.js"])
