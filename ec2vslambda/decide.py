@@ -55,24 +55,19 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from . import bounds, latency, limits, pricing
 from . import data as _data
-from . import latency, limits, pricing
 from .power_tuning import vcpus_at_memory
 from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
-from .validation import InputError, choice, number, whole
+from .validation import Allowed, InputError, choice, flag, number, whole
 from .words import say, term, word
 
 MS_PER_S = 1000.0
 
 
 def _positive(name: str, value: object, high: float | None = None) -> float:
-    """:func:`~ec2vslambda.validation.number` for quantities that must be more than 0 (a duration,
-    a size, a share)."""
-    allowed = f"more than 0 up to {high:,g}" if high is not None else "more than 0"
-    result = number(name, value, high=high, what=allowed)
-    if result <= 0:
-        raise InputError(name, value, "is out of range", allowed)
-    return result
+    """A quantity that must be more than 0 (a duration, a size, a share), at most ``high``."""
+    return Allowed(0, high, low_open=True).check(name, value)
 
 # --- prices of the middle options -------------------------------------------------------------
 
@@ -193,13 +188,32 @@ LAMBDA_FIXES = frozenset({limits.ALT_S3_REFERENCE, limits.ALT_STREAMING, limits.
                           limits.ALT_CONTAINER_IMAGE, limits.ALT_QUOTA})
 
 
+#: What a :class:`Workload`'s numbers may be, declared once: the workload checks them and the
+#: decision guide's form reads them. A run may outlast Lambda's timeout (it is then ruled out,
+#: with the reason), but not the month every bill covers (:mod:`ec2vslambda.bounds`). Active
+#: hours start at 0.01 (36 s, under EC2's 60-second billing minimum): fewer describe no load.
+WORKLOAD = {
+    "requests_per_month": Allowed(1, bounds.MAX_COUNT),
+    "duration_ms": bounds.MONTH_MS.but(low_open=True),
+    "peak_concurrency": Allowed(1, bounds.MAX_COUNT, whole=True),
+    "memory_mb": bounds.MEMORY_MB,
+    "active_hours_per_month": bounds.MONTH_HOURS.but(low=0.01),
+    "init_ms": limits.NEEDS["init_ms"],
+    "cold_start_fraction": bounds.SHARE,
+    "cpu_fraction": bounds.SHARE.but(low_open=True),
+    "response_kb": bounds.RESPONSE_KB,
+}
+#: Requests a second at the peak (:func:`peak_concurrency_for`).
+PEAK_RPS = Allowed(0, bounds.MAX_COUNT)
+
+
 def peak_concurrency_for(peak_rps: float, duration_ms: float) -> int:
     """Requests in flight at the peak (Little's law), rounded up: ``peak_rps x duration``.
 
     At least 1: something is running whenever there is any load.
     """
-    peak_rps = number("peak_rps", peak_rps)
-    duration_ms = number("duration_ms", duration_ms)
+    peak_rps = PEAK_RPS.check("peak_rps", peak_rps)
+    duration_ms = WORKLOAD["duration_ms"].check("duration_ms", duration_ms)
     return max(1, math.ceil(round(peak_rps * duration_ms / MS_PER_S, 9)))
 
 
@@ -255,29 +269,19 @@ class Workload:
     response_kb: float = 0.0
 
     def __post_init__(self) -> None:
-        number("requests_per_month", self.requests_per_month, low=1.0)
-        _positive("duration_ms", self.duration_ms)
-        whole("peak_concurrency", self.peak_concurrency, low=1)
-        whole("memory_mb", self.memory_mb, low=_data.limit_value("memory_min"))
+        for name, allowed in WORKLOAD.items():
+            allowed.check(name, getattr(self, name))
         _data.check_region(self.region)
         choice("front_door", self.front_door, tuple(pricing.FRONT_DOORS))
-        number("response_kb", self.response_kb)
         pricing.check_arch(self.arch)
-        _positive("active_hours_per_month", self.active_hours_per_month, high=HOURS_PER_MONTH)
-        number("init_ms", self.init_ms)
-        number("cold_start_fraction", self.cold_start_fraction, high=1.0)
-        _positive("cpu_fraction", self.cpu_fraction, high=1.0)
         for name in ("can_queue", "interruptible", "steady_for_a_year", "multi_az"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name}={getattr(self, name)!r} is not allowed; allowed: True, "
-                                 "False")
+            flag(name, getattr(self, name))
         self.needs()  # payload, invocation, tmp, state, package, latency target: limits checks
         if self.average_concurrency > self.peak_concurrency:
-            raise ValueError(
-                f"peak_concurrency={self.peak_concurrency!r} is below the average load: "
-                f"{self.requests_per_month:,.0f} requests of {self.duration_ms:,g} ms in "
-                f"{self.active_hours_per_month:,g} h keep {self.average_concurrency:,.2f} "
-                "requests in flight on average; allowed: at least that")
+            raise InputError(
+                "peak_concurrency", self.peak_concurrency, term("is below the average load"),
+                WORKLOAD["peak_concurrency"].but(low=math.ceil(self.average_concurrency)),
+                involves=("requests_per_month", "duration_ms", "active_hours_per_month"))
 
     @property
     def average_concurrency(self) -> float:
@@ -325,6 +329,19 @@ def default_instance_type(arch: str, region: str = "us-east-1") -> str:
     return min(candidates, key=lambda i: (i.usd_per_hour, i.name)).name
 
 
+#: What an :class:`Assumptions`' numbers may be, declared once (the decision guide's form reads
+#: them).
+ASSUMPTIONS = {
+    "log_bytes_per_request": bounds.QUANTITY,
+    "ebs_gb_per_instance": bounds.QUANTITY,
+    "alb_zones": Allowed(1, bounds.MAX_INSTANCES, whole=True),
+    "target_utilisation": bounds.SHARE.but(low=0.01),  # a fleet kept 99% idle is no plan
+    "fargate_task_vcpu": bounds.QUANTITY.but(low_open=True),
+    "fargate_task_memory_gb": bounds.QUANTITY.but(low_open=True),
+    "prefer_managed_within": bounds.SHARE,
+}
+
+
 @dataclass(frozen=True)
 class Assumptions:
     """How the fleets are run and how a near-tie is broken. All are choices, not prices.
@@ -354,13 +371,8 @@ class Assumptions:
             known = set().union(*(_data.ec2_prices().in_region(r) for r in _data.REGIONS))
             if self.instance_type not in known:
                 pricing.instance(self.instance_type)  # raises the readable error
-        number("log_bytes_per_request", self.log_bytes_per_request)
-        number("ebs_gb_per_instance", self.ebs_gb_per_instance)
-        whole("alb_zones", self.alb_zones, low=1)
-        _positive("target_utilisation", self.target_utilisation, high=1.0)
-        _positive("fargate_task_vcpu", self.fargate_task_vcpu)
-        _positive("fargate_task_memory_gb", self.fargate_task_memory_gb)
-        number("prefer_managed_within", self.prefer_managed_within, high=1.0)
+        for name, allowed in ASSUMPTIONS.items():
+            allowed.check(name, getattr(self, name))
 
 
 # --- the result -----------------------------------------------------------------------------
@@ -557,6 +569,8 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
     n = fleet_size(vcpus, spec.vcpu, a.target_utilisation, minimum=minimum)
     n_lmi = max(n, int(_data.limit_value("managed_instances_default_instances")))
     tasks = fleet_size(vcpus, a.fargate_task_vcpu, a.target_utilisation, minimum=minimum)
+    if n > bounds.MAX_INSTANCES:  # the instances' bills and break-even stay exact below it
+        raise _too_big_a_fleet(w, a, spec.vcpu)
 
     target = w.latency_target_ms
     p99_cold = None if lambda_blocked else _p99(w.cold_start_fraction, w.init_ms, w.duration_ms)
@@ -655,13 +669,34 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
 
     if all(o.monthly_usd is None for o in options):
         reasons = sorted({r for o in options for r in o.why_not})
-        raise ValueError(f"region={region!r}: no option can be priced for this workload; "
-                         + " | ".join(reasons))
+        raise InputError("region", region,
+                         term("can price no option for this workload ({reasons})"),
+                         Allowed(text=term("a region that prices an option this workload can "
+                                           "use")),
+                         involves=tuple(WORKLOAD), details={"reasons": " | ".join(reasons)})
     chosen = _choose(options, a.prefer_managed_within)
     rec = Recommendation(workload=w, assumptions=a, choice=chosen, options=tuple(options),
                          reasons=(), violations=tuple(violations), instance_type=itype,
                          fleet_instances=n)
     return replace(rec, reasons=tuple(_reasons(rec, vcpus, sized_for, lambda_costs, middle)))
+
+
+def _too_big_a_fleet(w: Workload, a: Assumptions, vcpus_per_unit: float) -> InputError:
+    """The refusal of a load that needs more than :data:`~ec2vslambda.bounds.MAX_INSTANCES`
+    instances: it names the peak (or, for work that can wait in a queue, the month's
+    requests) with the most a fleet the book prices can carry."""
+    carried = (bounds.MAX_INSTANCES * vcpus_per_unit * a.target_utilisation
+               / (vcpus_at_memory(w.memory_mb) * w.cpu_fraction))  # requests in flight
+    problem = term("needs a fleet larger than the book prices")
+    involves = ("memory_mb", "cpu_fraction", "target_utilisation")
+    if w.can_queue:
+        most = carried * w.active_hours_per_month * SECONDS_PER_HOUR * MS_PER_S / w.duration_ms
+        return InputError("requests_per_month", w.requests_per_month, problem,
+                          WORKLOAD["requests_per_month"].but(high=math.floor(most)),
+                          involves=("duration_ms", "active_hours_per_month", *involves))
+    return InputError("peak_concurrency", w.peak_concurrency, problem,
+                      WORKLOAD["peak_concurrency"].but(high=max(1, math.floor(carried))),
+                      involves=involves)
 
 
 def _rate(rates: Mapping[str, float], arch: str, what: str, region: str) -> float:

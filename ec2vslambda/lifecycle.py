@@ -32,6 +32,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import bounds
 from . import data as _data
 from .validation import number, whole
 
@@ -127,8 +128,7 @@ class LambdaModel:
             raise ValueError(f"module={module!r} is not callable; allowed: a function that "
                              "takes the environment and returns a handler")
         self._module = module
-        self.init_ms = number("init_ms", init_ms,
-                               high=_data.limit_value("init_timeout") * 1000.0)
+        self.init_ms = bounds.INIT_MS.check("init_ms", init_ms)
         self.keep_alive_ms = number("keep_alive_ms", keep_alive_ms)
         self.max_lifetime_ms = (None if max_lifetime_ms is None
                                 else number("max_lifetime_ms", max_lifetime_ms, low=1.0))
@@ -173,8 +173,7 @@ class LambdaModel:
                duration_ms: float = 50.0) -> Invocation:
         """A request arrives at ``at_ms``; its handler runs for ``duration_ms`` (simulated)."""
         at_ms = self._advance(at_ms)
-        duration_ms = number("duration_ms", duration_ms,
-                              high=_data.limit_value("timeout_max") * 1000.0)
+        duration_ms = bounds.DURATION_MS.check("duration_ms", duration_ms)
         request_id = len(self.invocations) + 1
         idle = [e for e in self.live_environments()
                 if e.version == self.version and e.busy_until_ms <= at_ms]

@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from . import bounds
 from . import data as _data
 from . import pricing as _pricing
 from .validation import choice, number, whole
@@ -274,12 +275,12 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
         base_memory_mb = int(round(_data.limit_value("memory_per_vcpu")))
     base_memory_mb = _pricing.check_memory_mb(base_memory_mb)
     settings = _memory_settings(memory_mb)
-    parallel_fraction = number("parallel_fraction", parallel_fraction, high=1.0)
-    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    cold_start_ratio = number("cold_start_ratio", cold_start_ratio, high=1.0)
+    parallel_fraction = bounds.SHARE.check("parallel_fraction", parallel_fraction)
+    init_ms = bounds.INIT_MS.check("init_ms", init_ms)
+    cold_start_ratio = bounds.SHARE.check("cold_start_ratio", cold_start_ratio)
     arch = _pricing.check_arch(arch)
-    balanced_weight = number("balanced_weight", balanced_weight, high=1.0)
-    tie_tolerance = number("tie_tolerance", tie_tolerance, high=1.0)
+    balanced_weight = bounds.SHARE.check("balanced_weight", balanced_weight)
+    tie_tolerance = bounds.SHARE.check("tie_tolerance", tie_tolerance)
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
 
     rows = []
@@ -343,13 +344,19 @@ def compare_picks(name: str, values: Iterable[object], **inputs):
 
 # --- a real measurement ---------------------------------------------------------------------
 
+#: The largest ``limit`` :func:`collatz_steps_total` takes: the job is meant to take a second or
+#: two to time (30,000 takes about half a second on a laptop core; the work grows a little
+#: faster than the limit), not minutes.
+MAX_COLLATZ_LIMIT = 100_000
+
+
 def collatz_steps_total(limit: int) -> int:
     """Total Collatz steps to reach 1 for every start from 1 to ``limit``: a CPU-bound job.
 
     Pure Python on purpose: it runs on one core, holds the interpreter lock, and gives the same
     answer everywhere, so a learner can time it and check it did the same work.
     """
-    limit = whole("limit", limit, low=1, high=10_000_000)
+    limit = whole("limit", limit, low=1, high=MAX_COLLATZ_LIMIT)
     total = 0
     for start in range(1, limit + 1):
         n = start

@@ -31,13 +31,14 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
+from . import bounds
 from . import data as _data
-from .validation import InputError, choice, flag, number, whole
+from .bounds import HOURS_PER_MONTH
+from .validation import Allowed, InputError, choice, flag, number, whole
 from .words import say, term, word
 
 REGIONS = _data.REGIONS
 DEFAULT_REGION = "us-east-1"
-HOURS_PER_MONTH = 730.0
 SECONDS_PER_HOUR = 3600.0
 MB_PER_GB = 1024.0
 EC2_MINIMUM_BILLED_S = 60.0
@@ -47,13 +48,17 @@ EC2_MINIMUM_BILLED_S = 60.0
 
 def check_memory_mb(memory_mb: object) -> int:
     """Validate a Lambda memory setting against ``lambda_limits.csv``; return it as int."""
-    return whole("memory_mb", memory_mb, low=_data.limit_value("memory_min"),
-                  high=_data.limit_value("memory_max"))
+    return bounds.MEMORY_MB.check("memory_mb", memory_mb)
 
 
 def check_duration_ms(duration_ms: object, name: str = "duration_ms") -> float:
     """Validate one invocation's duration against Lambda's timeout."""
-    return number(name, duration_ms, low=0.0, high=_data.limit_value("timeout_max") * 1000.0)
+    return bounds.DURATION_MS.check(name, duration_ms)
+
+
+def architectures(region: str = DEFAULT_REGION) -> tuple[str, ...]:
+    """The architectures Lambda's prices cover in ``region``."""
+    return tuple(_data.lambda_prices(region=region).architectures)
 
 
 def check_arch(arch: object, region: str = DEFAULT_REGION) -> str:
@@ -166,15 +171,14 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     """
     region = check_region(region)
     prices = _data.lambda_prices(region=region)
-    requests = number("requests", requests)
+    requests = bounds.REQUESTS.check("requests", requests)
     duration_ms = check_duration_ms(duration_ms)
     memory_mb = check_memory_mb(memory_mb)
     arch = check_arch(arch, region)
     free_tier = flag("free_tier", free_tier)
-    ephemeral_mb = whole("ephemeral_mb", ephemeral_mb, low=_data.limit_value("tmp_min"),
-                          high=_data.limit_value("tmp_max"))
-    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    cold_start_ratio = number("cold_start_ratio", cold_start_ratio, high=1.0)
+    ephemeral_mb = bounds.TMP_MB.check("ephemeral_mb", ephemeral_mb)
+    init_ms = bounds.INIT_MS.check("init_ms", init_ms)
+    cold_start_ratio = bounds.SHARE.check("cold_start_ratio", cold_start_ratio)
     provisioned_concurrency = whole("provisioned_concurrency", provisioned_concurrency,
                                      high=_data.limit_value("concurrency_default") * 1000)
     provisioned_hours = number("provisioned_hours", provisioned_hours, high=HOURS_PER_MONTH)
@@ -184,8 +188,11 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
     provisioned_duration_ms = duration_ms if provisioned_duration_ms is None else \
         check_duration_ms(provisioned_duration_ms, "provisioned_duration_ms")
     if provisioned_share > 0 and not (provisioned_concurrency and provisioned_hours):
-        raise ValueError(f"provisioned_share={provisioned_share!r} needs Provisioned Concurrency; "
-                         "allowed: 0 unless provisioned_concurrency and provisioned_hours are > 0")
+        raise InputError("provisioned_share", provisioned_share,
+                         "needs Provisioned Concurrency",
+                         Allowed(0, 0, text=("0 unless provisioned_concurrency and "
+                                                 "provisioned_hours are > 0")),
+                         involves=("provisioned_concurrency", "provisioned_hours"))
 
     gb = memory_mb / MB_PER_GB
     warm_ms = billed_duration_ms(duration_ms)
@@ -241,6 +248,9 @@ def lambda_cost(requests: float, duration_ms: float, memory_mb: int, *, arch: st
 # --- EC2 ------------------------------------------------------------------------------------
 
 PRICING_MODELS = ("on_demand", "savings_plan", "spot")
+#: Requests one instance serves at once (its request slots): a count, with only the
+#: arithmetic's bound.
+SLOTS = Allowed(1, bounds.MAX_COUNT, whole=True)
 
 
 def instance(instance_type: str, region: str = DEFAULT_REGION) -> _data.InstanceType:
@@ -293,7 +303,7 @@ def ec2_cost(instance_type: str, hours: float, *, count: int = 1,
     """Cost of ``count`` instances of ``instance_type`` each running ``hours`` in ``region``."""
     spec = instance(instance_type, region)
     hours = number("hours", hours)
-    count = whole("count", count)
+    count = bounds.FLEET_OR_NONE.check("count", count)
     discounts = _data.ec2_prices().discounts
     pricing = choice("pricing", pricing, tuple(m for m in PRICING_MODELS if m in discounts))
     discount = discounts[pricing]
@@ -321,9 +331,9 @@ def ec2_capacity_requests(instance_type: str, duration_ms: float, *, count: int 
     """
     spec = instance(instance_type, region)
     duration_ms = check_duration_ms(duration_ms)
-    count = whole("count", count)
-    slots = spec.vcpu if concurrency_per_instance is None else whole(
-        "concurrency_per_instance", concurrency_per_instance, low=1)
+    count = bounds.FLEET_OR_NONE.check("count", count)
+    slots = spec.vcpu if concurrency_per_instance is None else SLOTS.check(
+        "concurrency_per_instance", concurrency_per_instance)
     if duration_ms == 0:
         return math.inf
     return count * slots * HOURS_PER_MONTH * SECONDS_PER_HOUR * 1000.0 / duration_ms
@@ -356,19 +366,58 @@ def break_even_requests(duration_ms: float, memory_mb: int, instance_type: str, 
         return lambda_cost(n, duration_ms, memory_mb, arch=arch, free_tier=free_tier,
                            region=region).total_usd
 
-    if target <= cost(0):
-        return 0
-    low, high = 0.0, 1e6
-    while cost(high) < target:  # Lambda's cost grows without bound: every request is priced
-        high *= 2
-    while high - low > 0.5:  # the cost is continuous and non-decreasing in requests
-        mid = (low + high) / 2
-        if cost(mid) < target:
-            low = mid
-        else:
-            high = mid
-    crossing = math.ceil(high)
-    return None if crossing > capacity else crossing
+    crossing = _first_reaching(cost, target, lambda_cost_kinks(
+        duration_ms, memory_mb, arch=arch, free_tier=free_tier, region=region))
+    return None if crossing is None or crossing > capacity else crossing
+
+
+def lambda_cost_kinks(duration_ms: float, memory_mb: int, *, arch: str = "x86_64",
+                      free_tier: bool = True, region: str = DEFAULT_REGION) -> list[float]:
+    """The request counts where Lambda's monthly total changes slope, from 0 up: where a free
+    allowance runs out or a volume tier starts (and where the last priced tier ends, if it
+    does). Between two of them, and beyond the last, the total is linear in the requests."""
+    region = check_region(region)
+    prices = _data.lambda_prices(region=region)
+    arch = check_arch(arch, region)
+    per_request = lambda_cost(1.0, duration_ms, memory_mb, arch=arch, free_tier=False,
+                              region=region).gb_seconds
+    kinks = {0.0}
+    if free_tier:
+        kinks.add(prices.free_requests)
+    if per_request > 0:
+        tiers = prices.duration_tiers[arch]
+        edges = [t.start_gb_s for t in tiers] + [tiers[-1].end_gb_s]
+        edges += [prices.free_gb_s] if free_tier else []
+        kinks.update(e / per_request for e in edges if math.isfinite(e))
+    return sorted(kinks)
+
+
+def _first_reaching(cost, target: float, kinks: list[float]) -> int | None:
+    """The fewest whole requests whose cost reaches ``target``, for a ``cost`` that is
+    continuous, non-decreasing and linear between consecutive ``kinks`` (and beyond the last):
+    solved on the segment where it crosses, then checked on the integers beside the answer.
+    ``None`` when the cost stops rising short of the target. A fixed number of evaluations,
+    whatever the target: no search that grows with the inputs."""
+    low, low_usd = kinks[0], cost(kinks[0])
+    if target <= low_usd:
+        return math.ceil(low)
+    for high in kinks[1:]:
+        high_usd = cost(high)
+        if high_usd >= target:
+            break
+        low, low_usd = high, high_usd
+    else:  # past the last kink: the slope of the open-ended last segment
+        step = max(low, 1e6)
+        high, high_usd = low + step, cost(low + step)  # refuses usage beyond priced tiers
+        if high_usd <= low_usd:
+            return None
+    n = math.ceil(low + (target - low_usd) * (high - low) / (high_usd - low_usd))
+    if n < 2 ** 53:  # where one request more is a different float: settle the rounding
+        for _ in range(3):
+            n -= n > 0 and cost(n - 1) >= target
+        for _ in range(3):
+            n += cost(n) < target
+    return n
 
 
 def lambda_cost_curve_usd(requests_grid, duration_ms: float, memory_mb: int, *,
@@ -388,18 +437,10 @@ def lambda_cost_curve_usd(requests_grid, duration_ms: float, memory_mb: int, *,
         return grid.copy()
     if np.any(~np.isfinite(grid)) or np.any(grid < 0):
         raise ValueError("requests_grid has a negative or non-finite value; allowed: 0 or more")
-    region = check_region(region)
-    prices = _data.lambda_prices(region=region)
-    one = lambda_cost(1.0, duration_ms, memory_mb, arch=arch, free_tier=False, region=region)
-    gb_s_per_request = one.gb_seconds
-    kinks = {0.0, float(grid.max())}
-    if free_tier:
-        kinks.add(prices.free_requests)
-    if gb_s_per_request > 0:
-        edges = [t.start_gb_s for t in prices.duration_tiers[arch]]
-        edges += [prices.free_gb_s] if free_tier else []
-        kinks.update(e / gb_s_per_request for e in edges)
-    xs = np.array(sorted(k for k in kinks if k <= grid.max()))
+    top = float(grid.max())
+    kinks = {top} | set(lambda_cost_kinks(duration_ms, memory_mb, arch=arch,
+                                          free_tier=free_tier, region=region))
+    xs = np.array(sorted(k for k in kinks if k <= top))
     ys = np.array([lambda_cost(x, duration_ms, memory_mb, arch=arch, free_tier=free_tier,
                                region=region).total_usd for x in xs])
     return np.interp(grid, xs, ys)
@@ -695,7 +736,7 @@ def data_transfer_out_cost(gb: float, *, free_gb: float | None = None,
                            region: str = DEFAULT_REGION) -> DataTransferCost:
     """Data transfer out to the internet: the free allowance (100 GB a month by default, from
     the data; it is shared by every service and region of the account), then the volume tiers
-    on the rest, as AWS's bill applies them ("first 10 TB beyond the global free tier")."""
+    on the rest, as AWS's bill applies them "first 10 TB beyond the global free tier"."""
     gb = number("gb", gb)
     region = check_region(region)
     if free_gb is None:
@@ -985,8 +1026,8 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     Raises ``ValueError`` naming the parameter on bad input, and refuses (``ValueError``) a line
     whose price the data lacks for ``region``.
     """
-    requests = number("requests", requests)
-    count = whole("count", count, low=1)
+    requests = bounds.REQUESTS.check("requests", requests)
+    count = bounds.FLEET.check("count", count)
     gb_out = number("gb_out", gb_out)
     front_door = choice("front_door", front_door, tuple(FRONT_DOORS))
     region = check_region(region)
@@ -994,7 +1035,7 @@ def whole_bill(requests: float, duration_ms: float, memory_mb: int, instance_typ
     alb_zones = whole("alb_zones", alb_zones, low=1)
     log_bytes = number("log_bytes_per_request", log_bytes_per_request)
     retention = number("log_retention_months", log_retention_months)
-    nat_gateways = whole("nat_gateways", nat_gateways)
+    nat_gateways = bounds.FLEET_OR_NONE.check("nat_gateways", nat_gateways)
     if number("nat_gb", nat_gb) and not nat_gateways:
         raise InputError("nat_gb", nat_gb, "needs a NAT gateway", "0 unless nat_gateways > 0")
     nat_gb = float(nat_gb)
@@ -1076,8 +1117,8 @@ def whole_bill_at(requests: float, duration_ms: float, memory_mb: int, instance_
                   count: int = 1, *, response_kb: float = 0.0, **options) -> WholeBill:
     """:func:`whole_bill` with the data sent out proportional to the requests: each response
     carries ``response_kb`` KB (1 GB = 1,048,576 KB)."""
-    response_kb = number("response_kb", response_kb)
-    requests = number("requests", requests)
+    response_kb = bounds.RESPONSE_KB.check("response_kb", response_kb)
+    requests = bounds.REQUESTS.check("requests", requests)
     return whole_bill(requests, duration_ms, memory_mb, instance_type, count,
                       requests * response_kb / KB_PER_GB, **options)
 
@@ -1090,9 +1131,14 @@ def whole_bill_break_even(duration_ms: float, memory_mb: int, instance_type: str
 
     Both bills now grow with traffic (the ALB's LCUs, logs and data transfer on EC2; requests,
     duration, the front door, logs and data transfer on Lambda), so the crossing is where the
-    difference changes sign. ``None`` when the Lambda design stays cheaper up to 10 trillion
-    requests a month, or, with ``concurrency_per_instance``, when the crossing lies beyond what
-    the fleet can serve (:func:`ec2_capacity_requests`). Options are :func:`whole_bill`'s.
+    difference changes sign. ``None`` when the Lambda design stays cheaper up to the most
+    requests the book takes (:data:`~ec2vslambda.bounds.MAX_COUNT`), or, with
+    ``concurrency_per_instance``, when the crossing lies beyond what the fleet can serve
+    (:func:`ec2_capacity_requests`). Options are :func:`whole_bill`'s.
+
+    A bisection, of at most about 80 whole bills whatever the inputs: the search stops at
+    ``MAX_COUNT`` (below 2**53, where neighbouring floats are less than 0.5 apart, so the
+    half-request tolerance is always reached).
     """
     region = options.get("region", DEFAULT_REGION)
     capacity = math.inf
@@ -1110,9 +1156,9 @@ def whole_bill_break_even(duration_ms: float, memory_mb: int, instance_type: str
         return 0
     low, high = 0.0, 1e6
     while gap(high) < 0:
-        low, high = high, high * 2
-        if high > 1e13:
+        if high >= bounds.MAX_COUNT:
             return None
+        low, high = high, min(high * 2, bounds.MAX_COUNT)
     while high - low > 0.5:  # both bills are continuous in the request count
         mid = (low + high) / 2
         if gap(mid) < 0:

@@ -67,8 +67,14 @@ import numpy as np
 from . import data as _data
 from . import kernels, pricing
 from .keepalive import FixedKeepAlive, HybridHistogram
-from .validation import number, whole
+from .validation import Allowed, InputError, number, whole
 from .workloads import check_requests
+
+#: The most request slots (instances x requests each serves at once) and Auto Scaling
+#: evaluations one fleet simulation holds: both are Python loops (a heap of slots, one step
+#: per evaluation), which stay within a few seconds below these.
+MAX_SLOTS = 1_000_000
+MAX_EVALUATIONS = 1_000_000
 
 PERCENTILES = (50, 95, 99)
 SCALING_WINDOW_S = kernels.SCALING_WINDOW_S
@@ -477,6 +483,11 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     low, high = ((autoscaling.min_instances, autoscaling.max_instances) if autoscaling
                  else (1, 10_000))
     instances = whole("instances", instances, low=low, high=high)
+    if high * slots > MAX_SLOTS:
+        raise InputError("concurrency_per_instance", slots,
+                         "gives the fleet more request slots than the simulator holds",
+                         Allowed(1, MAX_SLOTS // high, whole=True),
+                         involves=("instances", "autoscaling"))
     period = autoscaling.evaluation_s if autoscaling else 60.0
 
     fleet = [_Instance(0.0, 0.0, slot_free_s=[0.0] * slots) for _ in range(instances)]
@@ -547,6 +558,11 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
         number("horizon_s", horizon_s,
                 low=float(arrivals[-1]) if arrivals.size else 0.0)  # the fleet waits for work
     horizon = last if horizon_s is None else max(float(horizon_s), last)
+    if horizon / period > MAX_EVALUATIONS:
+        raise InputError("evaluation_s", period,
+                         "makes more scaling evaluations than the simulator runs",
+                         Allowed(horizon / MAX_EVALUATIONS, None),
+                         involves=("horizon_s", "arrivals_s"))
     while tick <= horizon:
         evaluate(tick)
         tick += period

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from . import bounds
 from .lifecycle import poisson_cold_start_ratio
 from .pricing import (
     HOURS_PER_MONTH,
@@ -17,7 +18,6 @@ from .pricing import (
     ec2_monthly_usd,
     lambda_cost,
 )
-from .validation import number
 
 
 def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
@@ -27,7 +27,8 @@ def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
     is cold when the gap since the previous one exceeds ``keep_alive_s``. A first-order model: it
     ignores concurrency and the periodic recycling of environments.
     """
-    uploads_per_month = number("uploads_per_month", uploads_per_month)
+    uploads_per_month = bounds.REQUESTS.check("uploads_per_month", uploads_per_month)
+    keep_alive_s = bounds.KEEP_ALIVE_S.check("keep_alive_s", keep_alive_s)
     return poisson_cold_start_ratio(uploads_per_month / (HOURS_PER_MONTH * SECONDS_PER_HOUR),
                                     keep_alive_s)
 

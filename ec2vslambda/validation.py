@@ -22,13 +22,14 @@ code validates inputs in a notebook and in the reader's browser.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .words import say, speaking, term, word
 
-__all__ = ["PROBLEMS", "Allowed", "InputError", "choice", "figure", "finite", "flag", "number",
-           "range_text", "shown", "whole"]
+__all__ = ["PROBLEMS", "Allowed", "InputError", "choice", "figure", "finite", "flag",
+           "invalid_values", "number", "range_text", "shown", "whole"]
 
 #: The problems the checkers report, marked for translation (a front end shows ``word(problem)``).
 PROBLEMS = {
@@ -117,6 +118,30 @@ class Allowed:
         with speaking(None):
             return self.words()
 
+    def check(self, name: str, value: object) -> Any:
+        """``value`` in its working type (``float``, ``int`` for whole numbers, the option
+        itself), or :class:`InputError` naming ``name``: the one check behind every checker."""
+        if self.options:
+            for option in self.options:
+                if option == value and isinstance(option, bool) == isinstance(value, bool):
+                    return option
+            raise InputError(name, value, PROBLEMS["option"], self)
+        result = finite(name, value, self)
+        if (self.low is not None and (result < self.low or self.low_open and result == self.low)
+                or self.high is not None and result > self.high):
+            raise InputError(name, value, PROBLEMS["range"], self)
+        if self.whole:
+            if result != int(result):
+                raise InputError(name, value, PROBLEMS["whole"], self)
+            return int(result)
+        return result
+
+    def but(self, **changes: object) -> Allowed:
+        """A copy with ``changes`` (a narrower range, say)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)  # type: ignore[arg-type]
+
     def as_dict(self) -> dict[str, object]:
         """The parts a front end needs to word it, and the English ``text``."""
         out: dict[str, object] = {"text": str(self)}
@@ -139,27 +164,75 @@ class InputError(ValueError):
     it is written; ``allowed`` an :class:`Allowed` (or, rarely, an English phrase).
     """
 
-    def __init__(self, name: str, value: object, problem: str, allowed: Allowed | str):
+    def __init__(self, name: str, value: object, problem: str, allowed: Allowed | str, *,
+                 involves: Iterable[str] = (), details: Mapping[str, str] | None = None):
         self.name = name
         self.value = value
         self.problem = problem
         self.allowed = allowed
-        super().__init__(f"{name}={shown(value)} {problem}; allowed: {allowed}")
+        #: the other parameters the refusal depends on, where it is about a combination (a
+        #: peak below the average load): what is allowed for ``name`` is given them
+        self.involves = tuple(involves)
+        #: the values a problem written as a template names (``was not measured for
+        #: {runtime}``), already formatted
+        self.details = dict(details or {})
+        super().__init__(f"{name}={shown(value)} {problem.format(**self.details)}; "
+                         f"allowed: {self._said()}")
+
+    def _said(self) -> Allowed | str:
+        """What the message says is allowed: for a value out of range, the range alone (being a
+        whole number is not what is wrong with it)."""
+        allowed = self.allowed
+        if isinstance(allowed, Allowed) and allowed.whole and self.problem == PROBLEMS["range"]:
+            return allowed.but(whole=False)
+        return allowed
 
     @property
     def parts(self) -> dict[str, object]:
         """The message's parts as plain data: ``name``, ``value`` (as the message shows it),
-        ``problem`` and ``allowed`` (:meth:`Allowed.as_dict`)."""
+        ``problem`` (a template) with its ``details``, ``allowed`` (:meth:`Allowed.as_dict`)
+        and ``involves``."""
         allowed = self.allowed
         return {"name": self.name, "value": shown(self.value), "problem": self.problem,
+                "details": dict(self.details),
                 "allowed": allowed.as_dict() if isinstance(allowed, Allowed)
-                else {"text": str(allowed)}}
+                else {"text": str(allowed)}, "involves": list(self.involves)}
+
+    def problem_words(self) -> str:
+        """The problem in the active catalogue's language, its details filled in."""
+        return word(self.problem).format(**self.details)
+
+    def renamed(self, names: Mapping[str, str]) -> InputError:
+        """The same refusal with its parameters renamed by ``names`` (a model's parameter ->
+        the input that feeds it); a name not in ``names`` stays."""
+        return InputError(names.get(self.name, self.name), self.value, self.problem,
+                          self.allowed, involves=(names.get(n, n) for n in self.involves),
+                          details=self.details)
 
     def allowed_words(self, minus: str = "-") -> str:
         """What is allowed, in the active catalogue's language."""
-        if isinstance(self.allowed, Allowed):
-            return self.allowed.words(minus)
-        return word(self.allowed)
+        said = self._said()
+        return said.words(minus) if isinstance(said, Allowed) else word(said)
+
+
+def invalid_values(allowed: Allowed) -> list[object]:
+    """Values ``allowed`` refuses, just outside what it declares: below the low end (or the
+    low end itself when it is excluded), above the high end, between two whole numbers, an
+    option that is not one. Tests make their bad inputs from the declarations with this, in
+    the manner of scikit-learn's ``generate_invalid_param_val``."""
+    if allowed.options:
+        taken = {str(o) for o in allowed.options}
+        return [next(f"not-{n}" for n in range(len(taken) + 1) if f"not-{n}" not in taken)]
+    bad: list[object] = []
+    if allowed.low is not None:
+        bad.append(allowed.low if allowed.low_open else allowed.low - max(1, abs(allowed.low)))
+    if allowed.high is not None:
+        bad.append(allowed.high + max(1, abs(allowed.high)))
+    if allowed.whole:
+        inside = allowed.low if allowed.low is not None else 0
+        if allowed.high is None or inside + 0.5 <= allowed.high:
+            bad.append(inside + 0.5)
+    return bad
 
 
 def range_text(low: float | None, high: float | None) -> str:
@@ -188,11 +261,7 @@ def number(name: str, value: object, *, low: float | None = 0.0, high: float | N
     ``bool`` is refused (``True`` is not a duration). ``what`` replaces the generated description
     of the allowed range when the range alone would mislead (for example "a rate above 0").
     """
-    allowed = Allowed(low, high, text=what or "")
-    result = finite(name, value, allowed)
-    if (low is not None and result < low) or (high is not None and result > high):
-        raise InputError(name, value, PROBLEMS["range"], allowed)
-    return result
+    return float(Allowed(low, high, text=what or "").check(name, value))
 
 
 def whole(name: str, value: object, *, low: float | None = 0.0, high: float | None = None) -> int:
@@ -200,18 +269,12 @@ def whole(name: str, value: object, *, low: float | None = 0.0, high: float | No
 
     ``3.0`` is accepted (a text box or JSON may send it), ``3.5`` is not.
     """
-    result = number(name, value, low=low, high=high)
-    if result != int(result):
-        raise InputError(name, value, PROBLEMS["whole"], Allowed(low, high, whole=True))
-    return int(result)
+    return int(Allowed(low, high, whole=True).check(name, value))
 
 
 def choice(name: str, value: object, allowed: Iterable[str]) -> str:
     """Check that ``value`` is one of ``allowed``; return it."""
-    options = tuple(allowed)
-    if value not in options:
-        raise InputError(name, value, PROBLEMS["option"], Allowed(options=options))
-    return str(value)
+    return str(Allowed(options=tuple(allowed)).check(name, value))
 
 
 def flag(name: str, value: object) -> bool:

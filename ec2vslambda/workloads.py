@@ -35,10 +35,14 @@ import numpy as np
 
 from . import data as _data
 from . import kernels
-from .validation import number, whole
+from .validation import Allowed, InputError, number, whole
 
 MINUTES_PER_DAY = 1440
 SECONDS_PER_DAY = 86_400.0
+#: The most requests one generator draws (for a thinned process: candidates). Two float arrays
+#: of 8 bytes a request hold 320 MB at this size, and the simulators get through it in seconds;
+#: the book's notebooks draw at most a few hundred thousand.
+MAX_REQUESTS = 20_000_000
 TRACE_FILE = "synthetic_trace.csv"
 TRACE_KEY_COLUMNS = ("HashOwner", "HashApp", "HashFunction", "Trigger")
 
@@ -186,6 +190,13 @@ def _window(duration_s: object) -> float:
     return number("duration_s", duration_s, low=0.0, high=366 * SECONDS_PER_DAY)
 
 
+def _within_reach(name: str, rate_per_s: float, span_s: float, per: float = 1.0) -> None:
+    """Refuse a rate that would draw more than :data:`MAX_REQUESTS` over ``span_s``."""
+    if rate_per_s * span_s * per > MAX_REQUESTS:
+        raise InputError(name, rate_per_s, "makes more requests than a generator draws",
+                         Allowed(0, MAX_REQUESTS / (span_s * per)), involves=("duration_s",))
+
+
 def _constant_rate(rng: np.random.Generator, rate_per_s: float, start_s: float,
                    end_s: float) -> np.ndarray:
     count = rng.poisson(rate_per_s * (end_s - start_s))
@@ -204,6 +215,7 @@ def poisson(rate_per_s: float, duration_s: float, *, duration_ms: DurationSpec =
     """Requests at a constant average rate over ``[0, duration_s)``."""
     rate = number("rate_per_s", rate_per_s, high=1e6)
     span = _window(duration_s)
+    _within_reach("rate_per_s", rate, span)
     rng = np.random.default_rng(seed)
     return _make(f"poisson {rate:g}/s", _constant_rate(rng, rate, 0.0, span), duration_ms, rng)
 
@@ -223,6 +235,7 @@ def diurnal(mean_rate_per_s: float, duration_s: float = SECONDS_PER_DAY, *,
     period = number("period_s", period_s, low=1.0)
     peak_at = number("peak_at_s", peak_at_s, low=0.0)
     amplitude = mean * (ratio - 1.0) / (ratio + 1.0)
+    _within_reach("mean_rate_per_s", mean, span, (mean + amplitude) / mean if mean else 1.0)
 
     def rate(t: np.ndarray) -> np.ndarray:
         return mean + amplitude * np.cos(2 * math.pi * (t - peak_at) / period)
@@ -242,9 +255,12 @@ def bursty(base_rate_per_s: float, burst_rate_per_s: float, duration_s: float, *
     on = number("on_s", on_s, low=0.0)
     off = number("off_s", off_s, low=0.0)
     if on + off <= 0:
-        raise ValueError(f"on_s={on_s!r} and off_s={off_s!r} add up to 0; allowed: a positive "
-                         "cycle")
+        raise InputError("on_s", on_s, "and off_s add up to 0",
+                         Allowed(0, None, low_open=True, text="a positive cycle"),
+                         involves=("off_s",))
     cycle = on + off
+    _within_reach("burst_rate_per_s" if burst >= base else "base_rate_per_s", max(base, burst),
+                  span)
 
     def rate(t: np.ndarray) -> np.ndarray:
         return np.where(np.mod(t, cycle) >= off, burst, base)
@@ -269,6 +285,7 @@ def flash_crowd(base_rate_per_s: float, peak_rate_per_s: float, duration_s: floa
     ramp = number("ramp_s", ramp_s)
     hold = number("hold_s", hold_s)
     decay = number("decay_s", decay_s)
+    _within_reach("peak_rate_per_s", peak, span)
     knots_s = [0.0, start, start + ramp, start + ramp + hold, start + ramp + hold + decay]
 
     def rate(t: np.ndarray) -> np.ndarray:
@@ -289,6 +306,7 @@ def periodic(period_s: float, duration_s: float, *, per_fire: int = 1, offset_s:
     per_fire = whole("per_fire", per_fire, low=1, high=1e6)
     offset = number("offset_s", offset_s)
     jitter = number("jitter_s", jitter_s, high=period)
+    _within_reach("per_fire", per_fire, span / period)
     rng = np.random.default_rng(seed)
     fires = np.arange(offset, span, period) if offset < span else np.empty(0)
     arrivals = np.repeat(fires, per_fire)

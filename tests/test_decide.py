@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ec2vslambda import data, decide, latency, limits, pricing
 from ec2vslambda.decide import Assumptions, Workload, peak_concurrency_for
 from ec2vslambda.decide import decide as choose
+from ec2vslambda.validation import InputError
 
 SECONDS_PER_MONTH = pricing.HOURS_PER_MONTH * 3600
 
@@ -262,7 +263,8 @@ def test_a_region_without_prices_refuses_the_options_it_cannot_price():
     with pytest.raises(ValueError, match="region='ap-northeast-2' has no general_purpose arm64"):
         choose(w)
     # With an instance type priced there, what the data lacks for Seoul is refused by name
-    with pytest.raises(ValueError, match="no option can be priced") as info:
+    with pytest.raises(InputError, match="^region=.ap-northeast-2. can price no option for this "
+                                         "workload") as info:
         choose(w, Assumptions(instance_type="t4g.small"))
     assert "CloudWatch Logs ingestion" in str(info.value)
 

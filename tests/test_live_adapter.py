@@ -51,7 +51,9 @@ def test_a_refusal_names_the_control_by_its_label_and_unit():
     assert reply["message"] == ("Memory (MB): \N{MINUS SIGN}5 is out of range; allowed: 128 to "
                                 "10,240")
     assert reply["parts"] == {"name": "memory_mb", "value": "-5", "problem": "is out of range",
-                              "allowed": {"text": "128 to 10,240", "low": 128, "high": 10240}}
+                              "details": {},
+                              "allowed": {"text": "whole numbers 128 to 10,240", "low": 128,
+                                          "high": 10240, "whole": True}, "involves": []}
 
 
 def test_a_model_parameter_is_named_by_the_input_that_feeds_it():
@@ -63,7 +65,7 @@ def test_a_model_parameter_is_named_by_the_input_that_feeds_it():
 def test_an_empty_box_and_a_word_are_named_as_the_reader_typed_them():
     empty = _reply("fit_checker", {"peak_concurrency": None})
     assert empty["message"] == ("Peak runs in flight: (empty) is not a number; allowed: whole "
-                                "numbers 1 or more")
+                                "numbers 1 to 1,000,000,000,000,000")
     word = _reply("tail_latency", {"arch": "sparc"})
     assert word["key"] == "arch" and word["message"] == (
         "Architecture: 'sparc' is not allowed; allowed: x86_64, arm64")

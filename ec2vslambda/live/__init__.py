@@ -46,7 +46,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..validation import PROBLEMS, Allowed, InputError, choice, finite, flag
+from ..validation import Allowed, InputError, choice, flag
 from ..words import speaking, word
 
 __all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
@@ -76,10 +76,12 @@ DASH = "—"
 class Field:
     """One input of a calculator: what the form shows and what the model accepts.
 
-    ``kind`` is ``number``, ``integer``, ``choice`` or ``flag``. ``minimum``/``maximum`` are
-    hints for the form (the model validates for itself and its message is what the reader
-    sees). ``options`` are the allowed values of a ``choice``, ``option_labels`` how the form
-    shows them.
+    ``kind`` is ``number``, ``integer``, ``choice`` or ``flag``. ``allowed`` is the input's
+    range, declared once where the model declares it (:mod:`ec2vslambda.bounds`, or the model's
+    own module) and passed here, so that the form and the model read the same bounds; without
+    it, ``minimum`` and ``maximum`` give the range. Either way :meth:`check` enforces it, and
+    the form shows it. ``options`` are the allowed values of a ``choice``, ``option_labels``
+    how the form shows them.
     """
 
     key: str
@@ -93,35 +95,44 @@ class Field:
     options: tuple = ()
     option_labels: tuple[str, ...] = ()
     help: str = ""
+    allowed: Allowed | None = None
 
     def __post_init__(self) -> None:
         choice("kind", self.kind, KINDS)
+        allowed = self.allowed
+        if allowed is not None and (self.minimum is not None or self.maximum is not None):
+            raise InputError("minimum", self.minimum, "is given twice",
+                             Allowed(text="allowed= or minimum/maximum, not both"))
+        if self.kind in ("number", "integer"):
+            if allowed is None:
+                allowed = Allowed(self.minimum, self.maximum, whole=self.kind == "integer")
+            object.__setattr__(self, "minimum", allowed.low)
+            object.__setattr__(self, "maximum", allowed.high)
+        elif self.kind == "flag":
+            allowed = Allowed(options=(True, False))
+        else:
+            allowed = Allowed(options=tuple(self.options))
+        object.__setattr__(self, "allowed", allowed)
         if self.kind == "choice" and self.default not in self.options:
-            raise ValueError(f"default={self.default!r} is not one of options; allowed: "
-                             f"{', '.join(map(str, self.options))}")
+            raise InputError("default", self.default, "is not one of the options",
+                             allowed)
         if self.option_labels and len(self.option_labels) != len(self.options):
-            raise ValueError(f"option_labels has {len(self.option_labels)} labels for "
-                             f"{len(self.options)} options; allowed: one label per option")
+            raise InputError("option_labels", len(self.option_labels),
+                             "is not one label per option",
+                             Allowed(len(self.options), len(self.options)))
+        self.check(self.default)
 
     def check(self, value: object) -> object:
-        """The value, type-checked, or :class:`InputError`; the model checks the range.
+        """The value, checked against the field's type and range, or :class:`InputError`
+        naming the field.
 
         A number keeps its type (so a message repeats ``-3``, not ``-3.0``); an integer given
         as ``512.0`` becomes ``512``.
         """
-        allowed = Allowed(self.minimum, self.maximum, whole=self.kind == "integer")
-        if self.kind in ("number", "integer"):
-            checked = finite(self.key, value, allowed)
-            if self.kind == "number":
-                return value
-            if checked != int(checked):
-                raise InputError(self.key, value, PROBLEMS["whole"], allowed)
-            return int(checked)
         if self.kind == "flag":
             return flag(self.key, value)
-        if value not in self.options:
-            raise InputError(self.key, value, PROBLEMS["option"], Allowed(options=self.options))
-        return value
+        checked = self.allowed.check(self.key, value)  # type: ignore[union-attr]
+        return value if self.kind == "number" else checked
 
     def as_dict(self) -> dict[str, object]:
         spec: dict[str, object] = {"key": self.key, "label": self.label, "kind": self.kind,
@@ -174,10 +185,9 @@ class Calculator:
         try:
             return self.run(self.inputs(given))
         except InputError as error:
-            if error.name not in self.aliases:
+            if not {error.name, *error.involves} & set(self.aliases):
                 raise
-            raise InputError(self.aliases[error.name], error.value, error.problem,
-                             error.allowed) from None
+            raise error.renamed(self.aliases) from None
 
     def spec(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "intro": self.intro,
@@ -215,17 +225,17 @@ def spec(name: str) -> dict[str, object]:
 
 def dataclass_fields(cls, labels: Mapping[str, str], *,
                      choices: Mapping[str, tuple[Sequence, Sequence[str]]] | None = None,
-                     minimum: Mapping[str, float] | None = None) -> tuple[Field, ...]:
+                     allowed: Mapping[str, Allowed] | None = None) -> tuple[Field, ...]:
     """One :class:`Field` per field of the inputs dataclass ``cls``, with its default.
 
     ``labels`` maps each field to its label, a trailing ``" (unit)"`` becoming the unit;
     ``choices`` maps a field to ``(options, option labels)``; other fields are a flag, an
-    integer or a number by their annotation (``bool``, ``int``, ``float``), with ``minimum``
-    (default 0) as the form's hint.
+    integer or a number by their annotation (``bool``, ``int``, ``float``), in the range
+    ``allowed`` declares for them (by default 0 or more).
     """
     from dataclasses import fields as dataclass_fields_of
 
-    defaults, choices, minimum = cls(), choices or {}, minimum or {}
+    defaults, choices, allowed = cls(), choices or {}, allowed or {}
     out = []
     for f in dataclass_fields_of(cls):
         label, unit, value = labels[f.name], "", getattr(defaults, f.name)
@@ -239,7 +249,9 @@ def dataclass_fields(cls, labels: Mapping[str, str], *,
             out.append(Field(f.name, label, "flag", value))
         else:
             kind = "integer" if str(f.type) in ("int", "<class 'int'>") else "number"
-            out.append(Field(f.name, label, kind, value, unit, minimum=minimum.get(f.name, 0)))
+            out.append(Field(f.name, label, kind, value, unit,
+                             allowed=allowed.get(f.name, Allowed(0, None,
+                                                                 whole=kind == "integer"))))
     return tuple(out)
 
 

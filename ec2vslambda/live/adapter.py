@@ -78,13 +78,15 @@ def reply(name: str, inputs: Mapping[str, object] | None,
 
 def refusal(error: InputError, calc: Calculator | None = None) -> dict[str, object]:
     """A refused value as the page shows it: beside the control ``key`` when the error names one
-    of ``calc``'s fields, in the active catalogue's language."""
-    field = next((f for f in calc.fields if f.key == error.name), None) if calc else None
+    of ``calc``'s fields (or, for a combination of inputs, involves one), in the active
+    catalogue's language."""
+    fields = {f.key: f for f in calc.fields} if calc else {}
+    named = fields.get(error.name)
+    key = error.name if named else next((n for n in error.involves if n in fields), None)
     message = say("{label}: {value} {problem}; allowed: {allowed}",
-                  label=label(field) if field else error.name, value=_value(error.value),
-                  problem=word(error.problem), allowed=error.allowed_words(MINUS))
-    return {"error": str(error), "key": field.key if field else None, "message": message,
-            "parts": error.parts}
+                  label=label(named) if named else error.name, value=_value(error.value),
+                  problem=error.problem_words(), allowed=error.allowed_words(MINUS))
+    return {"error": str(error), "key": key, "message": message, "parts": error.parts}
 
 
 def failure(error: BaseException) -> dict[str, object]:

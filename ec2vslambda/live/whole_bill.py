@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .. import pricing
+from .. import bounds, pricing
 from ..words import large_count, say, word
 from . import (
     Calculator,
@@ -25,7 +25,7 @@ from . import (
     vline,
 )
 from . import series as chart_series
-from .pricing import PRICING_ALIASES, PRICING_LABELS, instance_choices
+from .pricing import ALLOWED, PRICING_ALIASES, PRICING_LABELS, instance_choices
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,9 @@ def run(values: dict) -> dict:
 
 def _fields() -> tuple[Field, ...]:
     return dataclass_fields(
-        WholeBillInputs, _LABELS, minimum={"instance_count": 1},
+        WholeBillInputs, _LABELS,
+        allowed={**ALLOWED, "response_kb": bounds.RESPONSE_KB,
+                 "nat_gateways": bounds.FLEET_OR_NONE},
         choices={"arch": (("x86_64", "arm64"), ()),
                  "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
                  "instance_type": (instance_choices(), ()),
