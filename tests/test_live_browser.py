@@ -325,7 +325,9 @@ HOSTILE = ("-1", "1e12", "NaN", "abc", "")
 #: (page, calculator, fields): a sample, one page per edition, so it stays a few seconds.
 HOSTILE_SAMPLE = [
     ("labs/01_cold_starts_keepalive", "keepalive", ("memory_mb", "keep_alive_min")),
-    ("chapters/03_how_they_work", "lifecycle", ("gap_s",)),
+    ("chapters/05_pricing", "pricing", ("instance_count",)),  # 1e12 hung the worker
+    ("chapters/06_choosing", "decision", ("peak_rps",)),  # and here too
+    ("chapters/03_how_they_work", "lifecycle", ("arrivals",)),
     ("ko/labs/01_cold_starts_keepalive", "keepalive", ("rate_per_hour",)),
 ]
 MESSAGE_WITHIN_MS = 1_000
