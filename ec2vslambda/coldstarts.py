@@ -49,7 +49,7 @@ class ColdStart:
 
 
 def _fail(number: int | None, column: str | None, problem: str) -> _data.DataError:
-    return _data._fail(FILE, number, column, problem)
+    return _data.fail(FILE, number, column, problem)
 
 
 @cache

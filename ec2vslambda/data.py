@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .validation import InputError
+from .validation import Allowed, InputError
+from .words import term
 
 DATA_ENV_VAR = "EC2VSLAMBDA_DATA"
 
@@ -32,23 +33,44 @@ REGION_NAMES = {"us-east-1": "US East (N. Virginia)", "ap-northeast-2": "Asia Pa
 
 
 class DataError(ValueError):
-    """A data file is missing, malformed or inconsistent."""
+    """A data file is missing, malformed or inconsistent.
+
+    Its parts say where (``file``, the data ``row`` counted from 1, the ``column``) and what is
+    wrong (``problem``); the message joins them: ``lambda_prices.csv, row 3 (line 4), column
+    'value': '-1' is negative``.
+    """
+
+    def __init__(self, file: str, problem: str, *, row: int | None = None,
+                 column: str | None = None):
+        self.file, self.problem, self.row, self.column = file, problem, row, column
+        where = file
+        if row is not None:
+            where += f", row {row} (line {row + 1})"
+        if column is not None:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {problem}")
+
+    @property
+    def parts(self) -> dict[str, object]:
+        return {"file": self.file, "row": self.row, "column": self.column,
+                "problem": self.problem}
 
 
 def check_region(region: object) -> str:
     """Validate a region name against :data:`REGIONS`; return it."""
     if region not in REGIONS:
         raise InputError("region", region, "is not a region the book prices",
-                         ", ".join(REGIONS))
+                         Allowed(options=REGIONS))
     return str(region)
 
 
 def missing_price(what: str, region: str, file: str, regions_with: tuple[str, ...]) -> InputError:
     """The error for a price no source gives in ``region``: the model refuses, never guesses."""
-    have = ", ".join(regions_with) if regions_with else "none"
-    return InputError("region", region, f"has no price for {what} in {file} (no source the "
-                      "book could check gives one, and the model does not guess)",
-                      f"regions with this price: {have}")
+    return InputError("region", region, term(
+        "has no price for {what} in {file} (no source the book could check gives one, and the "
+        "model does not guess)"), Allowed(options=tuple(regions_with),
+                                          text=term("regions with this price: {options}")),
+        details={"what": what, "file": file})
 
 
 def data_dir() -> Path:
@@ -142,13 +164,10 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
-def _fail(file: str, row: int | None, column: str | None, problem: str) -> DataError:
-    where = file
-    if row is not None:
-        where += f", row {row} (line {row + 1})"
-    if column is not None:
-        where += f", column '{column}'"
-    return DataError(f"{where}: {problem}")
+def fail(file: str, row: int | None, column: str | None, problem: str) -> DataError:
+    """The :class:`DataError` for ``problem`` at ``row`` and ``column`` of ``file`` (a modules'
+    loaders raise it for their own files)."""
+    return DataError(file, problem, row=row, column=column)
 
 
 def _parse_number(text: str) -> float:
@@ -166,22 +185,22 @@ def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
     """
     name = path.name
     if not path.exists():
-        raise _fail(name, None, None, f"file not found at {path}")
+        raise fail(name, None, None, f"file not found at {path}")
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
         missing = [c for c in schema.required if c not in header]
         if missing:
-            raise _fail(name, None, missing[0],
+            raise fail(name, None, missing[0],
                         f"missing column (required columns: {', '.join(schema.required)})")
         rows: list[dict[str, object]] = []
         for number, raw in enumerate(reader, start=1):
             if None in raw:  # more cells than header columns
-                raise _fail(name, number, None, "more cells than the header has columns")
+                raise fail(name, number, None, "more cells than the header has columns")
             row: dict[str, object] = {k: (v or "").strip() for k, v in raw.items()}
             for column in schema.non_empty:
                 if not row[column]:
-                    raise _fail(name, number, column, "must not be empty")
+                    raise fail(name, number, column, "must not be empty")
             for column in schema.numeric + schema.optional_numeric:
                 text = str(row[column])
                 if not text and column in schema.optional_numeric:
@@ -190,36 +209,36 @@ def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
                 try:
                     value = _parse_number(text)
                 except ValueError:
-                    raise _fail(name, number, column, f"'{text}' is not a number") from None
+                    raise fail(name, number, column, f"'{text}' is not a number") from None
                 if value < 0:
-                    raise _fail(name, number, column, f"{value:g} is negative")
+                    raise fail(name, number, column, f"{value:g} is negative")
                 row[column] = value
             if schema.units and row["unit"] not in schema.units:
-                raise _fail(name, number, "unit", f"unknown unit '{row['unit']}' "
+                raise fail(name, number, "unit", f"unknown unit '{row['unit']}' "
                             f"(known: {', '.join(sorted(schema.units))})")
             for column, allowed in schema.choices.items():
                 if row[column] not in allowed:
-                    raise _fail(name, number, column, f"'{row[column]}' is not one of "
+                    raise fail(name, number, column, f"'{row[column]}' is not one of "
                                 f"{', '.join(sorted(allowed))}")
             for column in schema.dates:
                 try:
                     row[column] = dt.date.fromisoformat(str(row[column]))
                 except ValueError:
-                    raise _fail(name, number, column,
+                    raise fail(name, number, column,
                                 f"'{row[column]}' is not a date in YYYY-MM-DD form") from None
             if not str(row["source_url"]).startswith("https://"):
-                raise _fail(name, number, "source_url",
+                raise fail(name, number, "source_url",
                             f"'{row['source_url']}' is not an https:// address")
             rows.append(row)
     if not rows:
-        raise _fail(name, None, None, "has no data rows")
+        raise fail(name, None, None, "has no data rows")
     return rows
 
 
 def load(name: str, *, directory: Path | None = None) -> list[dict[str, object]]:
     """Load one known data file by name (e.g. ``"lambda_prices.csv"``) and validate it."""
     if name not in SCHEMAS:
-        raise ValueError(f"name={name!r} is not a known data file; known: {', '.join(SCHEMAS)}")
+        raise InputError("name", name, "is not a known data file", Allowed(options=tuple(SCHEMAS)))
     return read_rows((directory or data_dir()) / name, SCHEMAS[name])
 
 
@@ -311,7 +330,7 @@ class Limit:
 def _only(rows: list[dict[str, object]], file: str, item: str, arch: str = "any"):
     found = [r for r in rows if r["item"] == item and r["arch"] == arch]
     if len(found) != 1:
-        raise _fail(file, None, "item",
+        raise fail(file, None, "item",
                     f"expected exactly one '{item}' row for arch '{arch}', found {len(found)}")
     return found[0]
 
@@ -321,12 +340,12 @@ def regional_rows(rows: list[dict[str, object]], region: str) -> list[dict[str, 
     return [r for r in rows if r["region"] in (region, GLOBAL)]
 
 
-def _optional(rows: list[dict[str, object]], file: str, item: str,
-              arch: str = "any") -> float | None:
+def optional_value(rows: list[dict[str, object]], file: str, item: str,
+                   arch: str = "any") -> float | None:
     """The value of the one ``item`` row for ``arch``, or None when the region has none."""
     found = [r for r in rows if r["item"] == item and r["arch"] == arch]
     if len(found) > 1:
-        raise _fail(file, None, "item",
+        raise fail(file, None, "item",
                     f"expected at most one '{item}' row for arch '{arch}', found {len(found)}")
     return float(found[0]["value"]) if found else None
 
@@ -345,14 +364,14 @@ def contiguous_tiers(rows: list[dict[str, object]], file: str, what: str,
         start = r["tier_start"] or 0.0
         end = r["tier_end"] if r["tier_end"] is not None else math.inf
         if start != expected_start:
-            raise _fail(file, None, "tier_start", f"{what} tiers are not contiguous: a tier "
+            raise fail(file, None, "tier_start", f"{what} tiers are not contiguous: a tier "
                         f"starts at {start:g} where {expected_start:g} was expected")
         if end <= start:
-            raise _fail(file, None, "tier_end", f"{what} tier ends at {end:g}, before its start")
+            raise fail(file, None, "tier_end", f"{what} tier ends at {end:g}, before its start")
         tiers.append((start, end, float(r["value"])))
         expected_start = end
     if require_open and tiers and tiers[-1][1] != math.inf:
-        raise _fail(file, None, "tier_end", f"the last {what} tier must be open-ended (empty)")
+        raise fail(file, None, "tier_end", f"the last {what} tier must be open-ended (empty)")
     return tuple(tiers)
 
 
@@ -372,14 +391,14 @@ def _lambda_prices(directory: Path, region: str = "us-east-1") -> LambdaPrices:
     archs = ("x86_64", "arm64")
 
     def value(item: str, arch: str = "any") -> float:
-        found = _optional(rows, file, item, arch)
+        found = optional_value(rows, file, item, arch)
         if found is None:
             regions = tuple(sorted({str(r["region"]) for r in every if r["item"] == item}))
             raise missing_price(f"Lambda '{item}'", region, file, regions)
         return found
 
     def each_arch(item: str) -> dict[str, float]:
-        return {a: v for a in archs if (v := _optional(rows, file, item, a)) is not None}
+        return {a: v for a in archs if (v := optional_value(rows, file, item, a)) is not None}
 
     tiers = {a: t for a in archs if (t := _tiers(rows, file, a, region))}
     if not tiers:
@@ -394,7 +413,7 @@ def _lambda_prices(directory: Path, region: str = "us-east-1") -> LambdaPrices:
         free_requests=value("free_tier_requests"),
         free_gb_s=value("free_tier_compute"),
         ephemeral_free_mb=value("ephemeral_storage_free"),
-        ephemeral_usd_per_gb_s=_optional(rows, file, "ephemeral_storage"),
+        ephemeral_usd_per_gb_s=optional_value(rows, file, "ephemeral_storage"),
         provisioned_usd_per_gb_s=each_arch("provisioned_concurrency"),
         provisioned_duration_usd_per_gb_s=each_arch("provisioned_duration"),
         provisioned_rounding_minutes=value("provisioned_rounding"),
@@ -416,18 +435,18 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
     for number, r in enumerate(rows, start=1):
         if r["pricing"] == "on_demand":
             if r["unit"] != "usd_per_hour":
-                raise _fail(file, number, "unit", "an on_demand row must be priced in usd_per_hour")
+                raise fail(file, number, "unit", "an on_demand row must be priced in usd_per_hour")
             for column in ("vcpu", "memory_gib"):
                 if not r[column]:
-                    raise _fail(file, number, column, "must be a positive number for an instance")
+                    raise fail(file, number, column, "must be a positive number for an instance")
             if r["arch"] not in ("x86_64", "arm64"):
-                raise _fail(file, number, "arch", "an instance must be x86_64 or arm64")
+                raise fail(file, number, "arch", "an instance must be x86_64 or arm64")
             if r["region"] not in REGIONS:
-                raise _fail(file, number, "region", f"an instance is priced in one region "
+                raise fail(file, number, "region", f"an instance is priced in one region "
                             f"({', '.join(REGIONS)}), not '{r['region']}'")
             name, region = str(r["instance_type"]), str(r["region"])
             if name in by_region[region]:
-                raise _fail(file, number, "instance_type", f"'{name}' appears twice in {region}")
+                raise fail(file, number, "instance_type", f"'{name}' appears twice in {region}")
             by_region[region][name] = InstanceType(
                 name=name, family=str(r["family"]), category=str(r["category"]),
                 vcpu=int(r["vcpu"]), memory_gib=float(r["memory_gib"]), arch=str(r["arch"]),
@@ -438,10 +457,10 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
             row_notes[(region, name)] = str(r["notes"])
         else:
             if r["unit"] != "fraction_off_on_demand":
-                raise _fail(file, number, "unit",
+                raise fail(file, number, "unit",
                             f"a {r['pricing']} row must be a fraction_off_on_demand")
             if not 0 <= float(r["value"]) < 1:
-                raise _fail(file, number, "value", f"{r['value']} is not a fraction in [0, 1)")
+                raise fail(file, number, "value", f"{r['value']} is not a fraction in [0, 1)")
             discounts[str(r["pricing"])] = float(r["value"])
             notes[str(r["pricing"])] = str(r["notes"])
     return Ec2Prices(instances=by_region["us-east-1"], discounts=discounts, discount_notes=notes,
@@ -456,7 +475,7 @@ def _lambda_limits(directory: Path) -> dict[str, Limit]:
     for number, r in enumerate(rows, start=1):
         name = str(r["limit"])
         if name in limits:
-            raise _fail("lambda_limits.csv", number, "limit", f"'{name}' appears twice")
+            raise fail("lambda_limits.csv", number, "limit", f"'{name}' appears twice")
         limits[name] = Limit(name=name, value=float(r["value"]), unit=str(r["unit"]),
                              adjustable=r["adjustable"] == "yes",
                              source_url=str(r["source_url"]), as_of=r["as_of"],
@@ -483,8 +502,8 @@ def limit_value(name: str, directory: Path | None = None) -> float:
     """One limit's value in its unit, e.g. ``limit_value("timeout_max")`` -> 900.0 (s)."""
     limits = lambda_limits(directory)
     if name not in limits:
-        raise ValueError(f"name={name!r} is not a limit in lambda_limits.csv; "
-                         f"known: {', '.join(sorted(limits))}")
+        raise InputError("name", name, "is not a limit in lambda_limits.csv",
+                         Allowed(options=tuple(sorted(limits))))
     return limits[name].value
 
 
@@ -528,7 +547,7 @@ class RegionalPrices:
         if not found:
             raise missing_price(what or item, region, self.file, self.regions_with(item))
         if len(found) != 1:
-            raise _fail(self.file, None, "item", f"expected one '{item}' row for {region}, "
+            raise fail(self.file, None, "item", f"expected one '{item}' row for {region}, "
                         f"found {len(found)}")
         return float(found[0]["value"])
 

@@ -106,7 +106,7 @@ def _middle_prices(directory: Path, region: str = "us-east-1") -> MiddlePrices:
     rows = _data.regional_rows(_data.read_rows(directory / MIDDLE_FILE, MIDDLE_PRICES), region)
 
     def optional(item: str, arch: str = "any") -> float | None:
-        return _data._optional(rows, MIDDLE_FILE, item, arch)
+        return _data.optional_value(rows, MIDDLE_FILE, item, arch)
 
     def value(item: str, arch: str = "any") -> float:
         found = optional(item, arch)
@@ -116,7 +116,7 @@ def _middle_prices(directory: Path, region: str = "us-east-1") -> MiddlePrices:
 
     fee = value("managed_instances_fee")
     if not 0 <= fee < 1:
-        raise _data.DataError(f"{MIDDLE_FILE}: managed_instances_fee {fee:g} is not a fraction "
+        raise _data.DataError(MIDDLE_FILE, f"managed_instances_fee {fee:g} is not a fraction "
                               "in [0, 1)")
     archs = ("x86_64", "arm64")
     return MiddlePrices(
@@ -323,9 +323,11 @@ def default_instance_type(arch: str, region: str = "us-east-1") -> str:
     candidates = [i for i in priced.values()
                   if i.category == "general_purpose" and i.arch == arch]
     if not candidates:
-        raise InputError("region", region, f"has no general_purpose {arch} instance type priced "
-                         "in ec2_prices.csv (no source the book could check gives one)",
-                         "an instance type priced there: " + (", ".join(priced) or "none"))
+        raise InputError("region", region, term(
+            "has no general_purpose {arch} instance type priced in ec2_prices.csv (no source the "
+            "book could check gives one)"), Allowed(options=tuple(priced), text=term(
+                "an instance type priced there: {options}")), involves=("arch",),
+            details={"arch": arch})
     return min(candidates, key=lambda i: (i.usd_per_hour, i.name)).name
 
 
@@ -547,9 +549,10 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
     in the workload's region.
     """
     if not isinstance(workload, Workload):
-        raise ValueError(f"workload={workload!r} is not allowed; allowed: a Workload")
+        raise InputError("workload", workload, "is not allowed", Allowed(text="a Workload"))
     if not isinstance(assumptions, Assumptions):
-        raise ValueError(f"assumptions={assumptions!r} is not allowed; allowed: an Assumptions")
+        raise InputError("assumptions", assumptions, "is not allowed",
+                         Allowed(text="an Assumptions"))
     w, a = workload, assumptions
     region = w.region
     middle = middle_prices(region=region)

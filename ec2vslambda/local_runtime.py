@@ -45,7 +45,7 @@ from multiprocessing.connection import Connection, wait
 
 from . import localaws
 from .upload_costs import cold_start_ratio, monthly_costs  # noqa: F401 - lab 4's API
-from .validation import number, whole
+from .validation import Allowed, InputError, number, whole
 
 _CONTEXT = multiprocessing.get_context("spawn")
 LAMBDA = "lambda"
@@ -614,7 +614,8 @@ def summarise(invocations: Sequence[Invocation]) -> dict[str, float]:
     result.
     """
     if not invocations:
-        raise ValueError("invocations=[] is empty; allowed: at least one Invocation")
+        raise InputError("invocations", invocations, "is empty",
+                         Allowed(text="at least one Invocation"))
     cold = [i for i in invocations if i.cold]
     warm = [i for i in invocations if not i.cold]
 

@@ -72,10 +72,12 @@ def check_region(region: object) -> str:
 
 def _beyond_tiers(what: str, quantity: float, last_end: float, region: str,
                   file: str) -> InputError:
-    return InputError("region", region, f"has no price for {what} beyond {last_end:,.10g} in "
-                      f"{file} (the usage asks for {quantity:,.10g}; no source the book could "
-                      "check gives the rate above, and the model does not guess)",
-                      "usage within the priced tiers, or us-east-1")
+    return InputError("region", region, term(
+        "has no price for {what} beyond {last_end} in {file} (the usage asks for {quantity}; no "
+        "source the book could check gives the rate above, and the model does not guess)"),
+        Allowed(text=term("usage within the priced tiers, or us-east-1")),
+        details={"what": what, "last_end": f"{last_end:,.10g}", "file": file,
+                 "quantity": f"{quantity:,.10g}"})
 
 
 # --- Lambda ---------------------------------------------------------------------------------
@@ -263,8 +265,8 @@ def instance(instance_type: str, region: str = DEFAULT_REGION) -> _data.Instance
         if elsewhere:
             raise _data.missing_price(f"the instance type {instance_type}", region,
                                       "ec2_prices.csv", elsewhere)
-        raise ValueError(f"instance_type={instance_type!r} is not in ec2_prices.csv; allowed: "
-                         f"{', '.join(instances)}")
+        raise InputError("instance_type", instance_type, "is not in ec2_prices.csv",
+                         Allowed(options=tuple(instances)))
     return instances[instance_type]
 
 
@@ -436,7 +438,9 @@ def lambda_cost_curve_usd(requests_grid, duration_ms: float, memory_mb: int, *,
     if grid.size == 0:
         return grid.copy()
     if np.any(~np.isfinite(grid)) or np.any(grid < 0):
-        raise ValueError("requests_grid has a negative or non-finite value; allowed: 0 or more")
+        bad = grid[~np.isfinite(grid) | (grid < 0)][0]
+        raise InputError("requests_grid", float(bad), "has a negative or non-finite value",
+                         Allowed(0, None))
     top = float(grid.max())
     kinks = {top} | set(lambda_cost_kinks(duration_ms, memory_mb, arch=arch,
                                           free_tier=free_tier, region=region))
@@ -632,9 +636,7 @@ def alb_lcus_for_traffic(requests: float, gb_processed: float, *, duration_ms: f
     requests = number("requests", requests)
     gb_processed = number("gb_processed", gb_processed)
     duration_ms = check_duration_ms(duration_ms)
-    hours = number("hours", hours, what="more than 0")
-    if hours <= 0:
-        raise InputError("hours", hours, "is out of range", "more than 0")
+    hours = Allowed(0, None, low_open=True).check("hours", hours)
     per_connection = number("requests_per_connection", requests_per_connection, low=1.0)
     rules = whole("rules", rules)
     region = check_region(region)
