@@ -32,6 +32,11 @@ from . import simulate as _sim
 from . import workloads as _wl
 from .validation import Allowed, InputError, number, whole
 
+__all__ = ["DEFAULT", "MAX_REQUESTS", "MS_PER_S", "BurstResult", "BurstScenario", "burst_workload",
+           "compare", "default_concurrency_limit", "fleet_for_peak", "lambda_cost_timeline",
+           "mean_duration_ms", "plot_burst", "provisioned_break_even_utilisation",
+           "provisioned_vs_on_demand", "run_burst"]
+
 MS_PER_S = 1000.0
 
 #: Largest expected request count :func:`run_burst` accepts, so that a calculator stays quick

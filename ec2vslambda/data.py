@@ -23,6 +23,13 @@ from pathlib import Path
 from .validation import Allowed, InputError
 from .words import term
 
+__all__ = ["DATA_ENV_VAR", "EC2_PRICES", "GLOBAL", "LAMBDA_LIMITS", "LAMBDA_PRICES", "REGIONS",
+           "REGION_CHOICES", "REGION_NAMES", "SCHEMAS", "WHOLE_BILL_PRICES", "DataError",
+           "Ec2Prices", "InstanceType", "LambdaPrices", "Limit", "PriceTier", "RegionalPrices",
+           "Schema", "Tier", "check_region", "clear_cache", "contiguous_tiers", "data_dir",
+           "ec2_prices", "fail", "lambda_limits", "lambda_prices", "limit_value", "load",
+           "missing_price", "optional_value", "read_rows", "regional_rows", "whole_bill_prices"]
+
 DATA_ENV_VAR = "EC2VSLAMBDA_DATA"
 
 #: The regions the book prices. ``global`` marks a row that holds in every region (a free tier,

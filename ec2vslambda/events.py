@@ -24,6 +24,9 @@ from urllib.parse import quote_plus, urlencode
 
 from .validation import Allowed, InputError, choice, text, whole
 
+__all__ = ["ACCOUNT_ID", "EVENT_TIME", "HTTP_METHODS", "REGION", "http_api_event", "s3_put_event",
+           "sqs_event"]
+
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
 #: A fixed moment for every sample event (the day this book's data were checked).

@@ -36,6 +36,12 @@ from . import bounds
 from . import data as _data
 from .validation import PROBLEMS, Allowed, InputError, number, whole
 
+__all__ = ["EC2_STATES", "EC2_TRANSITIONS", "PHASE_COLOURS", "Ec2State", "ExecutionEnvironment",
+           "Handler", "Invocation", "InvokeContext", "LambdaModel", "Module", "Segment",
+           "concurrency_needed", "demo_module", "draw_ec2_state_diagram", "draw_timeline",
+           "max_environments_after", "poisson_cold_start_ratio", "poisson_kept_share",
+           "seconds_to_reach"]
+
 _MODULE = "a function that takes the environment and returns a handler"
 
 Handler = Callable[[object, "InvokeContext"], object]

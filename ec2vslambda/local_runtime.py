@@ -47,6 +47,9 @@ from . import localaws
 from .upload_costs import cold_start_ratio, monthly_costs  # noqa: F401 - lab 4's API
 from .validation import Allowed, InputError, number, whole
 
+__all__ = ["ALWAYS_ON", "LAMBDA", "AlwaysOnWorker", "FunctionConfig", "Invocation", "LambdaContext",
+           "LocalLambdaRuntime", "event_time_s", "events_in_message", "summarise"]
+
 _CONTEXT = multiprocessing.get_context("spawn")
 LAMBDA = "lambda"
 ALWAYS_ON = "always-on"

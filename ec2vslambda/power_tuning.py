@@ -42,6 +42,11 @@ from . import data as _data
 from . import pricing as _pricing
 from .validation import Allowed, InputError, choice, number, whole
 
+__all__ = ["BALANCED_WEIGHT", "COLUMNS", "COST_TIE_TOLERANCE", "DEFAULT_MEMORY_MB",
+           "MAX_COLLATZ_LIMIT", "PICK_STYLES", "REFERENCE", "STRATEGIES", "TuningResult",
+           "collatz_steps_total", "compare_picks", "duration_at_memory_ms", "measure_duration_ms",
+           "plot_tuning", "relative_duration", "scaling_table", "tune", "vcpus_at_memory"]
+
 #: Memory settings tried by default, MB: Power Tuning's usual sizes, the one-vCPU point and the
 #: largest setting. Each is checked against ``lambda_limits.csv`` when used.
 DEFAULT_MEMORY_MB: tuple[int, ...] = (128, 256, 512, 1024, 1536, 1769, 2048, 3008, 4096, 6144,

@@ -37,6 +37,11 @@ from .simulate import (
 )
 from .validation import Allowed, InputError, choice, number, whole
 
+__all__ = ["BASELINE", "BURST_CYCLE_S", "BURST_ON_S", "MODELS", "PAPER_FIXED_MIN", "SHAPES",
+           "cold_start_grid", "frontier_position", "paper_policies", "pareto_figure",
+           "pareto_table", "policy_table", "policy_table_by_group", "replay_policies",
+           "run_policies", "shaped_workload", "split_functions"]
+
 SHAPES = ("poisson", "diurnal", "bursty", "periodic")
 BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
 BURST_CYCLE_S = 3600.0

@@ -32,6 +32,9 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 from .validation import Allowed, InputError, choice, number, text, whole
 
+__all__ = ["IMAGE_TYPES", "LOOPBACK", "ROUTE", "THUMBNAIL_PREFIX", "LambdaContext", "PlanServer",
+           "call_server", "event_source", "handler", "plan_from_request", "plan_thumbnail"]
+
 LOOPBACK = "127.0.0.1"
 THUMBNAIL_PREFIX = "thumbnails/"
 ROUTE = "/plan"

@@ -70,6 +70,11 @@ from .keepalive import FixedKeepAlive, HybridHistogram
 from .validation import Allowed, InputError, number, whole
 from .workloads import check_requests
 
+__all__ = ["FIRST_CAPACITY", "MAX_EVALUATIONS", "MAX_SLOTS", "PERCENTILES", "SCALING_WINDOW_S",
+           "ApplicationResult", "Autoscaling", "Ec2Result", "LambdaResult", "in_flight_at",
+           "lambda_cold_and_idle", "simulate_application", "simulate_ec2", "simulate_functions",
+           "simulate_lambda"]
+
 #: The most request slots (instances x requests each serves at once) and Auto Scaling
 #: evaluations one fleet simulation holds: both are Python loops (a heap of slots, one step
 #: per evaluation), which stay within a few seconds below these.

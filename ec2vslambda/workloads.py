@@ -37,6 +37,13 @@ from . import data as _data
 from . import kernels
 from .validation import PROBLEMS, Allowed, InputError, number, whole
 
+__all__ = ["AZURE_DURATION_COLUMNS", "AZURE_KEYS", "MAX_REQUESTS", "MINUTES_PER_DAY",
+           "SECONDS_PER_DAY", "TRACE_FILE", "TRACE_KEY_COLUMNS", "AzureTrace", "DurationSpec",
+           "ExponentialMs", "LogNormalMs", "Workload", "azure_day_files", "bursty",
+           "check_requests", "diurnal", "durations", "flash_crowd", "from_minute_counts",
+           "load_azure_trace", "load_trace", "merge", "minute_columns", "periodic", "poisson",
+           "trace_path", "trace_workload"]
+
 MINUTES_PER_DAY = 1440
 SECONDS_PER_DAY = 86_400.0
 #: The most requests one generator draws (for a thinned process: candidates). Two float arrays

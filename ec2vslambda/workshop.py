@@ -28,6 +28,13 @@ from . import data as _data
 from . import pricing as _pricing
 from .validation import Allowed, InputError, choice, text
 
+__all__ = ["BOOK_ROOT", "CHEAT_BILL_LINES", "CHEAT_LIMITS", "NBGITPULLER_APPS", "binder_link",
+           "book_repository", "cheat_as_of", "cheat_at_a_glance", "cheat_break_even",
+           "cheat_ec2_prices", "cheat_lambda_limits", "cheat_lambda_prices",
+           "cheat_whole_bill_prices", "colab_link", "edge_case_outcomes",
+           "keep_alive_for_cold_share_s", "nbgitpuller_link", "recursion_trap", "repo_folder",
+           "setup_check", "tables_html", "thumbnail_cost_range", "thumbnail_handler"]
+
 #: Jupyter front ends an nbgitpuller link can open, and the URL path prefix each one uses.
 NBGITPULLER_APPS = {"lab": "lab/tree", "notebook": "tree"}
 

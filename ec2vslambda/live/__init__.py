@@ -36,7 +36,7 @@ The result (JSON-able, no NaN or infinity) has:
 Adding a calculator: write a module in this package with a ``CALCULATOR =``
 :class:`Calculator` (its :class:`Field` list, title, and ``run(inputs) -> result``), add its
 module to :data:`MODULES`, test it in ``tests/test_live.py``, and put its widget in a notebook
-(``ec2vslambda.widgets.common.live_widget(name)``). CONTRIBUTING.md has the whole recipe.
+(``ec2vslambda.widgets.calculator(name)``). CONTRIBUTING.md has the whole recipe.
 """
 
 from __future__ import annotations

@@ -31,6 +31,10 @@ from .. import live
 from ..live import adapter
 from ..validation import InputError
 
+__all__ = ["DEFAULT_INTRO", "HOW_TO_GO_LIVE", "LiveCalculator", "calculator", "chart_figure",
+           "control_style", "error_html", "guarded", "live_calculator", "note_html", "result_table",
+           "show", "show_static"]
+
 HOW_TO_GO_LIVE = (
     "needs a running Python kernel. Launch this page on Binder or Colab (rocket icon at the top "
     "of the page), or run it locally with `make lab`."
