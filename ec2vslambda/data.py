@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypedDict, cast
 
 from .validation import Allowed, InputError
 from .words import term
@@ -26,7 +27,7 @@ from .words import term
 __all__ = ["DATA_ENV_VAR", "EC2_PRICES", "GLOBAL", "LAMBDA_LIMITS", "LAMBDA_PRICES", "REGIONS",
            "REGION_CHOICES", "REGION_NAMES", "SCHEMAS", "WHOLE_BILL_PRICES", "DataError",
            "Ec2Prices", "InstanceType", "LambdaPrices", "Limit", "PriceTier", "RegionalPrices",
-           "Schema", "Tier", "check_region", "clear_cache", "contiguous_tiers", "data_dir",
+           "Row", "Schema", "Tier", "check_region", "clear_cache", "contiguous_tiers", "data_dir",
            "ec2_prices", "fail", "lambda_limits", "lambda_prices", "limit_value", "load",
            "missing_price", "optional_value", "read_rows", "regional_rows", "whole_bill_prices"]
 
@@ -184,7 +185,42 @@ def _parse_number(text: str) -> float:
     return value
 
 
-def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
+class Row(TypedDict, total=False):
+    """One row of one of the book's CSV files, each column in its parsed type.
+
+    Every file has ``value`` (or its own numbers), ``unit``, ``region``, ``source_url``,
+    ``as_of`` and ``notes``; the rest are the columns of some files only (``item`` and ``arch``
+    of the price lists, ``instance_type`` of ``ec2_prices.csv``, ``limit`` of
+    ``lambda_limits.csv``, ``runtime`` of ``cold_starts.csv``). A numeric column a row leaves
+    empty is ``None``.
+    """
+
+    value: float
+    unit: str
+    region: str
+    source_url: str
+    as_of: dt.date
+    notes: str
+    provenance: str
+    item: str
+    arch: str
+    tier_start: float | None
+    tier_end: float | None
+    instance_type: str
+    pricing: str
+    family: str
+    category: str
+    vcpu: float | None
+    memory_gib: float | None
+    os: str
+    limit: str
+    adjustable: str
+    runtime: str
+    memory_mb: float
+    init_ms: float
+
+
+def read_rows(path: Path, schema: Schema) -> list[Row]:
     """Read ``path`` and check it against ``schema``; return rows with numbers parsed.
 
     Numeric columns become ``float`` (``None`` where an optional number is empty), ``as_of``
@@ -200,7 +236,7 @@ def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
         if missing:
             raise fail(name, None, missing[0],
                         f"missing column (required columns: {', '.join(schema.required)})")
-        rows: list[dict[str, object]] = []
+        rows: list[Row] = []
         for number, raw in enumerate(reader, start=1):
             if None in raw:  # more cells than header columns
                 raise fail(name, number, None, "more cells than the header has columns")
@@ -236,13 +272,13 @@ def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
             if not str(row["source_url"]).startswith("https://"):
                 raise fail(name, number, "source_url",
                             f"'{row['source_url']}' is not an https:// address")
-            rows.append(row)
+            rows.append(cast(Row, row))
     if not rows:
         raise fail(name, None, None, "has no data rows")
     return rows
 
 
-def load(name: str, *, directory: Path | None = None) -> list[dict[str, object]]:
+def load(name: str, *, directory: Path | None = None) -> list[Row]:
     """Load one known data file by name (e.g. ``"lambda_prices.csv"``) and validate it."""
     if name not in SCHEMAS:
         raise InputError("name", name, "is not a known data file", Allowed(options=tuple(SCHEMAS)))
@@ -334,7 +370,7 @@ class Limit:
     notes: str
 
 
-def _only(rows: list[dict[str, object]], file: str, item: str, arch: str = "any"):
+def _only(rows: list[Row], file: str, item: str, arch: str = "any"):
     found = [r for r in rows if r["item"] == item and r["arch"] == arch]
     if len(found) != 1:
         raise fail(file, None, "item",
@@ -342,12 +378,12 @@ def _only(rows: list[dict[str, object]], file: str, item: str, arch: str = "any"
     return found[0]
 
 
-def regional_rows(rows: list[dict[str, object]], region: str) -> list[dict[str, object]]:
+def regional_rows(rows: list[Row], region: str) -> list[Row]:
     """The rows that hold in ``region``: its own and the ``global`` ones."""
     return [r for r in rows if r["region"] in (region, GLOBAL)]
 
 
-def optional_value(rows: list[dict[str, object]], file: str, item: str,
+def optional_value(rows: list[Row], file: str, item: str,
                    arch: str = "any") -> float | None:
     """The value of the one ``item`` row for ``arch``, or None when the region has none."""
     found = [r for r in rows if r["item"] == item and r["arch"] == arch]
@@ -357,7 +393,7 @@ def optional_value(rows: list[dict[str, object]], file: str, item: str,
     return float(found[0]["value"]) if found else None
 
 
-def contiguous_tiers(rows: list[dict[str, object]], file: str, what: str,
+def contiguous_tiers(rows: list[Row], file: str, what: str,
                      *, require_open: bool = False) -> tuple[tuple[float, float, float], ...]:
     """``(start, end, value)`` of tier rows, checked to run from 0 without gaps.
 
@@ -382,7 +418,7 @@ def contiguous_tiers(rows: list[dict[str, object]], file: str, what: str,
     return tuple(tiers)
 
 
-def _tiers(rows: list[dict[str, object]], file: str, arch: str, region: str) -> tuple[Tier, ...]:
+def _tiers(rows: list[Row], file: str, arch: str, region: str) -> tuple[Tier, ...]:
     found = [r for r in rows if r["item"] == "duration" and r["arch"] == arch]
     if not found:
         return ()
@@ -534,13 +570,13 @@ class RegionalPrices:
     """
 
     file: str
-    rows: tuple[dict[str, object], ...]
+    rows: tuple[Row, ...]
 
     def regions_with(self, item: str) -> tuple[str, ...]:
         found = {str(r["region"]) for r in self.rows if r["item"] == item}
         return REGIONS if GLOBAL in found else tuple(r for r in REGIONS if r in found)
 
-    def _rows(self, item: str, region: str) -> list[dict[str, object]]:
+    def _rows(self, item: str, region: str) -> list[Row]:
         region = check_region(region)
         own = [r for r in self.rows if r["item"] == item and r["region"] == region]
         return own or [r for r in self.rows if r["item"] == item and r["region"] == GLOBAL]
@@ -566,7 +602,7 @@ class RegionalPrices:
         return tuple(PriceTier(a, b, v) for a, b, v in contiguous_tiers(
             found, self.file, f"{region} {item}"))
 
-    def row(self, item: str, region: str) -> dict[str, object]:
+    def row(self, item: str, region: str) -> Row:
         """The (first) row behind ``item`` in ``region``, for its source and provenance."""
         found = self._rows(item, region)
         if not found:
