@@ -23,6 +23,9 @@ from . import data as _data
 from .validation import Allowed, InputError, choice
 from .words import term
 
+__all__ = ["COLD_STARTS", "FILE", "ColdStart", "clear_cache", "cold_starts", "figure", "init_ms",
+           "runtimes", "table"]
+
 FILE = "cold_starts.csv"
 
 COLD_STARTS = _data.Schema(
@@ -49,7 +52,7 @@ class ColdStart:
 
 
 def _fail(number: int | None, column: str | None, problem: str) -> _data.DataError:
-    return _data._fail(FILE, number, column, problem)
+    return _data.fail(FILE, number, column, problem)
 
 
 @cache

@@ -37,6 +37,9 @@ from dataclasses import dataclass
 from . import bounds
 from .validation import Allowed, InputError, number, whole
 
+__all__ = ["DEFAULT_PERCENTILES", "DEFAULT_WARM_SIGMA", "MAX_WARM_SIGMA", "WARM_SIGMA",
+           "TailLatency", "latency_cdf", "percentile_curve", "sample_latencies_ms", "tail_latency"]
+
 DEFAULT_WARM_SIGMA = 0.25
 MAX_WARM_SIGMA = 2.0
 #: The log-normal spread of warm durations the model takes (2 already spans a factor of e**2

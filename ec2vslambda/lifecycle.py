@@ -34,7 +34,15 @@ from dataclasses import dataclass, field
 
 from . import bounds
 from . import data as _data
-from .validation import number, whole
+from .validation import PROBLEMS, Allowed, InputError, number, whole
+
+__all__ = ["EC2_STATES", "EC2_TRANSITIONS", "PHASE_COLOURS", "Ec2State", "ExecutionEnvironment",
+           "Handler", "Invocation", "InvokeContext", "LambdaModel", "Module", "Segment",
+           "concurrency_needed", "demo_module", "draw_ec2_state_diagram", "draw_timeline",
+           "max_environments_after", "poisson_cold_start_ratio", "poisson_kept_share",
+           "seconds_to_reach"]
+
+_MODULE = "a function that takes the environment and returns a handler"
 
 Handler = Callable[[object, "InvokeContext"], object]
 Module = Callable[["ExecutionEnvironment"], Handler]
@@ -125,8 +133,7 @@ class LambdaModel:
                  keep_alive_ms: float = 600_000.0, max_lifetime_ms: float | None = None,
                  concurrency_limit: int | None = None):
         if not callable(module):
-            raise ValueError(f"module={module!r} is not callable; allowed: a function that "
-                             "takes the environment and returns a handler")
+            raise InputError("module", module, "is not callable", Allowed(text=_MODULE))
         self._module = module
         self.init_ms = bounds.INIT_MS.check("init_ms", init_ms)
         self.keep_alive_ms = number("keep_alive_ms", keep_alive_ms)
@@ -147,8 +154,9 @@ class LambdaModel:
         given = at_ms
         at_ms = number("at_ms", at_ms)
         if at_ms < self._clock_ms:
-            raise ValueError(f"at_ms={given!r} is out of range; allowed: {self._clock_ms:g} or "
-                             "later (events must arrive in time order)")
+            raise InputError("at_ms", given, PROBLEMS["range"], Allowed(
+                self._clock_ms, None,
+                text=f"{self._clock_ms:g} or later (events must arrive in time order)"))
         self._clock_ms = at_ms
         for env in self.environments:
             if not env.alive or env.busy_until_ms > at_ms:
@@ -206,8 +214,7 @@ class LambdaModel:
     def deploy(self, at_ms: float, module: Module | None = None) -> int:
         """Publish new code (or a configuration change): later requests need new environments."""
         if module is not None and not callable(module):
-            raise ValueError(f"module={module!r} is not callable; allowed: a function that "
-                             "takes the environment and returns a handler")
+            raise InputError("module", module, "is not callable", Allowed(text=_MODULE))
         self._deployed_ms = self._advance(at_ms)
         self.version += 1
         if module is not None:

@@ -31,6 +31,13 @@ from . import data as _data
 from .validation import Allowed, InputError, flag
 from .words import say, term, word
 
+__all__ = ["ALT_CONTAINER_IMAGE", "ALT_EC2", "ALT_EFS", "ALT_FARGATE", "ALT_FASTER_CODE",
+           "ALT_LAZY_INIT", "ALT_MANAGED_INSTANCES", "ALT_QUEUE", "ALT_QUOTA", "ALT_S3_REFERENCE",
+           "ALT_STATE_STORE", "ALT_STREAMING", "ALT_WARM", "ALT_WORKFLOW", "CHECKED_LIMITS",
+           "DEFAULT_INIT_MS", "INVOCATION_TYPES", "LIMIT_WORDS", "MS_PER_S", "NEEDS", "UNIT_WORDS",
+           "VIOLATION_COLUMNS", "Violation", "WorkloadNeeds", "check_workload", "fits_lambda",
+           "limit_name", "limits_frame", "unit_name", "violation_rows", "violations_frame"]
+
 MS_PER_S = 1000.0
 INVOCATION_TYPES = ("sync", "async")
 

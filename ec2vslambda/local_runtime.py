@@ -45,7 +45,10 @@ from multiprocessing.connection import Connection, wait
 
 from . import localaws
 from .upload_costs import cold_start_ratio, monthly_costs  # noqa: F401 - lab 4's API
-from .validation import number, whole
+from .validation import Allowed, InputError, number, whole
+
+__all__ = ["ALWAYS_ON", "LAMBDA", "AlwaysOnWorker", "FunctionConfig", "Invocation", "LambdaContext",
+           "LocalLambdaRuntime", "event_time_s", "events_in_message", "summarise"]
 
 _CONTEXT = multiprocessing.get_context("spawn")
 LAMBDA = "lambda"
@@ -614,7 +617,8 @@ def summarise(invocations: Sequence[Invocation]) -> dict[str, float]:
     result.
     """
     if not invocations:
-        raise ValueError("invocations=[] is empty; allowed: at least one Invocation")
+        raise InputError("invocations", invocations, "is empty",
+                         Allowed(text="at least one Invocation"))
     cold = [i for i in invocations if i.cold]
     warm = [i for i in invocations if not i.cold]
 

@@ -35,7 +35,12 @@ from .simulate import (
     simulate_functions,
     simulate_lambda,
 )
-from .validation import choice, number, whole
+from .validation import Allowed, InputError, choice, number, whole
+
+__all__ = ["BASELINE", "BURST_CYCLE_S", "BURST_ON_S", "MODELS", "PAPER_FIXED_MIN", "SHAPES",
+           "cold_start_grid", "frontier_position", "paper_policies", "pareto_figure",
+           "pareto_table", "policy_table", "policy_table_by_group", "replay_policies",
+           "run_policies", "shaped_workload", "split_functions"]
 
 SHAPES = ("poisson", "diurnal", "bursty", "periodic")
 BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
@@ -102,12 +107,13 @@ def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000)
 def _named(policies) -> dict:
     named = dict(policies) if isinstance(policies, Mapping) else {p.label: p for p in policies}
     if len(named) != len(policies):
-        raise ValueError("policies has two policies with the same label; allowed: distinct "
-                         "policies, or a mapping from names to policies")
+        raise InputError("policies", [p.label for p in policies],
+                         "has two policies with the same label",
+                         Allowed(text="distinct policies, or a mapping from names to policies"))
     for name, policy in named.items():
         if not isinstance(policy, FixedKeepAlive | HybridHistogram):
-            raise ValueError(f"policies[{name!r}]={policy!r} is not allowed; allowed: "
-                             "FixedKeepAlive(...) or HybridHistogram(...)")
+            raise InputError(f"policies[{name!r}]", policy, "is not allowed",
+                             Allowed(text="FixedKeepAlive(...) or HybridHistogram(...)"))
     return named
 
 
@@ -256,8 +262,8 @@ def pareto_table(replayed, *, baseline: str = BASELINE):
     import pandas as pd
 
     if baseline not in set(replayed["policy"]):
-        raise ValueError(f"baseline={baseline!r} is not among the replayed policies; allowed: "
-                         f"{sorted(set(replayed['policy']))}")
+        raise InputError("baseline", baseline, "is not among the replayed policies",
+                         Allowed(options=tuple(sorted(set(replayed["policy"])))))
     rows = []
     base = replayed.loc[replayed["policy"] == baseline, "wasted_memory_s"].sum()
     for name, mine in replayed.groupby("policy", sort=False):

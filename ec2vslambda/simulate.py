@@ -70,6 +70,11 @@ from .keepalive import FixedKeepAlive, HybridHistogram
 from .validation import Allowed, InputError, number, whole
 from .workloads import check_requests
 
+__all__ = ["FIRST_CAPACITY", "MAX_EVALUATIONS", "MAX_SLOTS", "PERCENTILES", "SCALING_WINDOW_S",
+           "ApplicationResult", "Autoscaling", "Ec2Result", "LambdaResult", "in_flight_at",
+           "lambda_cold_and_idle", "simulate_application", "simulate_ec2", "simulate_functions",
+           "simulate_lambda"]
+
 #: The most request slots (instances x requests each serves at once) and Auto Scaling
 #: evaluations one fleet simulation holds: both are Python loops (a heap of slots, one step
 #: per evaluation), which stay within a few seconds below these.
@@ -201,8 +206,9 @@ def _check_policy(policy: object, keep_alive_s: float):
     if policy is None:
         return FixedKeepAlive(keep_alive_s)
     if not isinstance(policy, FixedKeepAlive | HybridHistogram):
-        raise ValueError(f"policy={policy!r} is not allowed; allowed: None (fixed keep_alive_s), "
-                         "FixedKeepAlive(...) or HybridHistogram(...)")
+        raise InputError("policy", policy, "is not allowed",
+                         Allowed(text="None (fixed keep_alive_s), FixedKeepAlive(...) or "
+                                      "HybridHistogram(...)"))
     return policy
 
 
@@ -478,8 +484,8 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     slots = spec.vcpu if concurrency_per_instance is None else whole(
         "concurrency_per_instance", concurrency_per_instance, low=1, high=100_000)
     if autoscaling is not None and not isinstance(autoscaling, Autoscaling):
-        raise ValueError(f"autoscaling={autoscaling!r} is not allowed; allowed: None or "
-                         "Autoscaling(...)")
+        raise InputError("autoscaling", autoscaling, "is not allowed",
+                         Allowed(text="None or Autoscaling(...)"))
     low, high = ((autoscaling.min_instances, autoscaling.max_instances) if autoscaling
                  else (1, 10_000))
     instances = whole("instances", instances, low=low, high=high)

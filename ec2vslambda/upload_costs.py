@@ -19,6 +19,8 @@ from .pricing import (
     lambda_cost,
 )
 
+__all__ = ["cold_start_ratio", "monthly_costs"]
+
 
 def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
     """Share of uploads that find no warm environment, for a steady random (Poisson) stream.

@@ -29,7 +29,7 @@ from typing import Any
 from .words import say, speaking, term, word
 
 __all__ = ["PROBLEMS", "Allowed", "InputError", "choice", "figure", "finite", "flag",
-           "invalid_values", "number", "range_text", "shown", "whole"]
+           "invalid_values", "number", "range_text", "shown", "text", "whole"]
 
 #: The problems the checkers report, marked for translation (a front end shows ``word(problem)``).
 PROBLEMS = {
@@ -96,8 +96,10 @@ class Allowed:
 
     def words(self, minus: str = "-") -> str:
         """What is allowed, in the active catalogue's language."""
-        if self.text:
-            return word(self.text)
+        if self.text:  # a phrase, or a template of the options ("regions with this price:
+            options = ", ".join(map(str, self.options)) or word("none")  # {options}")
+            return word(self.text).format(options=options) if "{options}" in self.text \
+                else word(self.text)
         if self.options:
             return ", ".join(map(str, self.options))
         low = None if self.low is None else figure(self.low, minus)
@@ -275,6 +277,13 @@ def whole(name: str, value: object, *, low: float | None = 0.0, high: float | No
 def choice(name: str, value: object, allowed: Iterable[str]) -> str:
     """Check that ``value`` is one of ``allowed``; return it."""
     return str(Allowed(options=tuple(allowed)).check(name, value))
+
+
+def text(name: str, value: object, what: str = "a non-empty string") -> str:
+    """Check that ``value`` is a non-empty string (``what`` says which kind); return it."""
+    if not isinstance(value, str) or not value:
+        raise InputError(name, value, PROBLEMS["option"], Allowed(text=what))
+    return value
 
 
 def flag(name: str, value: object) -> bool:

@@ -35,7 +35,14 @@ import numpy as np
 
 from . import data as _data
 from . import kernels
-from .validation import Allowed, InputError, number, whole
+from .validation import PROBLEMS, Allowed, InputError, number, whole
+
+__all__ = ["AZURE_DURATION_COLUMNS", "AZURE_KEYS", "MAX_REQUESTS", "MINUTES_PER_DAY",
+           "SECONDS_PER_DAY", "TRACE_FILE", "TRACE_KEY_COLUMNS", "AzureTrace", "DurationSpec",
+           "ExponentialMs", "LogNormalMs", "Workload", "azure_day_files", "bursty",
+           "check_requests", "diurnal", "durations", "flash_crowd", "from_minute_counts",
+           "load_azure_trace", "load_trace", "merge", "minute_columns", "periodic", "poisson",
+           "trace_path", "trace_workload"]
 
 MINUTES_PER_DAY = 1440
 SECONDS_PER_DAY = 86_400.0
@@ -70,8 +77,10 @@ class Workload:
             ids = np.asarray(self.function_ids)
             if ids.shape != arrivals.shape or (ids.size and not np.issubdtype(ids.dtype,
                                                                                np.integer)):
-                raise ValueError(f"function_ids has shape {ids.shape} and dtype {ids.dtype}; "
-                                 f"allowed: integers, one per request ({arrivals.size})")
+                raise InputError("function_ids", ids.shape,
+                                 "(dtype {dtype}) is not one integer per request",
+                                 Allowed(text=f"integers, one per request ({arrivals.size})"),
+                                 details={"dtype": str(ids.dtype)})
             object.__setattr__(self, "function_ids", ids.astype(np.int64))
 
     def __len__(self) -> int:
@@ -89,8 +98,9 @@ class Workload:
     def for_function(self, function_id: int) -> Workload:
         """The requests of one function of a multi-function workload."""
         if self.function_ids is None:
-            raise ValueError("function_id given, but this workload has no function_ids; "
-                             "allowed: only for trace replays (from_minute_counts)")
+            raise InputError("function_id", function_id,
+                             "is given, but this workload has no function_ids",
+                             Allowed(text="only for trace replays (from_minute_counts)"))
         keep = self.function_ids == function_id
         return Workload(self.arrivals_s[keep], self.durations_ms[keep],
                         f"{self.name}[{function_id}]")
@@ -112,19 +122,24 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
     arrivals = np.array(arrivals_s, dtype=np.float64, ndmin=1)
     durations = np.array(durations_ms, dtype=np.float64, ndmin=1)
     if arrivals.ndim != 1 or durations.ndim != 1:
-        raise ValueError(f"arrivals_s and durations_ms must be 1-D; got shapes {arrivals.shape} "
-                         f"and {durations.shape}")
+        bad_name, bad = (("arrivals_s", arrivals) if arrivals.ndim != 1
+                         else ("durations_ms", durations))
+        raise InputError(bad_name, bad.shape, "is a shape with more than one dimension",
+                         Allowed(text="a 1-D list of numbers"))
     if arrivals.size != durations.size:
-        raise ValueError(f"arrivals_s has {arrivals.size} values but durations_ms has "
-                         f"{durations.size}; allowed: one duration per arrival")
+        raise InputError("durations_ms", durations.size,
+                         "values do not match the {count} arrivals_s", Allowed(
+                             arrivals.size, arrivals.size, text="one duration per arrival"),
+                         involves=("arrivals_s",), details={"count": str(arrivals.size)})
     high = math.inf if max_duration_ms is None else max_duration_ms
     problem, i = kernels.first_bad_request(arrivals, durations, high)  # one compiled pass
     if problem == 1:
         _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
     if problem == 2:
-        raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
-                         f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
-                         "allowed: non-decreasing times")
+        raise InputError(f"arrivals_s[{i + 1}]", float(arrivals[i + 1]),
+                         "comes before arrivals_s[{i}]={previous}", Allowed(
+                             float(arrivals[i]), None, text="non-decreasing times"),
+                         details={"i": str(i), "previous": repr(float(arrivals[i]))})
     if problem == 3:
         _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
                       high=high)
@@ -135,7 +150,8 @@ def _check_values(name: str, values: np.ndarray, allowed: str, *, high: float = 
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | (values > high))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"{name}[{i}]={values[i]!r} is out of range; allowed: {allowed}")
+        raise InputError(f"{name}[{i}]", float(values[i]), PROBLEMS["range"],
+                         Allowed(0, None if math.isinf(high) else high, text=allowed))
 
 
 # --- durations ------------------------------------------------------------------------------
@@ -331,11 +347,13 @@ def minute_columns(columns: Sequence[object]) -> list[str]:
     """The per-minute count columns of a trace table: ``"1"``, ``"2"``, … in order."""
     found = sorted((str(c) for c in columns if str(c).isdigit()), key=int)
     if not found:
-        raise ValueError("the trace has no per-minute columns; allowed: columns named "
-                         "'1' to '1440' as in the Azure Functions 2019 trace")
+        raise InputError("columns", [str(c) for c in columns][:5], "hold no per-minute counts",
+                         Allowed(text="columns named '1' to '1440' as in the Azure Functions "
+                                      "2019 trace"))
     expected = [str(m) for m in range(1, len(found) + 1)]
     if found != expected:
-        raise ValueError(f"the trace's minute columns are not 1..{len(found)} without gaps")
+        raise InputError("columns", found[:5] + ["…"], "have gaps",
+                         Allowed(text=f"minute columns 1..{len(found)} without gaps"))
     return found
 
 
@@ -346,13 +364,14 @@ def _counts_array(counts: object) -> np.ndarray:
     if array.ndim == 1:
         array = array[np.newaxis, :]
     if array.ndim != 2:
-        raise ValueError(f"counts has shape {array.shape}; allowed: one row of per-minute counts "
-                         "per function")
+        raise InputError("counts", array.shape, "is a shape that is not a table of counts",
+                         Allowed(text="one row of per-minute counts per function"))
     bad = np.flatnonzero((~np.isfinite(array) | (array < 0) | (array != np.round(array))).ravel())
     if bad.size:
         row, minute = divmod(int(bad[0]), array.shape[1])
-        raise ValueError(f"counts[{row}][{minute}]={array[row, minute]!r} is not allowed; "
-                         "allowed: whole numbers of invocations, 0 or more")
+        raise InputError(f"counts[{row}][{minute}]", float(array[row, minute]), "is not allowed",
+                         Allowed(0, None, whole=True,
+                                 text="whole numbers of invocations, 0 or more"))
     return array.astype(np.int64)
 
 
@@ -383,8 +402,10 @@ def from_minute_counts(counts: object, *, seed: int = 0, duration_ms: object = 1
     if per_function is None:
         drawn = durations(duration_ms, arrivals.size, rng)  # type: ignore[arg-type]
     elif len(per_function) != functions:
-        raise ValueError(f"duration_ms has {len(per_function)} entries for {functions} "
-                         "functions; allowed: one constant, or one per function")
+        raise InputError("duration_ms", len(per_function),
+                         "entries do not match the {count} functions",
+                         Allowed(text="one constant, or one per function"),
+                         details={"count": str(functions)})
     elif all(isinstance(v, int | float | np.number) for v in per_function):
         constants = np.array([durations(float(v), 1, rng)[0] for v in per_function])
         drawn = constants[function_of]
@@ -413,11 +434,11 @@ def load_trace(directory: Path | None = None):
 
     path = trace_path(directory)
     if not path.exists():
-        raise _data.DataError(f"{TRACE_FILE}: file not found at {path}")
+        raise _data.DataError(TRACE_FILE, f"file not found at {path}")
     table = pd.read_csv(path, dtype={c: str for c in TRACE_KEY_COLUMNS})
     missing = [c for c in (*TRACE_KEY_COLUMNS, "AverageDurationMs") if c not in table.columns]
     if missing:
-        raise _data.DataError(f"{TRACE_FILE}: missing column '{missing[0]}'")
+        raise _data.DataError(TRACE_FILE, f"missing column '{missing[0]}'")
     _counts_array(table)  # validates the minute columns and their values
     return table
 
@@ -508,10 +529,10 @@ class AzureTrace:
 def _paths(value, name: str) -> list[Path]:
     paths = [Path(value)] if isinstance(value, str | Path) else [Path(p) for p in value]
     if not paths:
-        raise ValueError(f"{name} is empty; allowed: a file, or one file per day")
+        raise InputError(name, value, "is empty", Allowed(text="a file, or one file per day"))
     for p in paths:
         if not p.exists():
-            raise _data.DataError(f"{name}: file not found at {p}")
+            raise _data.DataError(name, f"file not found at {p}")
     return paths
 
 
@@ -523,15 +544,15 @@ def _read_day(invocations_path: Path, durations_path: Path):
     invocations = pd.read_csv(invocations_path, dtype={c: str for c in (*keys, "Trigger")})
     missing = [c for c in (*keys, "Trigger") if c not in invocations.columns]
     if missing:
-        raise _data.DataError(f"{invocations_path.name}: missing column '{missing[0]}'")
+        raise _data.DataError(invocations_path.name, f"missing column '{missing[0]}'")
     minutes = minute_columns(invocations.columns)
     if len(minutes) != MINUTES_PER_DAY:
-        raise _data.DataError(f"{invocations_path.name}: {len(minutes)} minute columns; "
+        raise _data.DataError(invocations_path.name, f"{len(minutes)} minute columns; "
                               f"allowed: '1' to '{MINUTES_PER_DAY}'")
     durations = pd.read_csv(durations_path, dtype={c: str for c in keys})
     missing = [c for c in (*keys, "Average", "Count") if c not in durations.columns]
     if missing:
-        raise _data.DataError(f"{durations_path.name}: missing column '{missing[0]}'")
+        raise _data.DataError(durations_path.name, f"missing column '{missing[0]}'")
     durations = durations[[*keys, "Average", "Count"]].drop_duplicates(keys)
     counts = _counts_array(invocations[minutes].to_numpy())
     left = invocations[[*keys, "Trigger"]].drop_duplicates(keys).assign(_row=lambda f: f.index)
@@ -574,8 +595,10 @@ def load_azure_trace(invocations_csv, durations_csv, *, max_days: int | None = N
     invocation_paths = _paths(invocations_csv, "invocations_csv")
     duration_paths = _paths(durations_csv, "durations_csv")
     if len(invocation_paths) != len(duration_paths):
-        raise ValueError(f"invocations_csv has {len(invocation_paths)} files but durations_csv "
-                         f"has {len(duration_paths)}; allowed: one of each per day")
+        raise InputError("durations_csv", len(duration_paths),
+                         "files do not match the {count} invocations_csv files",
+                         Allowed(text="one of each per day"), involves=("invocations_csv",),
+                         details={"count": str(len(invocation_paths))})
     if max_days is not None:
         count_days = whole("max_days", max_days, low=1)
         invocation_paths, duration_paths = (invocation_paths[:count_days],
@@ -626,6 +649,6 @@ def azure_day_files(directory: Path, days: int | None = None) -> tuple[list[Path
     if days is not None:
         invocations, durations = invocations[:days], durations[:days]
     if not invocations or len(invocations) != len(durations):
-        raise _data.DataError(f"{directory}: found {len(invocations)} invocations files and "
+        raise _data.DataError(str(directory), f"found {len(invocations)} invocations files and "
                               f"{len(durations)} durations files; allowed: one of each per day")
     return invocations, durations

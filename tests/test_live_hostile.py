@@ -140,3 +140,43 @@ def test_random_valid_inputs_give_plain_json_within_a_second(name):
             assert {outcome.name, *outcome.involves} & set(values), outcome
 
     check()
+
+
+def _workload(**changes):
+    from ec2vslambda import decide
+
+    return decide.Workload(**{"requests_per_month": 1_000_000, "duration_ms": 100.0,
+                              "peak_concurrency": 5, **changes})
+
+
+def _assumptions(**changes):
+    from ec2vslambda import decide
+
+    return decide.Assumptions(**changes)
+
+
+def _needs(**changes):
+    from ec2vslambda import limits
+
+    return limits.WorkloadNeeds(**{"duration_ms": 100.0, "memory_mb": 512, "payload_mb": 0.1,
+                                   "invocation": "sync", "tmp_mb": 0, "peak_concurrency": 1,
+                                   "needs_state": False, "latency_target_ms": None, **changes})
+
+
+def _model_declarations():
+    from ec2vslambda import decide, limits
+
+    needs = {k: v for k, v in limits.NEEDS.items() if k != "init_ms"}
+    return ([(_workload, key, allowed) for key, allowed in decide.WORKLOAD.items()]
+            + [(_assumptions, key, allowed) for key, allowed in decide.ASSUMPTIONS.items()]
+            + [(_needs, key, allowed) for key, allowed in needs.items()])
+
+
+@pytest.mark.parametrize(("make", "key", "allowed"), _model_declarations(),
+                         ids=lambda v: getattr(v, "__name__", None) or str(v)[:20])
+def test_the_models_refuse_what_their_declarations_refuse(make, key, allowed):
+    """The same declarations the forms read, checked where the model takes its inputs."""
+    for value in invalid_values(allowed):
+        with pytest.raises(InputError) as caught:
+            make(**{key: value})
+        assert caught.value.name == key, caught.value

@@ -36,7 +36,7 @@ The result (JSON-able, no NaN or infinity) has:
 Adding a calculator: write a module in this package with a ``CALCULATOR =``
 :class:`Calculator` (its :class:`Field` list, title, and ``run(inputs) -> result``), add its
 module to :data:`MODULES`, test it in ``tests/test_live.py``, and put its widget in a notebook
-(``ec2vslambda.widgets.common.live_widget(name)``). CONTRIBUTING.md has the whole recipe.
+(``ec2vslambda.widgets.calculator(name)``). CONTRIBUTING.md has the whole recipe.
 """
 
 from __future__ import annotations
@@ -165,7 +165,9 @@ class Calculator:
     def __post_init__(self) -> None:
         object.__setattr__(self, "keys", tuple(f.key for f in self.fields))
         if len(set(self.keys)) != len(self.keys):
-            raise ValueError(f"calculator {self.name!r} has two fields with the same key")
+            twice = next(k for k in self.keys if self.keys.count(k) > 1)
+            raise InputError("fields", twice, "is the key of two fields",
+                             Allowed(text="one key per field"))
 
     @property
     def defaults(self) -> dict[str, object]:
@@ -339,7 +341,9 @@ def series(label: str, x: Sequence[float], y: Sequence[float | None], *, colour:
            style: str = "line", axis: str = "y") -> dict[str, object]:
     """One line of a chart: points (x, y); ``None`` in ``y`` leaves a gap."""
     if len(x) != len(y):
-        raise ValueError(f"series {label!r} has {len(x)} x values and {len(y)} y values")
+        raise InputError("y", len(y), "values do not match the {count} x values of {label}",
+                         Allowed(len(x), len(x)), involves=("x",),
+                         details={"count": str(len(x)), "label": repr(label)})
     return {"label": label, "x": [float(v) for v in x],
             "y": [None if v is None else float(v) for v in y],
             "colour": COLOURS[choice("colour", colour, COLOURS)],
@@ -380,7 +384,8 @@ def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[
     known = set(lanes)
     for lane, *_rest in segments:
         if lane not in known:
-            raise ValueError(f"segment lane {lane!r} is not one of the lanes")
+            raise InputError("segments", lane, "names a lane that is not one of the lanes",
+                             Allowed(options=tuple(lanes)))
     return {"kind": "timeline", "title": title, "x": dict(time_axis), "lanes": list(lanes),
             "segments": [{"lane": lane, "start": float(start), "end": float(end),
                           "phase": phase, "colour": colour}

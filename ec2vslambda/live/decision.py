@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import bounds, limits, pricing
+from .. import bills, bounds, limits, pricing
 from .. import decide as _decide
 from ..validation import Allowed, InputError
 from ..words import say, word
 from . import Calculator, Field, axis, bar_chart, dataclass_fields, region_choice, result
 from .pricing import instance_choices
+
+__all__ = ["ALLOWED", "CALCULATOR", "LATENCY_TARGET_MS", "MS_PER_S", "DecisionInputs",
+           "reasons_text", "run"]
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,7 @@ def _fields() -> tuple[Field, ...]:
         DecisionInputs, _LABELS, allowed=ALLOWED,
         choices={"arch": (("x86_64", "arm64"), ()), "invocation": (("sync", "async"), ()),
                  "instance_type": ((DecisionInputs.instance_type, *instance_choices()), ()),
-                 "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
+                 "front_door": (tuple(bills.FRONT_DOORS), tuple(bills.FRONT_DOORS.values())),
                  "region": region_choice()})
 
 

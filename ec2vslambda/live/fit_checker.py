@@ -11,6 +11,8 @@ from ..limits import NEEDS
 from ..words import say, word
 from . import Calculator, Field, result
 
+__all__ = ["CALCULATOR", "DEFAULT_NEEDS", "needs_from", "run", "verdict"]
+
 #: The starting point: a video-transcoding job that outgrows Lambda in several ways.
 DEFAULT_NEEDS = limits.WorkloadNeeds(duration_ms=1_500_000, memory_mb=12_288, payload_mb=0.5,
                                      invocation="async", tmp_mb=4_096, peak_concurrency=40,

@@ -14,6 +14,8 @@ from .. import bounds, pricing
 from ..words import say, word
 from . import Calculator, Field, axis, bar_chart, money, result
 
+__all__ = ["CALCULATOR", "run"]
+
 
 def run(inputs: dict) -> dict:
     instance_type = inputs["instance_type"]

@@ -16,6 +16,8 @@ from ..pricing import MB_PER_GB
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
 
+__all__ = ["CALCULATOR", "WINDOWS_MIN", "run"]
+
 #: Keep-alive windows the table and chart span, in minutes.
 WINDOWS_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240)
 

@@ -16,6 +16,9 @@ from ..validation import Allowed, InputError
 from ..words import say, term, word
 from . import Calculator, Field, axis, money, result, timeline_chart
 
+__all__ = ["ARRIVALS", "CALCULATOR", "GAP_S", "MAX_REQUESTS", "PAUSE_AFTER", "PAUSE_MIN",
+           "PHASE_WORDS", "SHUTDOWN_WORDS", "run"]
+
 MAX_REQUESTS = 200  # the timeline stays readable, and the browser quick
 #: How many arrivals, requests at once, and the arrival a pause follows (0 = none).
 ARRIVALS = Allowed(1, MAX_REQUESTS, whole=True)

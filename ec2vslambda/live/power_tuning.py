@@ -12,6 +12,8 @@ from .. import power_tuning as pt
 from ..words import say, term, word
 from . import Calculator, Field, axis, dash, line_chart, money, result, series
 
+__all__ = ["CALCULATOR", "PICK_COLOURS", "STRATEGY_WORDS", "picked_for", "run"]
+
 PICK_COLOURS = {"cost": "green", "speed": "red", "balanced": "purple"}
 
 

@@ -26,6 +26,9 @@ from . import (
     vline,
 )
 
+__all__ = ["ALLOWED", "CALCULATOR", "CHART_REQUESTS", "LABELS", "PRICING_ALIASES", "PRICING_LABELS",
+           "Comparison", "PricingInputs", "comparison", "instance_choices", "run", "summary"]
+
 PRICING_LABELS = {"on_demand": term("On-Demand"),
                   "savings_plan": term("Savings Plan (assumed discount)"),
                   "spot": term("Spot (assumed discount)")}

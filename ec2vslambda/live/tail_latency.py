@@ -12,6 +12,8 @@ from ..validation import PROBLEMS, InputError
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
 
+__all__ = ["CALCULATOR", "CHART_SHARES", "MEMORY_SIZES_MB", "PERCENTILE_COLOURS", "run"]
+
 MEMORY_SIZES_MB = (128, 256, 512, 1024)
 #: Cold-start shares the chart spans (fractions), log-spaced.
 CHART_SHARES = tuple(1e-4 * (0.3 / 1e-4) ** (i / 79) for i in range(80))

@@ -13,6 +13,8 @@ from ..upload_costs import monthly_costs
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, money, result, series, vline
 
+__all__ = ["CALCULATOR", "SWEEP", "run"]
+
 #: Uploads a month the chart spans: 61 log-spaced rates from a thousand to a billion.
 SWEEP = tuple(10 ** (3 + 6 * i / 60) for i in range(61))
 

@@ -14,6 +14,8 @@ import ipywidgets as widgets
 from .. import burst as _burst
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
+__all__ = ["SLO_MS", "calculator", "show", "summary"]
+
 SLO_MS = 1000.0
 
 

@@ -20,6 +20,9 @@ from ..simulate import LambdaResult, simulate_lambda
 from ..validation import number
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
+__all__ = ["SWEEP_MIN", "KeepAliveInputs", "KeepAliveOutcome", "calculator", "evaluate",
+           "grid_figure", "show"]
+
 SWEEP_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120)
 
 
