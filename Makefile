@@ -53,7 +53,7 @@ serve: $(STAMP)
 
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
-	$(call timed,lint,$(BIN)/ruff check .)
+	$(call timed,lint (ruff; mypy over the package),$(BIN)/ruff check . && $(BIN)/mypy)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
 	$(call timed,Korean edition build (-W -n),$(EDITION))
 	$(call timed,translation extraction (catalogues checked against it),$(BIN)/python tools/translations.py extract)
@@ -72,6 +72,7 @@ browser: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab labs
