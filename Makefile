@@ -53,7 +53,7 @@ serve: $(STAMP)
 
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
-	$(call timed,lint,$(MAKE) --no-print-directory lint)
+	$(call timed,lint (ruff; mypy over the package; Biome over the JavaScript),$(MAKE) --no-print-directory lint)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
 	$(call timed,Korean edition build (-W -n),$(EDITION))
 	$(call timed,translation extraction (catalogues checked against it),$(BIN)/python tools/translations.py extract)
@@ -70,10 +70,11 @@ browser: $(STAMP)
 	$(EDITION)
 	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
 
-# ruff for the Python; Biome (a pinned binary from npm, cached like the site's assets: see
-# tools/lint_js.py) for every JavaScript file.
+# ruff for the Python, mypy over the package (pyproject.toml); Biome (a pinned binary from npm,
+# cached like the site's assets: see tools/lint_js.py) for every JavaScript file.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python tools/lint_js.py
 
 lab: $(STAMP)

@@ -531,14 +531,14 @@ class WholeBill:
         """The fewest, largest lines that together make up at least ``share`` of the total."""
         share = number("share", share, high=1.0)
         total = self.total(design)
-        lines = sorted((line for line in self.lines(design) if line.usd),
-                       key=lambda line: -line.usd)
+        charged = sorted(((line.usd, line) for line in self.lines(design) if line.usd),
+                         key=lambda pair: -pair[0])
         picked, running = [], 0.0
-        for line in lines:
+        for usd, line in charged:
             if total and running >= share * total:
                 break
             picked.append(line)
-            running += line.usd
+            running += usd
         return tuple(picked)
 
     def rows(self) -> list[dict[str, str]]:
@@ -559,7 +559,7 @@ class WholeBill:
         def carried(design: str) -> str:
             total = self.total(design)
             parts = [say("{line} ({share})", line=word(LINE_PHRASES[line.key]),
-                         share=f"{line.usd / total:.0%}")
+                         share=f"{(line.usd or 0.0) / total:.0%}")
                      for line in self.dominant(design)] if total else []
             return word(" and ").join(parts) if parts else word("nothing")
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 from . import data as _data
 from .validation import Allowed
 
-__all__ = ["DURATION_MS", "FLEET", "FLEET_OR_NONE", "HOURS_PER_MONTH", "INIT_MS",
+__all__ = ["DURATION_MS", "FLEET", "FLEET_OR_NONE", "HOURS_PER_MONTH", "INIT_MS", "INIT_MS_MAX",
            "KEEP_ALIVE_MIN", "KEEP_ALIVE_S", "MAX_COUNT", "MAX_INSTANCES", "MAX_KEEP_ALIVE_MIN",
-           "MEMORY_MB", "MONTH_HOURS", "MONTH_MS", "PERCENT", "QUANTITY", "RATE_PER_HOUR",
-           "REQUESTS", "RESPONSE_KB", "SHARE", "TMP_MB", "WARM_MS", "limit"]
+           "MEMORY_MB", "MONTH_HOURS", "MONTH_MS", "MONTH_MS_MAX", "PERCENT", "QUANTITY",
+           "RATE_PER_HOUR", "REQUESTS", "RESPONSE_KB", "SHARE", "TMP_MB", "WARM_MS", "limit"]
 
 #: A month is 730 hours: AWS's own convention for monthly estimates, and the span of every bill
 #: in the book.
@@ -72,7 +72,8 @@ FLEET_OR_NONE = Allowed(0, MAX_INSTANCES, whole=True)
 #: Hours in a month something runs.
 MONTH_HOURS = Allowed(0, HOURS_PER_MONTH)
 #: A time within the month the bills cover, in ms (a job's run, a gap between requests).
-MONTH_MS = Allowed(0, HOURS_PER_MONTH * 3_600_000.0)
+MONTH_MS_MAX = HOURS_PER_MONTH * 3_600_000.0
+MONTH_MS = Allowed(0, MONTH_MS_MAX)
 #: A size or a count the book knows no real bound for (what a workload needs, before the
 #: limits are checked): only the arithmetic's, :data:`MAX_COUNT`.
 QUANTITY = Allowed(0, MAX_COUNT)
@@ -86,7 +87,8 @@ PERCENT = Allowed(0, 100)
 MEMORY_MB = Allowed(limit("memory_min"), limit("memory_max"), whole=True)
 TMP_MB = Allowed(limit("tmp_min"), limit("tmp_max"), whole=True)
 DURATION_MS = Allowed(0, limit("timeout_max", 1000.0))
-INIT_MS = Allowed(0, limit("init_timeout", 1000.0))
+INIT_MS_MAX = limit("init_timeout", 1000.0)
+INIT_MS = Allowed(0, INIT_MS_MAX)
 RESPONSE_KB = Allowed(0, limit("response_streaming_max", 1024.0))
 #: A warm invocation's duration where a latency model divides by it: more than 0.
 WARM_MS = DURATION_MS.but(low_open=True)

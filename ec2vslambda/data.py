@@ -490,9 +490,13 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
             name, region = str(r["instance_type"]), str(r["region"])
             if name in by_region[region]:
                 raise fail(file, number, "instance_type", f"'{name}' appears twice in {region}")
+            vcpu, memory_gib = r["vcpu"], r["memory_gib"]
+            if vcpu is None or memory_gib is None:
+                raise fail(file, number, "vcpu" if vcpu is None else "memory_gib",
+                           "an instance needs its vCPUs and memory")
             by_region[region][name] = InstanceType(
                 name=name, family=str(r["family"]), category=str(r["category"]),
-                vcpu=int(r["vcpu"]), memory_gib=float(r["memory_gib"]), arch=str(r["arch"]),
+                vcpu=int(vcpu), memory_gib=float(memory_gib), arch=str(r["arch"]),
                 usd_per_hour=float(r["value"]), as_of=r["as_of"],
                 source_url=str(r["source_url"]))
             if r["provenance"]:

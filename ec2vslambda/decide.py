@@ -54,6 +54,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import bills, bounds, latency, limits, pricing
 from . import data as _data
@@ -153,9 +154,9 @@ def middle_prices_table(directory: Path | None = None):
     where each figure comes from: ``AWS`` or ``third-party copy`` (the ``provenance`` column)."""
     import pandas as pd
 
-    rows = _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE, MIDDLE_PRICES)
-    for row in rows:
-        row["figure from"] = "third-party copy" if row["provenance"] else "AWS"
+    rows = [{**row, "figure from": "third-party copy" if row["provenance"] else "AWS"}
+            for row in _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE,
+                                       MIDDLE_PRICES)]
     return pd.DataFrame(rows)[["item", "arch", "region", "value", "unit", "as_of", "figure from",
                                "source_url"]]
 
@@ -413,6 +414,14 @@ class OptionCost:
     why_not: tuple[str, ...] = ()
     detail: Mapping[str, float] = field(default_factory=dict)
 
+    @property
+    def usd(self) -> float:
+        """``monthly_usd`` of an option that could be priced (every option that fits, and the
+        recommendation, is)."""
+        if self.monthly_usd is None:
+            raise RuntimeError(f"{self.option} could not be priced: {'; '.join(self.why_not)}")
+        return self.monthly_usd
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -431,7 +440,7 @@ class Recommendation:
 
     @property
     def monthly_usd(self) -> float:
-        return self.option(self.choice).monthly_usd  # type: ignore[return-value]
+        return self.option(self.choice).usd
 
     def option(self, key: str) -> OptionCost:
         choice("option", key, tuple(OPTIONS))
@@ -597,36 +606,39 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions()) -> Reco
     options: list[OptionCost] = []
     ephemeral_mb = int(min(max(math.ceil(w.tmp_mb), _data.limit_value("tmp_min")),
                            _data.limit_value("tmp_max")))
-    lambda_costs: dict[str, pricing.LambdaCost] = {}
+    tried: dict[str, pricing.LambdaCost | ValueError] = {}
+    serverless: dict[str, float] | ValueError
     try:
         serverless = _serverless_extras(w, a)
     except ValueError as error:
         serverless = error
     if not lambda_blocked and not isinstance(serverless, ValueError):
-        for key, kwargs in (("lambda", dict(init_ms=w.init_ms,
-                                            cold_start_ratio=w.cold_start_fraction)),
-                            ("lambda_provisioned", dict(provisioned_concurrency=w.peak_concurrency,
-                                                        provisioned_hours=hours))):
+        runs: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("lambda", dict(init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction)),
+            ("lambda_provisioned", dict(provisioned_concurrency=w.peak_concurrency,
+                                        provisioned_hours=hours)))
+        for key, kwargs in runs:
             try:
-                lambda_costs[key] = pricing.lambda_cost(
+                tried[key] = pricing.lambda_cost(
                     w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
                     ephemeral_mb=ephemeral_mb, region=region, **kwargs)
             except ValueError as error:
-                lambda_costs[key] = error  # type: ignore[assignment]
+                tried[key] = error
     for key, p99, units in (("lambda", p99_cold, 0),
                             ("lambda_provisioned", p99_warm, w.peak_concurrency)):
-        cost = lambda_costs.get(key)
+        cost = tried.get(key)
         if lambda_blocked:
             options.append(_refused(key, units, lambda_blocked))
-        elif isinstance(serverless, ValueError) or isinstance(cost, ValueError):
-            options.append(_refused(key, units, serverless if isinstance(serverless, ValueError)
-                                    else cost))
+        elif isinstance(serverless, ValueError):
+            options.append(_refused(key, units, serverless))
+        elif not isinstance(cost, pricing.LambdaCost):
+            options.append(_refused(key, units, cost or ["not priced"]))
         else:
             options.append(_priced(key, {"requests_usd": cost.requests_usd,
                                          "duration_usd": cost.compute_usd + cost.ephemeral_usd,
                                          "provisioned_usd": cost.provisioned_usd},
                                    serverless, units, p99, late(p99)))
-    lambda_costs = {k: v for k, v in lambda_costs.items() if isinstance(v, pricing.LambdaCost)}
+    lambda_costs = {k: v for k, v in tried.items() if isinstance(v, pricing.LambdaCost)}
 
     # Lambda Managed Instances: the fleet at EC2 prices, the fee on On-Demand, the requests.
     on_demand_fleet = pricing.ec2_cost(itype, hours, count=n, region=region).total_usd
@@ -756,9 +768,9 @@ def _choose(options: Sequence[OptionCost], prefer_managed_within: float) -> str:
     fits = [o for o in options if o.eligible]
     if not fits:
         fits = [o for o in options if o.monthly_usd is not None]
-    cheapest = min(o.monthly_usd for o in fits)  # type: ignore[type-var]
+    cheapest = min(o.usd for o in fits)
     order = list(OPTIONS)
-    near = [o for o in fits if o.monthly_usd <= cheapest * (1 + prefer_managed_within) + 1e-9]
+    near = [o for o in fits if o.usd <= cheapest * (1 + prefer_managed_within) + 1e-9]
     return min(near, key=lambda o: order.index(o.option)).option
 
 
@@ -830,17 +842,17 @@ def _cost(rec: Recommendation, facts: _Facts) -> list[Reason]:
     """What the chosen option costs against the next option that fits."""
     chosen = rec.option(rec.choice)
     priced = sorted((o for o in rec.options if o.eligible and o.option != rec.choice),
-                    key=lambda o: o.monthly_usd)  # type: ignore[arg-type, return-value]
+                    key=lambda o: o.usd)
     if not (chosen.eligible and priced):
         return []
     other = priced[0]
-    ratio = other.monthly_usd / chosen.monthly_usd if chosen.monthly_usd else math.inf
+    ratio = other.usd / chosen.usd if chosen.usd else math.inf
     return [Reason(
         say("Cost: {chosen} costs {chosen_usd} a month; the next option that fits, {other}, "
             "costs {other_usd} ({ratio} times as much).", chosen=chosen.label,
-            chosen_usd=_usd(chosen.monthly_usd), other=other.label,
-            other_usd=_usd(other.monthly_usd), ratio=f"{ratio:,.2f}"),
-        chosen.monthly_usd, "usd_per_month", f"decide.decide: {rec.choice}")]
+            chosen_usd=_usd(chosen.usd), other=other.label,
+            other_usd=_usd(other.usd), ratio=f"{ratio:,.2f}"),
+        chosen.usd, "usd_per_month", f"decide.decide: {rec.choice}")]
 
 
 def _managed_or_nothing_fits(rec: Recommendation, facts: _Facts) -> list[Reason]:
@@ -854,15 +866,15 @@ def _managed_or_nothing_fits(rec: Recommendation, facts: _Facts) -> list[Reason]
                 "the work itself has to get faster. The cheapest option that runs it is shown.",
                 target=f"{w.latency_target_ms:,g}"), w.duration_ms, "ms",
             "latency.tail_latency")]
-    cheapest = min(fits, key=lambda o: o.monthly_usd)  # type: ignore[arg-type, return-value]
+    cheapest = min(fits, key=lambda o: o.usd)
     if cheapest.option == rec.choice:
         return []
-    extra = chosen.monthly_usd / cheapest.monthly_usd - 1
+    extra = chosen.usd / cheapest.usd - 1
     return [Reason(
         say("Managed beats cheapest by a little: {chosen} costs {extra} more than "
             "{cheapest} ({cheapest_usd}), within the {within} you accept for AWS running "
             "more of it.", chosen=chosen.label, extra=f"{extra:.1%}",
-            cheapest=cheapest.label, cheapest_usd=_usd(cheapest.monthly_usd),
+            cheapest=cheapest.label, cheapest_usd=_usd(cheapest.usd),
             within=f"{a.prefer_managed_within:.0%}"), extra,
         "fraction", "Assumptions.prefer_managed_within")]
 
@@ -967,8 +979,8 @@ def _discounts_not_used(rec: Recommendation, facts: _Facts) -> list[Reason]:
         if option.why_not and option.why_not[0] in (word(NO_COMMITMENT), word(NO_SPOT)):
             reasons.append(Reason(
                 say("{option} is not used: {why} (it would cost {usd}).", option=option.label,
-                    why=option.why_not[0], usd=_usd(option.monthly_usd)),
-                option.monthly_usd, "usd_per_month",
+                    why=option.why_not[0], usd=_usd(option.usd)),
+                option.usd, "usd_per_month",
                 f"pricing.ec2_cost: {key}"))
     return reasons
 
@@ -1001,8 +1013,8 @@ def regularity_sweep(workload: Workload, regularities: Sequence[float],
         r = _positive("regularity", r, high=1.0)
         peak = max(1, math.ceil(round(workload.average_concurrency / r, 9)))
         rec = decide(replace(workload, peak_concurrency=peak), assumptions)
-        row = {o.label: (o.monthly_usd if o.monthly_usd is not None else math.nan)
-               for o in rec.options}
+        row: dict[str, object] = {o.label: (o.monthly_usd if o.monthly_usd is not None
+                                            else math.nan) for o in rec.options}
         row.update({"regularity": r, "peak_concurrency": peak, "recommended": rec.label})
         rows.append(row)
     return pd.DataFrame(rows).set_index("regularity")

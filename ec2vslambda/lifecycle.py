@@ -201,6 +201,8 @@ class LambdaModel:
             env.handler = self._module(env)  # INIT: the module-level code runs here, once
             cold, init_ms, start = True, self.init_ms, at_ms + self.init_ms
         context = InvokeContext(request_id, env.env_id, env.version, env.tmp)
+        if env.handler is None:  # every environment runs INIT before its first request
+            raise RuntimeError(f"environment {env.env_id} has no handler")
         result = env.handler(event, context)
         end = start + duration_ms
         env.busy_until_ms = end

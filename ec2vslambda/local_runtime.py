@@ -42,6 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection, wait
+from typing import cast
 
 from . import localaws
 from .upload_costs import cold_start_ratio, monthly_costs  # noqa: F401 - lab 4's API
@@ -581,7 +582,7 @@ class AlwaysOnWorker(_Design):
     def _loop(self) -> None:
         conns = [conn for _process, conn in self._workers]
         while not self._stop.is_set() and conns:
-            for conn in wait(conns, timeout=_POLL_PAUSE_S):
+            for conn in cast(list[Connection], wait(conns, timeout=_POLL_PAUSE_S)):
                 try:
                     message = conn.recv()
                 except (EOFError, OSError):

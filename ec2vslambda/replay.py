@@ -169,7 +169,8 @@ def paper_policies(*, arima: bool = True) -> dict:
     """The policies of the paper's Pareto figure: fixed windows of 5 to 120 minutes, and the
     hybrid policy with a 4-hour histogram (and 1 and 3 hours); ``arima`` adds the 4-hour hybrid
     with the ARIMA forecast next to our default median forecast."""
-    policies = {f"fixed {m} min": FixedKeepAlive(m * 60.0) for m in PAPER_FIXED_MIN}
+    policies: dict[str, FixedKeepAlive | HybridHistogram] = {
+        f"fixed {m} min": FixedKeepAlive(m * 60.0) for m in PAPER_FIXED_MIN}
     for hours in (1, 3, 4):
         policies[f"hybrid {hours} h"] = HybridHistogram(range_s=hours * 3600.0)
     if arima:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
+from typing import cast
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 from .validation import Allowed, InputError, choice, number, text, whole
@@ -92,7 +93,8 @@ def plan_from_request(method: str, query: dict[str, str], body: str | None
         size = fields.get("size_bytes")
         if isinstance(size, str):
             size = int(size) if size.isdigit() else size
-        return int(HTTPStatus.OK), plan_thumbnail(fields.get("key"), size)
+        # plan_thumbnail checks both, and refuses what is not a key or a size
+        return int(HTTPStatus.OK), plan_thumbnail(cast(str, fields.get("key")), cast(int, size))
     except json.JSONDecodeError as error:
         return int(HTTPStatus.BAD_REQUEST), {"error": f"body is not JSON: {error.msg}"}
     except ValueError as error:
@@ -189,6 +191,7 @@ class _PlanRequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         url = urlsplit(self.path)
+        payload: dict[str, object]
         if url.path != ROUTE:
             status, payload = int(HTTPStatus.NOT_FOUND), {"error": f"no route {url.path}"}
         else:

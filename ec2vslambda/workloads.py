@@ -30,8 +30,12 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import data as _data
 from . import kernels
@@ -357,7 +361,7 @@ def minute_columns(columns: Sequence[object]) -> list[str]:
     return found
 
 
-def _counts_array(counts: object) -> np.ndarray:
+def _counts_array(counts: Any) -> np.ndarray:
     if hasattr(counts, "columns"):  # a DataFrame in the trace layout
         counts = counts[minute_columns(counts.columns)].to_numpy()
     array = np.array(counts, dtype=np.float64, ndmin=1)
@@ -472,7 +476,7 @@ class AzureTrace:
     functions, and the invocations they made, found in one file of the day and not the other.
     """
 
-    functions: object  # pandas DataFrame
+    functions: pd.DataFrame
     row: np.ndarray
     minute: np.ndarray
     count: np.ndarray

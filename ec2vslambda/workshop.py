@@ -236,9 +236,9 @@ def cheat_break_even(instance_type: str = "t4g.small", memory_mb: int = 512,
         ceiling = _pricing.ec2_capacity_requests(instance_type, duration_ms)
         table.append({"Lambda function (x86_64)": f"{duration_ms:g} ms at {memory_mb} MB",
                       "EC2": f"1 x {instance_type} (${monthly:,.2f}/month)",
-                      "break-even requests / month": _count(crossing),
+                      "break-even requests / month": "—" if crossing is None else _count(crossing),
                       "instance's ceiling / month": _count(int(ceiling))
-                      + (" (below the break-even)" if crossing > ceiling else "")})
+                      + (" (below the break-even)" if crossing and crossing > ceiling else "")})
     return pd.DataFrame(table)
 
 
@@ -403,6 +403,10 @@ def thumbnail_handler(code_dir: str | Path, *, thumbnail_bucket: str = "photos-t
         try:
             name = f"_thumbnail_app_{next(_HANDLER_IMPORTS)}"
             spec = importlib.util.spec_from_file_location(name, source)
+            if spec is None or spec.loader is None:
+                raise InputError("code_dir", str(code_dir), "holds no importable app.py",
+                                 Allowed(text="a folder that holds the thumbnail function's "
+                                              "app.py"))
             app = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(app)
             s3 = aws.client("s3")
@@ -493,7 +497,7 @@ def thumbnail_cost_range(warm_ms: tuple[float, ...], *, init_ms: float,
         costs = _lr.monthly_costs(uploads_per_month, duration_ms=duration_ms, init_ms=init_ms,
                                   memory_mb=memory_mb, instance_type=instance_type,
                                   keep_alive_s=keep_alive_s)
-        row = {"warm INVOKE (ms)": duration_ms}
+        row: dict[str, object] = {"warm INVOKE (ms)": duration_ms}
         row.update({f"Lambda, {c['uploads_per_month']:,.0f}/month (USD)": c["lambda_usd"]
                     for c in costs})
         row[f"{instance_type}, any rate (USD)"] = costs[0]["ec2_usd"]

@@ -45,6 +45,7 @@ import importlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..validation import Allowed, InputError, choice, flag
 from ..words import speaking, word
@@ -155,7 +156,7 @@ class Calculator:
     name: str
     title: str
     fields: tuple[Field, ...]
-    run: Callable[[dict[str, object]], dict[str, object]]
+    run: Callable[[dict[str, Any]], dict[str, Any]]
     intro: str = ""
     #: model parameter -> input key, where an input reaches the model under another name: a
     #: refusal then names the input the reader changed, so the page shows it next to that control
@@ -183,7 +184,7 @@ class Calculator:
         values = {**self.defaults, **given}
         return {f.key: f.check(values[f.key]) for f in self.fields}
 
-    def compute(self, given: Mapping[str, object] | None = None) -> dict[str, object]:
+    def compute(self, given: Mapping[str, object] | None = None) -> dict[str, Any]:
         try:
             return self.run(self.inputs(given))
         except InputError as error:
@@ -208,7 +209,7 @@ def calculator(name: str) -> Calculator:
 
 
 def compute(name: str, inputs: Mapping[str, object] | None = None, *,
-            words: Mapping[str, str] | None = None) -> dict[str, object]:
+            words: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Run calculator ``name`` on ``inputs`` (missing keys take their defaults).
 
     Returns the JSON-able result described in this module's docstring; raises ``ValueError``
@@ -320,7 +321,7 @@ def clean(value: object) -> object:
 
 def result(title: str, summary: str, *, numbers: Mapping[str, object] | None = None,
            columns: Sequence[str] | None = None, rows: Sequence[Sequence[object]] = (),
-           chart: Mapping[str, object] | None = None) -> dict[str, object]:
+           chart: Mapping[str, object] | None = None) -> dict[str, Any]:
     """A calculator result; table cells become strings, numbers lose NaN/inf."""
     table = None
     if columns is not None:

@@ -146,7 +146,7 @@ def run(values: dict) -> dict:
 
 MS_PER_S = 1000.0
 #: A p99 latency target in ms, 0 for none.
-LATENCY_TARGET_MS = Allowed(0, bounds.MONTH_MS.high)
+LATENCY_TARGET_MS = Allowed(0, bounds.MONTH_MS_MAX)
 #: Each number's range, as the model declares it.
 ALLOWED = {**{k: v for k, v in _decide.WORKLOAD.items() if k != "peak_concurrency"},
            "peak_rps": _decide.PEAK_RPS, "cold_start_percent": bounds.PERCENT,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .. import bounds, lifecycle, pricing
 from ..validation import Allowed, InputError
 from ..words import say, term, word
-from . import Calculator, Field, axis, money, result, timeline_chart
+from . import DASH, Calculator, Field, axis, money, result, timeline_chart
 
 __all__ = ["ARRIVALS", "CALCULATOR", "GAP_S", "MAX_REQUESTS", "PAUSE_AFTER", "PAUSE_MIN",
            "PHASE_WORDS", "SHUTDOWN_WORDS", "run"]
@@ -24,8 +24,8 @@ MAX_REQUESTS = 200  # the timeline stays readable, and the browser quick
 ARRIVALS = Allowed(1, MAX_REQUESTS, whole=True)
 PAUSE_AFTER = Allowed(0, MAX_REQUESTS, whole=True)
 #: The gap between arrivals (s) and the pause (minutes): within the month the bill covers.
-GAP_S = Allowed(0, bounds.MONTH_MS.high / 1000.0)
-PAUSE_MIN = Allowed(0, bounds.MONTH_MS.high / 60_000.0)
+GAP_S = Allowed(0, bounds.MONTH_MS_MAX / 1000.0)
+PAUSE_MIN = Allowed(0, bounds.MONTH_MS_MAX / 60_000.0)
 
 
 def _noop_module(_env: lifecycle.ExecutionEnvironment) -> lifecycle.Handler:
@@ -87,7 +87,8 @@ def run(inputs: dict) -> dict:
                            axis(word("time (s)")), lanes, segments, marks,
                            phase_labels={phase: word(text) for phase, text in PHASE_WORDS.items()},
                            marks_label=word("shut down"))
-    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}", lane(r.env_id),
+    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}",
+             lane(r.env_id) if r.env_id is not None else DASH,
              word("cold") if r.cold else word("warm"), f"{r.latency_ms:,.0f}",
              f"{pricing.billed_duration_ms(duration_ms + r.init_ms):,.0f}") for r in served]
     return result(CALCULATOR.title, summary,

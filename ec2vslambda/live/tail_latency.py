@@ -23,8 +23,8 @@ PERCENTILE_COLOURS = {50: "green", 95: "orange", 99: "red"}
 def run(inputs: dict) -> dict:
     cold_percent, extra = inputs["cold_percent"], inputs["extra_init_ms"]
     floor = coldstarts.init_ms(inputs["runtime"], inputs["arch"], inputs["memory_mb"])
-    room = bounds.INIT_MS.but(high=bounds.INIT_MS.high - floor)  # INIT's limit, less the floor
-    if extra > room.high:
+    room = bounds.INIT_MS.but(high=bounds.INIT_MS_MAX - floor)  # INIT's limit, less the floor
+    if extra > bounds.INIT_MS_MAX - floor:
         raise InputError("extra_init_ms", extra, PROBLEMS["range"], room,
                          involves=("runtime", "arch", "memory_mb"))
     init_ms = floor + extra

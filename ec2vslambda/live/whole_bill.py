@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from .. import bills, bounds, pricing
 from ..words import large_count, say, word
@@ -47,7 +48,7 @@ class WholeBillInputs:
     nat_gateways: int = 0
     region: str = "us-east-1"
 
-    def options(self) -> dict[str, object]:
+    def options(self) -> dict[str, Any]:
         """The :func:`ec2vslambda.bills.whole_bill` options these inputs set."""
         return {"front_door": self.front_door, "arch": self.arch, "region": self.region,
                 "pricing": self.pricing_model, "nat_gateways": self.nat_gateways}

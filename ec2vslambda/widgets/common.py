@@ -208,8 +208,8 @@ def chart_figure(chart: Mapping[str, Any]) -> Figure:
         for line in chart["series"]:
             target = twin if line["axis"] == "y2" and twin is not None else ax
             style, marker = _LINESTYLES[line["style"]]
-            y = [float("nan") if v is None else v for v in line["y"]]
-            target.plot(line["x"], y, linestyle=style, marker=marker, color=line["colour"],
+            ys = [float("nan") if v is None else v for v in line["y"]]
+            target.plot(line["x"], ys, linestyle=style, marker=marker, color=line["colour"],
                         lw=2, markersize=5, label=line["label"])
         for mark in chart.get("vlines", ()):
             ax.axvline(mark["x"], color=mark["colour"], lw=1,

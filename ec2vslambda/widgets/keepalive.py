@@ -9,6 +9,7 @@ live kernel.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -97,7 +98,7 @@ def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOut
     number("hours", i.hours, low=0.1, high=72.0)
     workload = _replay.shaped_workload(i.shape, i.rate_per_hour, i.hours,
                                    duration_ms=i.duration_ms, seed=i.seed)
-    options = dict(init_ms=i.init_ms, memory_mb=i.memory_mb)
+    options: dict[str, Any] = dict(init_ms=i.init_ms, memory_mb=i.memory_mb)
     result = simulate_lambda(workload.arrivals_s, workload.durations_ms,
                              keep_alive_s=keep_alive_s, **options)
     sweep = []

@@ -40,7 +40,7 @@ def _tier_text(start: float | None, end: float | None) -> str:
     if start is None and end is None:
         return "—"
     if end is None:
-        return f"above {_quantity(start)}"
+        return f"above {_quantity(start or 0.0)}"
     return f"{_quantity(start or 0.0)} to {_quantity(end)}"
 
 
