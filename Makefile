@@ -68,7 +68,7 @@ serve: $(STAMP)
 
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
-	$(call timed,lint,$(PY) -m ruff check .)
+	$(call timed,lint (ruff; mypy over the package; Biome over the JavaScript),$(MAKE) --no-print-directory lint)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
 	$(call timed,Korean edition build (-W -n),$(EDITION))
 	$(call timed,translation extraction (catalogues checked against it),$(PY) tools/translations.py extract)
@@ -85,8 +85,12 @@ browser: $(STAMP)
 	$(EDITION)
 	$(PY) -m pytest -m browser tests $(PYTEST_ARGS)
 
+# ruff for the Python, mypy over the package (pyproject.toml); Biome (a pinned binary from npm,
+# cached like the site's assets: see tools/lint_js.py) for every JavaScript file.
 lint: $(STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(PY) tools/lint_js.py
 
 lab: $(STAMP)
 	$(PY) -m jupyterlab labs

@@ -4,5 +4,7 @@ import sys
 
 from .cli import main
 
+__all__ = ["main"]  # the command; importing the module runs nothing
+
 if __name__ == "__main__":  # importing the module (the smoke test imports every one) runs nothing
     sys.exit(main())

@@ -30,7 +30,12 @@ from . import data as _data
 from . import pricing as _pricing
 from . import simulate as _sim
 from . import workloads as _wl
-from .validation import number, whole
+from .validation import Allowed, InputError, number, whole
+
+__all__ = ["DEFAULT", "MAX_REQUESTS", "MS_PER_S", "BurstResult", "BurstScenario", "burst_workload",
+           "compare", "default_concurrency_limit", "fleet_for_peak", "lambda_cost_timeline",
+           "mean_duration_ms", "plot_burst", "provisioned_break_even_utilisation",
+           "provisioned_vs_on_demand", "run_burst"]
 
 MS_PER_S = 1000.0
 
@@ -92,8 +97,8 @@ class BurstScenario:
         known = {f.name for f in fields(self)}
         unknown = sorted(set(changes) - known)
         if unknown:
-            raise ValueError(f"{unknown[0]}={changes[unknown[0]]!r} is not an input of a burst "
-                             f"scenario; allowed: {', '.join(sorted(known))}")
+            raise InputError(unknown[0], changes[unknown[0]], "is not an input of a burst scenario",
+                             Allowed(options=tuple(sorted(known))))
         return replace(self, **changes)
 
     def lambda_memory_mb(self) -> int:
@@ -116,9 +121,12 @@ def burst_workload(scenario: BurstScenario) -> _wl.Workload:
         number("hold_s", s.hold_s)
     expected = base * window + (peak - base) * min(extra_s, window)
     if expected > MAX_REQUESTS:
-        raise ValueError(f"peak_rate_per_s={s.peak_rate_per_s!r} with hold_s={s.hold_s!r} makes "
-                         f"about {expected:,.0f} requests; allowed: at most {MAX_REQUESTS:,} "
-                         "(lower the peak or shorten the burst)")
+        raise InputError("peak_rate_per_s", s.peak_rate_per_s,
+                         "with hold_s={hold_s} makes about {expected} requests",
+                         Allowed(high=MAX_REQUESTS, text=f"at most {MAX_REQUESTS:,} requests "
+                                 "(lower the peak or shorten the burst)"),
+                         involves=("hold_s", "base_rate_per_s", "window_s", "ramp_s", "decay_s"),
+                         details={"hold_s": repr(s.hold_s), "expected": f"{expected:,.0f}"})
     return _wl.flash_crowd(s.base_rate_per_s, s.peak_rate_per_s, s.window_s, start_s=s.start_s,
                            ramp_s=s.ramp_s, hold_s=s.hold_s, decay_s=s.decay_s,
                            duration_ms=_wl.LogNormalMs(s.median_duration_ms, s.duration_sigma),
@@ -233,7 +241,7 @@ def run_burst(scenario: BurstScenario = DEFAULT) -> BurstResult:
     """Simulate the scenario's flash crowd on Lambda and on the Auto Scaling group."""
     s = scenario
     if not isinstance(s, BurstScenario):
-        raise ValueError(f"scenario={s!r} is not allowed; allowed: a BurstScenario")
+        raise InputError("scenario", s, "is not allowed", Allowed(text="a BurstScenario"))
     whole("instances", s.instances, low=1, high=10_000)
     workload = burst_workload(s)
     lam = _sim.simulate_lambda(
@@ -301,12 +309,14 @@ def lambda_cost_timeline(result: _sim.LambdaResult, edges_s, *,
     """
     edges = np.asarray(edges_s, dtype=float)
     if edges.ndim != 1 or edges.size < 2 or np.any(np.diff(edges) <= 0):
-        raise ValueError(f"edges_s={edges_s!r} is not allowed; allowed: at least two "
-                         "increasing bin edges")
+        raise InputError("edges_s", edges_s, "is not allowed",
+                         Allowed(text="at least two increasing bin edges"))
     provisioned = whole("provisioned", provisioned, high=1e6)
     if result.provisioned_mask.any() and not provisioned:
-        raise ValueError("provisioned=0 but provisioned environments served requests; "
-                         "allowed: the number of environments the run had enabled")
+        raise InputError("provisioned", provisioned,
+                         "but provisioned environments served requests",
+                         Allowed(1, None, text="the number of environments the run had "
+                                               "enabled"))
     enabled = _enabled_usd(result, provisioned)
     hours = result.horizon_s / _pricing.SECONDS_PER_HOUR
     served = ~result.throttled_mask
@@ -369,7 +379,8 @@ def provisioned_vs_on_demand(utilisations, *, concurrency: int = 10, hours: floa
                      "cheaper": "provisioned" if provisioned.total_usd < on_demand.total_usd
                      else "on demand"})
     if not rows:
-        raise ValueError("utilisations=[] is empty; allowed: one or more shares from 0 to 1")
+        raise InputError("utilisations", [], "is empty",
+                         Allowed(0, 1, text="one or more shares from 0 to 1"))
     return pd.DataFrame(rows).set_index("utilisation")
 
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from . import data as _data
 
+__all__ = ["PROG", "PROGRESS_DELAY_S", "main", "workload"]
+
 PROG = "ec2vslambda"
 #: Reads shorter than this show no progress bar (tqdm's ``delay``, seconds).
 PROGRESS_DELAY_S = 0.5

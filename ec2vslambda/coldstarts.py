@@ -20,7 +20,11 @@ from functools import cache
 from pathlib import Path
 
 from . import data as _data
-from .validation import choice
+from .validation import Allowed, InputError, choice
+from .words import term
+
+__all__ = ["COLD_STARTS", "FILE", "ColdStart", "clear_cache", "cold_starts", "figure", "init_ms",
+           "runtimes", "table"]
 
 FILE = "cold_starts.csv"
 
@@ -48,7 +52,7 @@ class ColdStart:
 
 
 def _fail(number: int | None, column: str | None, problem: str) -> _data.DataError:
-    return _data._fail(FILE, number, column, problem)
+    return _data.fail(FILE, number, column, problem)
 
 
 @cache
@@ -96,12 +100,13 @@ def init_ms(runtime: str, arch: str = "x86_64", memory_mb: int = 128, *,
     rows = cold_starts(directory)
     runtime = choice("runtime", runtime, runtimes(directory))
     arch = choice("arch", arch, ("x86_64", "arm64"))
-    sizes = tuple(str(c.memory_mb) for c in rows if c.runtime == runtime and c.arch == arch)
+    sizes = tuple(c.memory_mb for c in rows if c.runtime == runtime and c.arch == arch)
     for c in rows:
         if (c.runtime, c.arch, c.memory_mb) == (runtime, arch, memory_mb):
             return c.init_ms
-    raise ValueError(f"memory_mb={memory_mb!r} was not measured for {runtime} on {arch}; "
-                     f"allowed: {', '.join(sizes)}")
+    raise InputError("memory_mb", memory_mb, term("was not measured for {runtime} on {arch}"),
+                     Allowed(options=sizes), involves=("runtime", "arch"),
+                     details={"runtime": runtime, "arch": arch})
 
 
 def table(directory: Path | None = None):

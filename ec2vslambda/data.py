@@ -19,8 +19,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TypedDict, cast
 
-from .validation import InputError
+from .validation import Allowed, InputError
+from .words import term
+
+__all__ = ["DATA_ENV_VAR", "EC2_PRICES", "GLOBAL", "LAMBDA_LIMITS", "LAMBDA_PRICES", "REGIONS",
+           "REGION_CHOICES", "REGION_NAMES", "SCHEMAS", "WHOLE_BILL_PRICES", "DataError",
+           "Ec2Prices", "InstanceType", "LambdaPrices", "Limit", "PriceTier", "RegionalPrices",
+           "Row", "Schema", "Tier", "check_region", "clear_cache", "contiguous_tiers", "data_dir",
+           "ec2_prices", "fail", "lambda_limits", "lambda_prices", "limit_value", "load",
+           "missing_price", "optional_value", "read_rows", "regional_rows", "whole_bill_prices"]
 
 DATA_ENV_VAR = "EC2VSLAMBDA_DATA"
 
@@ -32,23 +41,44 @@ REGION_NAMES = {"us-east-1": "US East (N. Virginia)", "ap-northeast-2": "Asia Pa
 
 
 class DataError(ValueError):
-    """A data file is missing, malformed or inconsistent."""
+    """A data file is missing, malformed or inconsistent.
+
+    Its parts say where (``file``, the data ``row`` counted from 1, the ``column``) and what is
+    wrong (``problem``); the message joins them: ``lambda_prices.csv, row 3 (line 4), column
+    'value': '-1' is negative``.
+    """
+
+    def __init__(self, file: str, problem: str, *, row: int | None = None,
+                 column: str | None = None):
+        self.file, self.problem, self.row, self.column = file, problem, row, column
+        where = file
+        if row is not None:
+            where += f", row {row} (line {row + 1})"
+        if column is not None:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {problem}")
+
+    @property
+    def parts(self) -> dict[str, object]:
+        return {"file": self.file, "row": self.row, "column": self.column,
+                "problem": self.problem}
 
 
 def check_region(region: object) -> str:
     """Validate a region name against :data:`REGIONS`; return it."""
     if region not in REGIONS:
         raise InputError("region", region, "is not a region the book prices",
-                         ", ".join(REGIONS))
+                         Allowed(options=REGIONS))
     return str(region)
 
 
 def missing_price(what: str, region: str, file: str, regions_with: tuple[str, ...]) -> InputError:
     """The error for a price no source gives in ``region``: the model refuses, never guesses."""
-    have = ", ".join(regions_with) if regions_with else "none"
-    return InputError("region", region, f"has no price for {what} in {file} (no source the "
-                      "book could check gives one, and the model does not guess)",
-                      f"regions with this price: {have}")
+    return InputError("region", region, term(
+        "has no price for {what} in {file} (no source the book could check gives one, and the "
+        "model does not guess)"), Allowed(options=tuple(regions_with),
+                                          text=term("regions with this price: {options}")),
+        details={"what": what, "file": file})
 
 
 def data_dir() -> Path:
@@ -142,13 +172,10 @@ SCHEMAS: dict[str, Schema] = {
 }
 
 
-def _fail(file: str, row: int | None, column: str | None, problem: str) -> DataError:
-    where = file
-    if row is not None:
-        where += f", row {row} (line {row + 1})"
-    if column is not None:
-        where += f", column '{column}'"
-    return DataError(f"{where}: {problem}")
+def fail(file: str, row: int | None, column: str | None, problem: str) -> DataError:
+    """The :class:`DataError` for ``problem`` at ``row`` and ``column`` of ``file`` (a modules'
+    loaders raise it for their own files)."""
+    return DataError(file, problem, row=row, column=column)
 
 
 def _parse_number(text: str) -> float:
@@ -158,7 +185,42 @@ def _parse_number(text: str) -> float:
     return value
 
 
-def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
+class Row(TypedDict, total=False):
+    """One row of one of the book's CSV files, each column in its parsed type.
+
+    Every file has ``value`` (or its own numbers), ``unit``, ``region``, ``source_url``,
+    ``as_of`` and ``notes``; the rest are the columns of some files only (``item`` and ``arch``
+    of the price lists, ``instance_type`` of ``ec2_prices.csv``, ``limit`` of
+    ``lambda_limits.csv``, ``runtime`` of ``cold_starts.csv``). A numeric column a row leaves
+    empty is ``None``.
+    """
+
+    value: float
+    unit: str
+    region: str
+    source_url: str
+    as_of: dt.date
+    notes: str
+    provenance: str
+    item: str
+    arch: str
+    tier_start: float | None
+    tier_end: float | None
+    instance_type: str
+    pricing: str
+    family: str
+    category: str
+    vcpu: float | None
+    memory_gib: float | None
+    os: str
+    limit: str
+    adjustable: str
+    runtime: str
+    memory_mb: float
+    init_ms: float
+
+
+def read_rows(path: Path, schema: Schema) -> list[Row]:
     """Read ``path`` and check it against ``schema``; return rows with numbers parsed.
 
     Numeric columns become ``float`` (``None`` where an optional number is empty), ``as_of``
@@ -166,22 +228,22 @@ def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
     """
     name = path.name
     if not path.exists():
-        raise _fail(name, None, None, f"file not found at {path}")
+        raise fail(name, None, None, f"file not found at {path}")
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         header = reader.fieldnames or []
         missing = [c for c in schema.required if c not in header]
         if missing:
-            raise _fail(name, None, missing[0],
+            raise fail(name, None, missing[0],
                         f"missing column (required columns: {', '.join(schema.required)})")
-        rows: list[dict[str, object]] = []
+        rows: list[Row] = []
         for number, raw in enumerate(reader, start=1):
             if None in raw:  # more cells than header columns
-                raise _fail(name, number, None, "more cells than the header has columns")
+                raise fail(name, number, None, "more cells than the header has columns")
             row: dict[str, object] = {k: (v or "").strip() for k, v in raw.items()}
             for column in schema.non_empty:
                 if not row[column]:
-                    raise _fail(name, number, column, "must not be empty")
+                    raise fail(name, number, column, "must not be empty")
             for column in schema.numeric + schema.optional_numeric:
                 text = str(row[column])
                 if not text and column in schema.optional_numeric:
@@ -190,36 +252,36 @@ def read_rows(path: Path, schema: Schema) -> list[dict[str, object]]:
                 try:
                     value = _parse_number(text)
                 except ValueError:
-                    raise _fail(name, number, column, f"'{text}' is not a number") from None
+                    raise fail(name, number, column, f"'{text}' is not a number") from None
                 if value < 0:
-                    raise _fail(name, number, column, f"{value:g} is negative")
+                    raise fail(name, number, column, f"{value:g} is negative")
                 row[column] = value
             if schema.units and row["unit"] not in schema.units:
-                raise _fail(name, number, "unit", f"unknown unit '{row['unit']}' "
+                raise fail(name, number, "unit", f"unknown unit '{row['unit']}' "
                             f"(known: {', '.join(sorted(schema.units))})")
             for column, allowed in schema.choices.items():
                 if row[column] not in allowed:
-                    raise _fail(name, number, column, f"'{row[column]}' is not one of "
+                    raise fail(name, number, column, f"'{row[column]}' is not one of "
                                 f"{', '.join(sorted(allowed))}")
             for column in schema.dates:
                 try:
                     row[column] = dt.date.fromisoformat(str(row[column]))
                 except ValueError:
-                    raise _fail(name, number, column,
+                    raise fail(name, number, column,
                                 f"'{row[column]}' is not a date in YYYY-MM-DD form") from None
             if not str(row["source_url"]).startswith("https://"):
-                raise _fail(name, number, "source_url",
+                raise fail(name, number, "source_url",
                             f"'{row['source_url']}' is not an https:// address")
-            rows.append(row)
+            rows.append(cast(Row, row))
     if not rows:
-        raise _fail(name, None, None, "has no data rows")
+        raise fail(name, None, None, "has no data rows")
     return rows
 
 
-def load(name: str, *, directory: Path | None = None) -> list[dict[str, object]]:
+def load(name: str, *, directory: Path | None = None) -> list[Row]:
     """Load one known data file by name (e.g. ``"lambda_prices.csv"``) and validate it."""
     if name not in SCHEMAS:
-        raise ValueError(f"name={name!r} is not a known data file; known: {', '.join(SCHEMAS)}")
+        raise InputError("name", name, "is not a known data file", Allowed(options=tuple(SCHEMAS)))
     return read_rows((directory or data_dir()) / name, SCHEMAS[name])
 
 
@@ -308,30 +370,30 @@ class Limit:
     notes: str
 
 
-def _only(rows: list[dict[str, object]], file: str, item: str, arch: str = "any"):
+def _only(rows: list[Row], file: str, item: str, arch: str = "any"):
     found = [r for r in rows if r["item"] == item and r["arch"] == arch]
     if len(found) != 1:
-        raise _fail(file, None, "item",
+        raise fail(file, None, "item",
                     f"expected exactly one '{item}' row for arch '{arch}', found {len(found)}")
     return found[0]
 
 
-def regional_rows(rows: list[dict[str, object]], region: str) -> list[dict[str, object]]:
+def regional_rows(rows: list[Row], region: str) -> list[Row]:
     """The rows that hold in ``region``: its own and the ``global`` ones."""
     return [r for r in rows if r["region"] in (region, GLOBAL)]
 
 
-def _optional(rows: list[dict[str, object]], file: str, item: str,
-              arch: str = "any") -> float | None:
+def optional_value(rows: list[Row], file: str, item: str,
+                   arch: str = "any") -> float | None:
     """The value of the one ``item`` row for ``arch``, or None when the region has none."""
     found = [r for r in rows if r["item"] == item and r["arch"] == arch]
     if len(found) > 1:
-        raise _fail(file, None, "item",
+        raise fail(file, None, "item",
                     f"expected at most one '{item}' row for arch '{arch}', found {len(found)}")
     return float(found[0]["value"]) if found else None
 
 
-def contiguous_tiers(rows: list[dict[str, object]], file: str, what: str,
+def contiguous_tiers(rows: list[Row], file: str, what: str,
                      *, require_open: bool = False) -> tuple[tuple[float, float, float], ...]:
     """``(start, end, value)`` of tier rows, checked to run from 0 without gaps.
 
@@ -345,18 +407,18 @@ def contiguous_tiers(rows: list[dict[str, object]], file: str, what: str,
         start = r["tier_start"] or 0.0
         end = r["tier_end"] if r["tier_end"] is not None else math.inf
         if start != expected_start:
-            raise _fail(file, None, "tier_start", f"{what} tiers are not contiguous: a tier "
+            raise fail(file, None, "tier_start", f"{what} tiers are not contiguous: a tier "
                         f"starts at {start:g} where {expected_start:g} was expected")
         if end <= start:
-            raise _fail(file, None, "tier_end", f"{what} tier ends at {end:g}, before its start")
+            raise fail(file, None, "tier_end", f"{what} tier ends at {end:g}, before its start")
         tiers.append((start, end, float(r["value"])))
         expected_start = end
     if require_open and tiers and tiers[-1][1] != math.inf:
-        raise _fail(file, None, "tier_end", f"the last {what} tier must be open-ended (empty)")
+        raise fail(file, None, "tier_end", f"the last {what} tier must be open-ended (empty)")
     return tuple(tiers)
 
 
-def _tiers(rows: list[dict[str, object]], file: str, arch: str, region: str) -> tuple[Tier, ...]:
+def _tiers(rows: list[Row], file: str, arch: str, region: str) -> tuple[Tier, ...]:
     found = [r for r in rows if r["item"] == "duration" and r["arch"] == arch]
     if not found:
         return ()
@@ -372,14 +434,14 @@ def _lambda_prices(directory: Path, region: str = "us-east-1") -> LambdaPrices:
     archs = ("x86_64", "arm64")
 
     def value(item: str, arch: str = "any") -> float:
-        found = _optional(rows, file, item, arch)
+        found = optional_value(rows, file, item, arch)
         if found is None:
             regions = tuple(sorted({str(r["region"]) for r in every if r["item"] == item}))
             raise missing_price(f"Lambda '{item}'", region, file, regions)
         return found
 
     def each_arch(item: str) -> dict[str, float]:
-        return {a: v for a in archs if (v := _optional(rows, file, item, a)) is not None}
+        return {a: v for a in archs if (v := optional_value(rows, file, item, a)) is not None}
 
     tiers = {a: t for a in archs if (t := _tiers(rows, file, a, region))}
     if not tiers:
@@ -394,7 +456,7 @@ def _lambda_prices(directory: Path, region: str = "us-east-1") -> LambdaPrices:
         free_requests=value("free_tier_requests"),
         free_gb_s=value("free_tier_compute"),
         ephemeral_free_mb=value("ephemeral_storage_free"),
-        ephemeral_usd_per_gb_s=_optional(rows, file, "ephemeral_storage"),
+        ephemeral_usd_per_gb_s=optional_value(rows, file, "ephemeral_storage"),
         provisioned_usd_per_gb_s=each_arch("provisioned_concurrency"),
         provisioned_duration_usd_per_gb_s=each_arch("provisioned_duration"),
         provisioned_rounding_minutes=value("provisioned_rounding"),
@@ -416,21 +478,25 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
     for number, r in enumerate(rows, start=1):
         if r["pricing"] == "on_demand":
             if r["unit"] != "usd_per_hour":
-                raise _fail(file, number, "unit", "an on_demand row must be priced in usd_per_hour")
+                raise fail(file, number, "unit", "an on_demand row must be priced in usd_per_hour")
             for column in ("vcpu", "memory_gib"):
                 if not r[column]:
-                    raise _fail(file, number, column, "must be a positive number for an instance")
+                    raise fail(file, number, column, "must be a positive number for an instance")
             if r["arch"] not in ("x86_64", "arm64"):
-                raise _fail(file, number, "arch", "an instance must be x86_64 or arm64")
+                raise fail(file, number, "arch", "an instance must be x86_64 or arm64")
             if r["region"] not in REGIONS:
-                raise _fail(file, number, "region", f"an instance is priced in one region "
+                raise fail(file, number, "region", f"an instance is priced in one region "
                             f"({', '.join(REGIONS)}), not '{r['region']}'")
             name, region = str(r["instance_type"]), str(r["region"])
             if name in by_region[region]:
-                raise _fail(file, number, "instance_type", f"'{name}' appears twice in {region}")
+                raise fail(file, number, "instance_type", f"'{name}' appears twice in {region}")
+            vcpu, memory_gib = r["vcpu"], r["memory_gib"]
+            if vcpu is None or memory_gib is None:
+                raise fail(file, number, "vcpu" if vcpu is None else "memory_gib",
+                           "an instance needs its vCPUs and memory")
             by_region[region][name] = InstanceType(
                 name=name, family=str(r["family"]), category=str(r["category"]),
-                vcpu=int(r["vcpu"]), memory_gib=float(r["memory_gib"]), arch=str(r["arch"]),
+                vcpu=int(vcpu), memory_gib=float(memory_gib), arch=str(r["arch"]),
                 usd_per_hour=float(r["value"]), as_of=r["as_of"],
                 source_url=str(r["source_url"]))
             if r["provenance"]:
@@ -438,10 +504,10 @@ def _ec2_prices(directory: Path) -> Ec2Prices:
             row_notes[(region, name)] = str(r["notes"])
         else:
             if r["unit"] != "fraction_off_on_demand":
-                raise _fail(file, number, "unit",
+                raise fail(file, number, "unit",
                             f"a {r['pricing']} row must be a fraction_off_on_demand")
             if not 0 <= float(r["value"]) < 1:
-                raise _fail(file, number, "value", f"{r['value']} is not a fraction in [0, 1)")
+                raise fail(file, number, "value", f"{r['value']} is not a fraction in [0, 1)")
             discounts[str(r["pricing"])] = float(r["value"])
             notes[str(r["pricing"])] = str(r["notes"])
     return Ec2Prices(instances=by_region["us-east-1"], discounts=discounts, discount_notes=notes,
@@ -456,7 +522,7 @@ def _lambda_limits(directory: Path) -> dict[str, Limit]:
     for number, r in enumerate(rows, start=1):
         name = str(r["limit"])
         if name in limits:
-            raise _fail("lambda_limits.csv", number, "limit", f"'{name}' appears twice")
+            raise fail("lambda_limits.csv", number, "limit", f"'{name}' appears twice")
         limits[name] = Limit(name=name, value=float(r["value"]), unit=str(r["unit"]),
                              adjustable=r["adjustable"] == "yes",
                              source_url=str(r["source_url"]), as_of=r["as_of"],
@@ -483,8 +549,8 @@ def limit_value(name: str, directory: Path | None = None) -> float:
     """One limit's value in its unit, e.g. ``limit_value("timeout_max")`` -> 900.0 (s)."""
     limits = lambda_limits(directory)
     if name not in limits:
-        raise ValueError(f"name={name!r} is not a limit in lambda_limits.csv; "
-                         f"known: {', '.join(sorted(limits))}")
+        raise InputError("name", name, "is not a limit in lambda_limits.csv",
+                         Allowed(options=tuple(sorted(limits))))
     return limits[name].value
 
 
@@ -508,13 +574,13 @@ class RegionalPrices:
     """
 
     file: str
-    rows: tuple[dict[str, object], ...]
+    rows: tuple[Row, ...]
 
     def regions_with(self, item: str) -> tuple[str, ...]:
         found = {str(r["region"]) for r in self.rows if r["item"] == item}
         return REGIONS if GLOBAL in found else tuple(r for r in REGIONS if r in found)
 
-    def _rows(self, item: str, region: str) -> list[dict[str, object]]:
+    def _rows(self, item: str, region: str) -> list[Row]:
         region = check_region(region)
         own = [r for r in self.rows if r["item"] == item and r["region"] == region]
         return own or [r for r in self.rows if r["item"] == item and r["region"] == GLOBAL]
@@ -528,7 +594,7 @@ class RegionalPrices:
         if not found:
             raise missing_price(what or item, region, self.file, self.regions_with(item))
         if len(found) != 1:
-            raise _fail(self.file, None, "item", f"expected one '{item}' row for {region}, "
+            raise fail(self.file, None, "item", f"expected one '{item}' row for {region}, "
                         f"found {len(found)}")
         return float(found[0]["value"])
 
@@ -540,7 +606,7 @@ class RegionalPrices:
         return tuple(PriceTier(a, b, v) for a, b, v in contiguous_tiers(
             found, self.file, f"{region} {item}"))
 
-    def row(self, item: str, region: str) -> dict[str, object]:
+    def row(self, item: str, region: str) -> Row:
         """The (first) row behind ``item`` in ``region``, for its source and provenance."""
         found = self._rows(item, region)
         if not found:

@@ -50,29 +50,32 @@ Model assumptions (all visible, all parameters)
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from . import bills, bounds, latency, limits, pricing
 from . import data as _data
-from . import latency, limits, pricing
 from .power_tuning import vcpus_at_memory
 from .pricing import HOURS_PER_MONTH, SECONDS_PER_HOUR
-from .validation import InputError, choice, flag, number, whole
+from .validation import Allowed, InputError, choice, flag, number, whole
 from .words import say, term, word
+
+__all__ = ["ASSUMPTIONS", "EXTRA_LINES", "FLEETS", "LAMBDA_FIXES", "LAMBDA_OPTIONS", "MIDDLE_FILE",
+           "MIDDLE_PRICES", "MS_PER_S", "NO_COMMITMENT", "NO_SPOT", "OPTIONS", "PEAK_RPS",
+           "REASONS", "SERVERLESS_FRONT", "WORKLOAD", "Assumptions", "MiddlePrices", "OptionCost",
+           "Reason", "Recommendation", "Workload", "decide", "default_instance_type",
+           "durable_operations_usd", "fleet_size", "middle_prices", "middle_prices_table",
+           "peak_concurrency_for", "regularity_sweep"]
 
 MS_PER_S = 1000.0
 
 
 def _positive(name: str, value: object, high: float | None = None) -> float:
-    """:func:`~ec2vslambda.validation.number` for quantities that must be more than 0 (a duration,
-    a size, a share)."""
-    allowed = f"more than 0 up to {high:,g}" if high is not None else "more than 0"
-    result = number(name, value, high=high, what=allowed)
-    if result <= 0:
-        raise InputError(name, value, "is out of range", allowed)
-    return result
+    """A quantity that must be more than 0 (a duration, a size, a share), at most ``high``."""
+    return Allowed(0, high, low_open=True).check(name, value)
 
 # --- prices of the middle options -------------------------------------------------------------
 
@@ -111,7 +114,7 @@ def _middle_prices(directory: Path, region: str = "us-east-1") -> MiddlePrices:
     rows = _data.regional_rows(_data.read_rows(directory / MIDDLE_FILE, MIDDLE_PRICES), region)
 
     def optional(item: str, arch: str = "any") -> float | None:
-        return _data._optional(rows, MIDDLE_FILE, item, arch)
+        return _data.optional_value(rows, MIDDLE_FILE, item, arch)
 
     def value(item: str, arch: str = "any") -> float:
         found = optional(item, arch)
@@ -121,7 +124,7 @@ def _middle_prices(directory: Path, region: str = "us-east-1") -> MiddlePrices:
 
     fee = value("managed_instances_fee")
     if not 0 <= fee < 1:
-        raise _data.DataError(f"{MIDDLE_FILE}: managed_instances_fee {fee:g} is not a fraction "
+        raise _data.DataError(MIDDLE_FILE, f"managed_instances_fee {fee:g} is not a fraction "
                               "in [0, 1)")
     archs = ("x86_64", "arm64")
     return MiddlePrices(
@@ -151,9 +154,9 @@ def middle_prices_table(directory: Path | None = None):
     where each figure comes from: ``AWS`` or ``third-party copy`` (the ``provenance`` column)."""
     import pandas as pd
 
-    rows = _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE, MIDDLE_PRICES)
-    for row in rows:
-        row["figure from"] = "third-party copy" if row["provenance"] else "AWS"
+    rows = [{**row, "figure from": "third-party copy" if row["provenance"] else "AWS"}
+            for row in _data.read_rows((directory or _data.data_dir()) / MIDDLE_FILE,
+                                       MIDDLE_PRICES)]
     return pd.DataFrame(rows)[["item", "arch", "region", "value", "unit", "as_of", "figure from",
                                "source_url"]]
 
@@ -193,13 +196,32 @@ LAMBDA_FIXES = frozenset({limits.ALT_S3_REFERENCE, limits.ALT_STREAMING, limits.
                           limits.ALT_CONTAINER_IMAGE, limits.ALT_QUOTA})
 
 
+#: What a :class:`Workload`'s numbers may be, declared once: the workload checks them and the
+#: decision guide's form reads them. A run may outlast Lambda's timeout (it is then ruled out,
+#: with the reason), but not the month every bill covers (:mod:`ec2vslambda.bounds`). Active
+#: hours start at 0.01 (36 s, under EC2's 60-second billing minimum): fewer describe no load.
+WORKLOAD = {
+    "requests_per_month": Allowed(1, bounds.MAX_COUNT),
+    "duration_ms": bounds.MONTH_MS.but(low_open=True),
+    "peak_concurrency": Allowed(1, bounds.MAX_COUNT, whole=True),
+    "memory_mb": bounds.MEMORY_MB,
+    "active_hours_per_month": bounds.MONTH_HOURS.but(low=0.01),
+    "init_ms": limits.NEEDS["init_ms"],
+    "cold_start_fraction": bounds.SHARE,
+    "cpu_fraction": bounds.SHARE.but(low_open=True),
+    "response_kb": bounds.RESPONSE_KB,
+}
+#: Requests a second at the peak (:func:`peak_concurrency_for`).
+PEAK_RPS = Allowed(0, bounds.MAX_COUNT)
+
+
 def peak_concurrency_for(peak_rps: float, duration_ms: float) -> int:
     """Requests in flight at the peak (Little's law), rounded up: ``peak_rps x duration``.
 
     At least 1: something is running whenever there is any load.
     """
-    peak_rps = number("peak_rps", peak_rps)
-    duration_ms = number("duration_ms", duration_ms)
+    peak_rps = PEAK_RPS.check("peak_rps", peak_rps)
+    duration_ms = WORKLOAD["duration_ms"].check("duration_ms", duration_ms)
     return max(1, math.ceil(round(peak_rps * duration_ms / MS_PER_S, 9)))
 
 
@@ -255,29 +277,19 @@ class Workload:
     response_kb: float = 0.0
 
     def __post_init__(self) -> None:
-        number("requests_per_month", self.requests_per_month, low=1.0)
-        _positive("duration_ms", self.duration_ms)
-        whole("peak_concurrency", self.peak_concurrency, low=1)
-        whole("memory_mb", self.memory_mb, low=_data.limit_value("memory_min"))
+        for name, allowed in WORKLOAD.items():
+            allowed.check(name, getattr(self, name))
         _data.check_region(self.region)
-        choice("front_door", self.front_door, tuple(pricing.FRONT_DOORS))
-        number("response_kb", self.response_kb)
+        choice("front_door", self.front_door, tuple(bills.FRONT_DOORS))
         pricing.check_arch(self.arch)
-        _positive("active_hours_per_month", self.active_hours_per_month, high=HOURS_PER_MONTH)
-        number("init_ms", self.init_ms)
-        number("cold_start_fraction", self.cold_start_fraction, high=1.0)
-        _positive("cpu_fraction", self.cpu_fraction, high=1.0)
         for name in ("can_queue", "interruptible", "steady_for_a_year", "multi_az"):
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name}={getattr(self, name)!r} is not allowed; allowed: True, "
-                                 "False")
+            flag(name, getattr(self, name))
         self.needs()  # payload, invocation, tmp, state, package, latency target: limits checks
         if self.average_concurrency > self.peak_concurrency:
-            raise ValueError(
-                f"peak_concurrency={self.peak_concurrency!r} is below the average load: "
-                f"{self.requests_per_month:,.0f} requests of {self.duration_ms:,g} ms in "
-                f"{self.active_hours_per_month:,g} h keep {self.average_concurrency:,.2f} "
-                "requests in flight on average; allowed: at least that")
+            raise InputError(
+                "peak_concurrency", self.peak_concurrency, term("is below the average load"),
+                WORKLOAD["peak_concurrency"].but(low=math.ceil(self.average_concurrency)),
+                involves=("requests_per_month", "duration_ms", "active_hours_per_month"))
 
     @property
     def average_concurrency(self) -> float:
@@ -288,7 +300,7 @@ class Workload:
     @property
     def gb_out(self) -> float:
         """GB a month sent to the internet."""
-        return self.requests_per_month * self.response_kb / pricing.KB_PER_GB
+        return self.requests_per_month * self.response_kb / bills.KB_PER_GB
 
     @property
     def regularity(self) -> float:
@@ -319,10 +331,25 @@ def default_instance_type(arch: str, region: str = "us-east-1") -> str:
     candidates = [i for i in priced.values()
                   if i.category == "general_purpose" and i.arch == arch]
     if not candidates:
-        raise InputError("region", region, f"has no general_purpose {arch} instance type priced "
-                         "in ec2_prices.csv (no source the book could check gives one)",
-                         "an instance type priced there: " + (", ".join(priced) or "none"))
+        raise InputError("region", region, term(
+            "has no general_purpose {arch} instance type priced in ec2_prices.csv (no source the "
+            "book could check gives one)"), Allowed(options=tuple(priced), text=term(
+                "an instance type priced there: {options}")), involves=("arch",),
+            details={"arch": arch})
     return min(candidates, key=lambda i: (i.usd_per_hour, i.name)).name
+
+
+#: What an :class:`Assumptions`' numbers may be, declared once (the decision guide's form reads
+#: them).
+ASSUMPTIONS = {
+    "log_bytes_per_request": bounds.QUANTITY,
+    "ebs_gb_per_instance": bounds.QUANTITY,
+    "alb_zones": Allowed(1, bounds.MAX_INSTANCES, whole=True),
+    "target_utilisation": bounds.SHARE.but(low=0.01),  # a fleet kept 99% idle is no plan
+    "fargate_task_vcpu": bounds.QUANTITY.but(low_open=True),
+    "fargate_task_memory_gb": bounds.QUANTITY.but(low_open=True),
+    "prefer_managed_within": bounds.SHARE,
+}
 
 
 @dataclass(frozen=True)
@@ -337,7 +364,7 @@ class Assumptions:
     prefer_managed_within: choose a more managed option if it costs at most this fraction more
         than the cheapest (0 = cost alone decides).
     log_bytes_per_request, ebs_gb_per_instance, alb_zones: the whole bill's assumptions (see
-        :func:`ec2vslambda.pricing.whole_bill`).
+        :func:`ec2vslambda.bills.whole_bill`).
     """
 
     instance_type: str | None = None
@@ -345,22 +372,17 @@ class Assumptions:
     fargate_task_vcpu: float = 1.0
     fargate_task_memory_gb: float = 2.0
     prefer_managed_within: float = 0.10
-    log_bytes_per_request: float = pricing.DEFAULT_LOG_BYTES_PER_REQUEST
-    ebs_gb_per_instance: float = pricing.DEFAULT_EBS_GB_PER_INSTANCE
-    alb_zones: int = pricing.DEFAULT_ALB_ZONES
+    log_bytes_per_request: float = bills.DEFAULT_LOG_BYTES_PER_REQUEST
+    ebs_gb_per_instance: float = bills.DEFAULT_EBS_GB_PER_INSTANCE
+    alb_zones: int = bills.DEFAULT_ALB_ZONES
 
     def __post_init__(self) -> None:
         if self.instance_type is not None:
             known = set().union(*(_data.ec2_prices().in_region(r) for r in _data.REGIONS))
             if self.instance_type not in known:
                 pricing.instance(self.instance_type)  # raises the readable error
-        number("log_bytes_per_request", self.log_bytes_per_request)
-        number("ebs_gb_per_instance", self.ebs_gb_per_instance)
-        whole("alb_zones", self.alb_zones, low=1)
-        _positive("target_utilisation", self.target_utilisation, high=1.0)
-        _positive("fargate_task_vcpu", self.fargate_task_vcpu)
-        _positive("fargate_task_memory_gb", self.fargate_task_memory_gb)
-        number("prefer_managed_within", self.prefer_managed_within, high=1.0)
+        for name, allowed in ASSUMPTIONS.items():
+            allowed.check(name, getattr(self, name))
 
 
 # --- the result -----------------------------------------------------------------------------
@@ -392,6 +414,14 @@ class OptionCost:
     why_not: tuple[str, ...] = ()
     detail: Mapping[str, float] = field(default_factory=dict)
 
+    @property
+    def usd(self) -> float:
+        """``monthly_usd`` of an option that could be priced (every option that fits, and the
+        recommendation, is)."""
+        if self.monthly_usd is None:
+            raise RuntimeError(f"{self.option} could not be priced: {'; '.join(self.why_not)}")
+        return self.monthly_usd
+
 
 @dataclass(frozen=True)
 class Recommendation:
@@ -410,7 +440,7 @@ class Recommendation:
 
     @property
     def monthly_usd(self) -> float:
-        return self.option(self.choice).monthly_usd  # type: ignore[return-value]
+        return self.option(self.choice).usd
 
     def option(self, key: str) -> OptionCost:
         choice("option", key, tuple(OPTIONS))
@@ -479,13 +509,13 @@ def _serverless_extras(w: Workload, a: Assumptions) -> dict[str, float]:
     if w.front_door == "none":
         door = 0.0
     elif w.front_door == "function_url":
-        door = pricing.function_url_cost(n, region=region)
+        door = bills.function_url_cost(n, region=region)
     else:
-        door = pricing.api_gateway_cost(n, api=w.front_door.split("_")[0],
+        door = bills.api_gateway_cost(n, api=w.front_door.split("_")[0],
                                         region=region).total_usd
-    logs = pricing.logs_cost(n * a.log_bytes_per_request / pricing.BYTES_PER_GB,
+    logs = bills.logs_cost(n * a.log_bytes_per_request / bills.BYTES_PER_GB,
                              lambda_logs=True, region=region).total_usd
-    dto = pricing.data_transfer_out_cost(w.gb_out, region=region).total_usd
+    dto = bills.data_transfer_out_cost(w.gb_out, region=region).total_usd
     return {"front_door_usd": door, "logs_usd": logs, "data_transfer_usd": dto}
 
 
@@ -497,20 +527,20 @@ def _fleet_extras(w: Workload, a: Assumptions, units: int, hours: float, *,
     extras: dict[str, float] = {"front_door_usd": 0.0}
     zones = 0
     if w.front_door != "none":
-        lcus = pricing.alb_lcus_for_traffic(
+        lcus = bills.alb_lcus_for_traffic(
             n, w.gb_out, duration_ms=min(w.duration_ms, _data.limit_value("timeout_max")
                                          * MS_PER_S), hours=hours,
-            requests_per_connection=pricing.DEFAULT_REQUESTS_PER_CONNECTION, region=region)
-        extras["front_door_usd"] = pricing.alb_cost(hours, lcu=lcus.lcu, region=region).total_usd
+            requests_per_connection=bills.DEFAULT_REQUESTS_PER_CONNECTION, region=region)
+        extras["front_door_usd"] = bills.alb_cost(hours, lcu=lcus.lcu, region=region).total_usd
         zones = a.alb_zones
-    extras["public_ipv4_usd"] = pricing.public_ipv4_cost(hours, count=zones + units,
+    extras["public_ipv4_usd"] = bills.public_ipv4_cost(hours, count=zones + units,
                                                          region=region).total_usd
     if volumes:
-        extras["ebs_usd"] = pricing.ebs_gp3_cost(
+        extras["ebs_usd"] = bills.ebs_gp3_cost(
             a.ebs_gb_per_instance * units * hours / HOURS_PER_MONTH, region=region).total_usd
-    extras["logs_usd"] = pricing.logs_cost(n * a.log_bytes_per_request / pricing.BYTES_PER_GB,
+    extras["logs_usd"] = bills.logs_cost(n * a.log_bytes_per_request / bills.BYTES_PER_GB,
                                            region=region).total_usd
-    extras["data_transfer_usd"] = pricing.data_transfer_out_cost(w.gb_out,
+    extras["data_transfer_usd"] = bills.data_transfer_out_cost(w.gb_out,
                                                                  region=region).total_usd
     return extras
 
@@ -540,9 +570,10 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions(), *,
     in the workload's region.
     """
     if not isinstance(workload, Workload):
-        raise ValueError(f"workload={workload!r} is not allowed; allowed: a Workload")
+        raise InputError("workload", workload, "is not allowed", Allowed(text="a Workload"))
     if not isinstance(assumptions, Assumptions):
-        raise ValueError(f"assumptions={assumptions!r} is not allowed; allowed: an Assumptions")
+        raise InputError("assumptions", assumptions, "is not allowed",
+                         Allowed(text="an Assumptions"))
     explain = flag("explain", explain)
     w, a = workload, assumptions
     region = w.region
@@ -563,6 +594,8 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions(), *,
     n = fleet_size(vcpus, spec.vcpu, a.target_utilisation, minimum=minimum)
     n_lmi = max(n, int(_data.limit_value("managed_instances_default_instances")))
     tasks = fleet_size(vcpus, a.fargate_task_vcpu, a.target_utilisation, minimum=minimum)
+    if n > bounds.MAX_INSTANCES:  # the instances' bills and break-even stay exact below it
+        raise _too_big_a_fleet(w, a, spec.vcpu)
 
     target = w.latency_target_ms
     p99_cold = None if lambda_blocked else _p99(w.cold_start_fraction, w.init_ms, w.duration_ms)
@@ -579,36 +612,39 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions(), *,
     options: list[OptionCost] = []
     ephemeral_mb = int(min(max(math.ceil(w.tmp_mb), _data.limit_value("tmp_min")),
                            _data.limit_value("tmp_max")))
-    lambda_costs: dict[str, pricing.LambdaCost] = {}
+    tried: dict[str, pricing.LambdaCost | ValueError] = {}
+    serverless: dict[str, float] | ValueError
     try:
         serverless = _serverless_extras(w, a)
     except ValueError as error:
         serverless = error
     if not lambda_blocked and not isinstance(serverless, ValueError):
-        for key, kwargs in (("lambda", dict(init_ms=w.init_ms,
-                                            cold_start_ratio=w.cold_start_fraction)),
-                            ("lambda_provisioned", dict(provisioned_concurrency=w.peak_concurrency,
-                                                        provisioned_hours=hours))):
+        runs: tuple[tuple[str, dict[str, Any]], ...] = (
+            ("lambda", dict(init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction)),
+            ("lambda_provisioned", dict(provisioned_concurrency=w.peak_concurrency,
+                                        provisioned_hours=hours)))
+        for key, kwargs in runs:
             try:
-                lambda_costs[key] = pricing.lambda_cost(
+                tried[key] = pricing.lambda_cost(
                     w.requests_per_month, w.duration_ms, w.memory_mb, arch=w.arch,
                     ephemeral_mb=ephemeral_mb, region=region, **kwargs)
             except ValueError as error:
-                lambda_costs[key] = error  # type: ignore[assignment]
+                tried[key] = error
     for key, p99, units in (("lambda", p99_cold, 0),
                             ("lambda_provisioned", p99_warm, w.peak_concurrency)):
-        cost = lambda_costs.get(key)
+        cost = tried.get(key)
         if lambda_blocked:
             options.append(_refused(key, units, lambda_blocked))
-        elif isinstance(serverless, ValueError) or isinstance(cost, ValueError):
-            options.append(_refused(key, units, serverless if isinstance(serverless, ValueError)
-                                    else cost))
+        elif isinstance(serverless, ValueError):
+            options.append(_refused(key, units, serverless))
+        elif not isinstance(cost, pricing.LambdaCost):
+            options.append(_refused(key, units, cost or ["not priced"]))
         else:
             options.append(_priced(key, {"requests_usd": cost.requests_usd,
                                          "duration_usd": cost.compute_usd + cost.ephemeral_usd,
                                          "provisioned_usd": cost.provisioned_usd},
                                    serverless, units, p99, late(p99)))
-    lambda_costs = {k: v for k, v in lambda_costs.items() if isinstance(v, pricing.LambdaCost)}
+    lambda_costs = {k: v for k, v in tried.items() if isinstance(v, pricing.LambdaCost)}
 
     # Lambda Managed Instances: the fleet at EC2 prices, the fee on On-Demand, the requests.
     on_demand_fleet = pricing.ec2_cost(itype, hours, count=n, region=region).total_usd
@@ -661,15 +697,36 @@ def decide(workload: Workload, assumptions: Assumptions = Assumptions(), *,
 
     if all(o.monthly_usd is None for o in options):
         reasons = sorted({r for o in options for r in o.why_not})
-        raise ValueError(f"region={region!r}: no option can be priced for this workload; "
-                         + " | ".join(reasons))
+        raise InputError("region", region,
+                         term("can price no option for this workload ({reasons})"),
+                         Allowed(text=term("a region that prices an option this workload can "
+                                           "use")),
+                         involves=tuple(WORKLOAD), details={"reasons": " | ".join(reasons)})
     chosen = _choose(options, a.prefer_managed_within)
     rec = Recommendation(workload=w, assumptions=a, choice=chosen, options=tuple(options),
                          reasons=(), violations=tuple(violations), instance_type=itype,
                          fleet_instances=n)
     if not explain:
         return rec
-    return replace(rec, reasons=tuple(_reasons(rec, vcpus, sized_for, lambda_costs, middle)))
+    return replace(rec, reasons=tuple(_reasons(rec, _Facts(vcpus, lambda_costs, middle))))
+
+
+def _too_big_a_fleet(w: Workload, a: Assumptions, vcpus_per_unit: float) -> InputError:
+    """The refusal of a load that needs more than :data:`~ec2vslambda.bounds.MAX_INSTANCES`
+    instances: it names the peak (or, for work that can wait in a queue, the month's
+    requests) with the most a fleet the book prices can carry."""
+    carried = (bounds.MAX_INSTANCES * vcpus_per_unit * a.target_utilisation
+               / (vcpus_at_memory(w.memory_mb) * w.cpu_fraction))  # requests in flight
+    problem = term("needs a fleet larger than the book prices")
+    involves = ("memory_mb", "cpu_fraction", "target_utilisation")
+    if w.can_queue:
+        most = carried * w.active_hours_per_month * SECONDS_PER_HOUR * MS_PER_S / w.duration_ms
+        return InputError("requests_per_month", w.requests_per_month, problem,
+                          WORKLOAD["requests_per_month"].but(high=math.floor(most)),
+                          involves=("duration_ms", "active_hours_per_month", *involves))
+    return InputError("peak_concurrency", w.peak_concurrency, problem,
+                      WORKLOAD["peak_concurrency"].but(high=max(1, math.floor(carried))),
+                      involves=involves)
 
 
 def _rate(rates: Mapping[str, float], arch: str, what: str, region: str) -> float:
@@ -703,10 +760,10 @@ def _microvm_option(w: Workload, a: Assumptions, middle: MiddlePrices, p99: floa
     compute = w.requests_per_month * billed_s * (vcpu * middle.microvm_usd_per_vcpu_second
                                                  + gb * middle.microvm_usd_per_gb_second)
     try:
-        extras = {"logs_usd": pricing.logs_cost(
-                      w.requests_per_month * a.log_bytes_per_request / pricing.BYTES_PER_GB,
+        extras = {"logs_usd": bills.logs_cost(
+                      w.requests_per_month * a.log_bytes_per_request / bills.BYTES_PER_GB,
                       region=w.region).total_usd,
-                  "data_transfer_usd": pricing.data_transfer_out_cost(
+                  "data_transfer_usd": bills.data_transfer_out_cost(
                       w.gb_out, region=w.region).total_usd}
     except ValueError as error:
         return _refused(key, w.peak_concurrency, error)
@@ -719,9 +776,9 @@ def _choose(options: Sequence[OptionCost], prefer_managed_within: float) -> str:
     fits = [o for o in options if o.eligible]
     if not fits:
         fits = [o for o in options if o.monthly_usd is not None]
-    cheapest = min(o.monthly_usd for o in fits)  # type: ignore[type-var]
+    cheapest = min(o.usd for o in fits)
     order = list(OPTIONS)
-    near = [o for o in fits if o.monthly_usd <= cheapest * (1 + prefer_managed_within) + 1e-9]
+    near = [o for o in fits if o.usd <= cheapest * (1 + prefer_managed_within) + 1e-9]
     return min(near, key=lambda o: order.index(o.option)).option
 
 
@@ -738,13 +795,18 @@ NO_COMMITMENT = term("the load is not known to be steady for a year, so no commi
 NO_SPOT = term("the work cannot be interrupted, and AWS may reclaim Spot capacity")
 
 
-def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
-             lambda_costs: Mapping[str, pricing.LambdaCost],
-             middle: MiddlePrices) -> list[Reason]:
-    w, a = rec.workload, rec.assumptions
-    chosen = rec.option(rec.choice)
-    reasons: list[Reason] = []
+@dataclass(frozen=True)
+class _Facts:
+    """What the reasons need besides the recommendation: figures :func:`decide` computed."""
 
+    vcpus: float  # busy vCPUs the fleet is sized for
+    lambda_costs: Mapping[str, pricing.LambdaCost]  # the Lambda options that could be priced
+    middle: MiddlePrices
+
+
+def _limits_broken(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """One reason per Lambda limit the workload breaks (latency is its own reason)."""
+    reasons = []
     for v in rec.violations:
         if v.limit == "latency":
             continue
@@ -755,134 +817,192 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
                   else word("This rules out Lambda and Lambda Managed Instances."))
         reasons.append(Reason(f"{v.message} {effect}", v.requested, v.unit,
                               f"limits.check_workload: {v.limit}"))
+    return reasons
 
-    reasons.append(Reason(
+
+def _regularity(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    w = rec.workload
+    return [Reason(
         say("Regularity: the average load ({average} requests in flight) is {share} of the peak "
             "({peak}) during the {hours} active hours.", average=f"{w.average_concurrency:,.2f}",
             share=f"{w.regularity:.1%}", peak=f"{w.peak_concurrency:,}",
             hours=f"{w.active_hours_per_month:,g}"), w.regularity, "fraction",
-        "Workload.regularity"))
+        "Workload.regularity")]
 
+
+def _idle_time(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    w, a = rec.workload, rec.assumptions
     spec = pricing.instance(rec.instance_type)
     busy = w.vcpus_for(w.average_concurrency) / (rec.fleet_instances * spec.vcpu)
     sized = word("the average (the work can wait in a queue)") if w.can_queue \
         else word("the peak")
-    reasons.append(Reason(
+    return [Reason(
         say("Idle time: a fleet sized for {sized} needs {count} x {instance} ({vcpus} busy vCPUs "
             "at a {target} target); on average its vCPUs would be busy {busy} of the time it is "
             "paid for.", sized=sized, count=f"{rec.fleet_instances:,}", instance=rec.instance_type,
-            vcpus=f"{vcpus:,.2f}", target=f"{a.target_utilisation:.0%}", busy=f"{busy:.1%}"),
+            vcpus=f"{facts.vcpus:,.2f}", target=f"{a.target_utilisation:.0%}",
+            busy=f"{busy:.1%}"),
         busy, "fraction",
-        "decide.fleet_size"))
+        "decide.fleet_size")]
 
+
+def _cost(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """What the chosen option costs against the next option that fits."""
+    chosen = rec.option(rec.choice)
     priced = sorted((o for o in rec.options if o.eligible and o.option != rec.choice),
-                    key=lambda o: o.monthly_usd)  # type: ignore[arg-type, return-value]
-    if chosen.eligible and priced:
-        other = priced[0]
-        ratio = other.monthly_usd / chosen.monthly_usd if chosen.monthly_usd else math.inf
-        reasons.append(Reason(
-            say("Cost: {chosen} costs {chosen_usd} a month; the next option that fits, {other}, "
-                "costs {other_usd} ({ratio} times as much).", chosen=chosen.label,
-                chosen_usd=_usd(chosen.monthly_usd), other=other.label,
-                other_usd=_usd(other.monthly_usd), ratio=f"{ratio:,.2f}"),
-            chosen.monthly_usd, "usd_per_month", f"decide.decide: {rec.choice}"))
+                    key=lambda o: o.usd)
+    if not (chosen.eligible and priced):
+        return []
+    other = priced[0]
+    ratio = other.usd / chosen.usd if chosen.usd else math.inf
+    return [Reason(
+        say("Cost: {chosen} costs {chosen_usd} a month; the next option that fits, {other}, "
+            "costs {other_usd} ({ratio} times as much).", chosen=chosen.label,
+            chosen_usd=_usd(chosen.usd), other=other.label,
+            other_usd=_usd(other.usd), ratio=f"{ratio:,.2f}"),
+        chosen.usd, "usd_per_month", f"decide.decide: {rec.choice}")]
+
+
+def _managed_or_nothing_fits(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """Why a dearer, more managed option won; or that no option meets the latency target."""
+    w, a = rec.workload, rec.assumptions
+    chosen = rec.option(rec.choice)
     fits = [o for o in rec.options if o.eligible]
-    if fits:
-        cheapest = min(fits, key=lambda o: o.monthly_usd)  # type: ignore[arg-type, return-value]
-        if cheapest.option != rec.choice:
-            extra = chosen.monthly_usd / cheapest.monthly_usd - 1
-            reasons.append(Reason(
-                say("Managed beats cheapest by a little: {chosen} costs {extra} more than "
-                    "{cheapest} ({cheapest_usd}), within the {within} you accept for AWS running "
-                    "more of it.", chosen=chosen.label, extra=f"{extra:.1%}",
-                    cheapest=cheapest.label, cheapest_usd=_usd(cheapest.monthly_usd),
-                    within=f"{a.prefer_managed_within:.0%}"), extra,
-                "fraction", "Assumptions.prefer_managed_within"))
-    else:
-        reasons.append(Reason(
+    if not fits:
+        return [Reason(
             say("No option meets the {target} ms p99 target: a warm run alone is too slow, so "
                 "the work itself has to get faster. The cheapest option that runs it is shown.",
                 target=f"{w.latency_target_ms:,g}"), w.duration_ms, "ms",
-            "latency.tail_latency"))
+            "latency.tail_latency")]
+    cheapest = min(fits, key=lambda o: o.usd)
+    if cheapest.option == rec.choice:
+        return []
+    extra = chosen.usd / cheapest.usd - 1
+    return [Reason(
+        say("Managed beats cheapest by a little: {chosen} costs {extra} more than "
+            "{cheapest} ({cheapest_usd}), within the {within} you accept for AWS running "
+            "more of it.", chosen=chosen.label, extra=f"{extra:.1%}",
+            cheapest=cheapest.label, cheapest_usd=_usd(cheapest.usd),
+            within=f"{a.prefer_managed_within:.0%}"), extra,
+        "fraction", "Assumptions.prefer_managed_within")]
 
-    if chosen.monthly_usd:
-        extras = {k: v for k, v in chosen.detail.items()
-                  if k.endswith("_usd") and k in EXTRA_LINES and v}
-        beyond = sum(extras.values())
-        shown = {k: v for k, v in extras.items() if v >= 0.005}  # a line of at least a cent
-        if shown:
-            parts = ", ".join(f"{word(EXTRA_LINES[k])} {_usd(v)}" for k, v in
-                              sorted(shown.items(), key=lambda kv: -kv[1]))
-            reasons.append(Reason(
-                say("Whole bill: beyond compute, {chosen} pays {parts}: {beyond} ({share} of its "
-                    "bill).", chosen=chosen.label, parts=parts, beyond=_usd(beyond),
-                    share=f"{beyond / chosen.monthly_usd:.0%}"), beyond, "usd_per_month",
-                "decide.decide: whole bill"))
 
-    if "lambda" in lambda_costs and w.active_hours_per_month == HOURS_PER_MONTH:
-        even = pricing.break_even_requests(w.duration_ms, w.memory_mb, rec.instance_type,
-                                           count=rec.fleet_instances, arch=w.arch,
-                                           region=w.region)
-        if even:
-            reasons.append(Reason(
-                say("Break-even on compute alone: on-demand Lambda costs as much as {count} x "
-                    "{instance} On-Demand all month at {even} requests a month; this workload "
-                    "has {requests} ({times} times that).", count=f"{rec.fleet_instances:,}",
-                    instance=rec.instance_type, even=f"{even:,}",
-                    requests=f"{w.requests_per_month:,.0f}",
-                    times=f"{w.requests_per_month / even:,.2f}"), float(even),
-                "requests_per_month", "pricing.break_even_requests"))
-        try:
-            whole_even = pricing.whole_bill_break_even(
-                w.duration_ms, w.memory_mb, rec.instance_type, rec.fleet_instances,
-                response_kb=w.response_kb, front_door=w.front_door, arch=w.arch,
-                region=w.region, init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction,
-                log_bytes_per_request=a.log_bytes_per_request,
-                ebs_gb_per_instance=a.ebs_gb_per_instance, alb_zones=a.alb_zones)
-        except ValueError:
-            whole_even = None
-        if whole_even:
-            reasons.append(Reason(
-                say("Break-even on the whole bill (front door, logs, data transfer, EBS and "
-                    "public addresses included): {even} requests a month.",
-                    even=f"{whole_even:,}"), float(whole_even),
-                "requests_per_month", "pricing.whole_bill_break_even"))
+def _whole_bill(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """What the chosen option pays beyond compute, line by line."""
+    chosen = rec.option(rec.choice)
+    if not chosen.monthly_usd:
+        return []
+    extras = {k: v for k, v in chosen.detail.items()
+              if k.endswith("_usd") and k in EXTRA_LINES and v}
+    beyond = sum(extras.values())
+    shown = {k: v for k, v in extras.items() if v >= 0.005}  # a line of at least a cent
+    if not shown:
+        return []
+    parts = ", ".join(f"{word(EXTRA_LINES[k])} {_usd(v)}" for k, v in
+                      sorted(shown.items(), key=lambda kv: -kv[1]))
+    return [Reason(
+        say("Whole bill: beyond compute, {chosen} pays {parts}: {beyond} ({share} of its "
+            "bill).", chosen=chosen.label, parts=parts, beyond=_usd(beyond),
+            share=f"{beyond / chosen.monthly_usd:.0%}"), beyond, "usd_per_month",
+        "decide.decide: whole bill")]
 
-    lam = rec.option("lambda")
-    if w.latency_target_ms is not None and lam.p99_ms is not None:
-        fields = dict(cold=f"{w.cold_start_fraction:.1%}", init=f"{w.init_ms:,g}",
-                      p99=f"{lam.p99_ms:,.0f}", target=f"{w.latency_target_ms:,g}",
-                      warm=f"{rec.option('fargate').p99_ms:,.0f}")
-        if lam.p99_ms <= w.latency_target_ms:
-            text = say("Latency: with {cold} cold starts of {init} ms INIT, on-demand Lambda's "
-                       "p99 is about {p99} ms and meets the {target} ms target; without cold "
-                       "starts (Provisioned Concurrency, Managed Instances, containers, "
-                       "instances) it is {warm} ms.", **fields)
-        else:
-            text = say("Latency: with {cold} cold starts of {init} ms INIT, on-demand Lambda's "
-                       "p99 is about {p99} ms and misses the {target} ms target; without cold "
-                       "starts (Provisioned Concurrency, Managed Instances, containers, "
-                       "instances) it is {warm} ms.", **fields)
-        reasons.append(Reason(text, lam.p99_ms, "ms", "latency.tail_latency"))
 
-    if rec.choice == "managed_instances":
-        d = chosen.detail
+def _break_even(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """Where on-demand Lambda and the fleet cost the same: on compute, and on the whole bill
+    (for a workload active all month)."""
+    w, a = rec.workload, rec.assumptions
+    if "lambda" not in facts.lambda_costs or w.active_hours_per_month != HOURS_PER_MONTH:
+        return []
+    reasons = []
+    even = pricing.break_even_requests(w.duration_ms, w.memory_mb, rec.instance_type,
+                                       count=rec.fleet_instances, arch=w.arch,
+                                       region=w.region)
+    if even:
         reasons.append(Reason(
-            say("Managed Instances' fee ({fee} of the On-Demand price) adds {fee_usd} and its "
-                "request charge {requests_usd} to {instances_usd} of instances.",
-                fee=f"{middle.managed_instances_fee:.0%}", fee_usd=_usd(d["fee_usd"]),
-                requests_usd=_usd(d["requests_usd"]), instances_usd=_usd(d["instances_usd"])),
-            d["fee_usd"], "usd_per_month",
-            f"{MIDDLE_FILE}: managed_instances_fee"))
+            say("Break-even on compute alone: on-demand Lambda costs as much as {count} x "
+                "{instance} On-Demand all month at {even} requests a month; this workload "
+                "has {requests} ({times} times that).", count=f"{rec.fleet_instances:,}",
+                instance=rec.instance_type, even=f"{even:,}",
+                requests=f"{w.requests_per_month:,.0f}",
+                times=f"{w.requests_per_month / even:,.2f}"), float(even),
+            "requests_per_month", "pricing.break_even_requests"))
+    try:
+        whole_even = bills.whole_bill_break_even(
+            w.duration_ms, w.memory_mb, rec.instance_type, rec.fleet_instances,
+            response_kb=w.response_kb, front_door=w.front_door, arch=w.arch,
+            region=w.region, init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction,
+            log_bytes_per_request=a.log_bytes_per_request,
+            ebs_gb_per_instance=a.ebs_gb_per_instance, alb_zones=a.alb_zones)
+    except ValueError:
+        whole_even = None
+    if whole_even:
+        reasons.append(Reason(
+            say("Break-even on the whole bill (front door, logs, data transfer, EBS and "
+                "public addresses included): {even} requests a month.",
+                even=f"{whole_even:,}"), float(whole_even),
+            "requests_per_month", "bills.whole_bill_break_even"))
+    return reasons
+
+
+def _latency(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """On-demand Lambda's p99 with its cold starts, against the target and a warm run's."""
+    w = rec.workload
+    lam = rec.option("lambda")
+    if w.latency_target_ms is None or lam.p99_ms is None:
+        return []
+    fields = dict(cold=f"{w.cold_start_fraction:.1%}", init=f"{w.init_ms:,g}",
+                  p99=f"{lam.p99_ms:,.0f}", target=f"{w.latency_target_ms:,g}",
+                  warm=f"{rec.option('fargate').p99_ms:,.0f}")
+    if lam.p99_ms <= w.latency_target_ms:
+        text = say("Latency: with {cold} cold starts of {init} ms INIT, on-demand Lambda's "
+                   "p99 is about {p99} ms and meets the {target} ms target; without cold "
+                   "starts (Provisioned Concurrency, Managed Instances, containers, "
+                   "instances) it is {warm} ms.", **fields)
+    else:
+        text = say("Latency: with {cold} cold starts of {init} ms INIT, on-demand Lambda's "
+                   "p99 is about {p99} ms and misses the {target} ms target; without cold "
+                   "starts (Provisioned Concurrency, Managed Instances, containers, "
+                   "instances) it is {warm} ms.", **fields)
+    return [Reason(text, lam.p99_ms, "ms", "latency.tail_latency")]
+
+
+def _managed_instances_fee(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    if rec.choice != "managed_instances":
+        return []
+    d = rec.option(rec.choice).detail
+    return [Reason(
+        say("Managed Instances' fee ({fee} of the On-Demand price) adds {fee_usd} and its "
+            "request charge {requests_usd} to {instances_usd} of instances.",
+            fee=f"{facts.middle.managed_instances_fee:.0%}", fee_usd=_usd(d["fee_usd"]),
+            requests_usd=_usd(d["requests_usd"]), instances_usd=_usd(d["instances_usd"])),
+        d["fee_usd"], "usd_per_month",
+        f"{MIDDLE_FILE}: managed_instances_fee")]
+
+
+def _discounts_not_used(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    """A Savings Plan or Spot fleet left out for what the work is, not for its price."""
+    reasons = []
     for key in ("ec2_savings_plan", "ec2_spot"):
         option = rec.option(key)
         if option.why_not and option.why_not[0] in (word(NO_COMMITMENT), word(NO_SPOT)):
             reasons.append(Reason(
                 say("{option} is not used: {why} (it would cost {usd}).", option=option.label,
-                    why=option.why_not[0], usd=_usd(option.monthly_usd)),
-                option.monthly_usd, "usd_per_month",
+                    why=option.why_not[0], usd=_usd(option.usd)),
+                option.usd, "usd_per_month",
                 f"pricing.ec2_cost: {key}"))
     return reasons
+
+
+#: The reasons a recommendation gives, in the order it gives them; each is a function of the
+#: recommendation and the figures :func:`decide` computed, returning none, one or a few.
+REASONS: tuple[Callable[[Recommendation, _Facts], list[Reason]], ...] = (
+    _limits_broken, _regularity, _idle_time, _cost, _managed_or_nothing_fits, _whole_bill,
+    _break_even, _latency, _managed_instances_fee, _discounts_not_used)
+
+
+def _reasons(rec: Recommendation, facts: _Facts) -> list[Reason]:
+    return [reason for give in REASONS for reason in give(rec, facts)]
+
 
 
 def regularity_sweep(workload: Workload, regularities: Sequence[float],
@@ -901,8 +1021,8 @@ def regularity_sweep(workload: Workload, regularities: Sequence[float],
         r = _positive("regularity", r, high=1.0)
         peak = max(1, math.ceil(round(workload.average_concurrency / r, 9)))
         rec = decide(replace(workload, peak_concurrency=peak), assumptions)
-        row = {o.label: (o.monthly_usd if o.monthly_usd is not None else math.nan)
-               for o in rec.options}
+        row: dict[str, object] = {o.label: (o.monthly_usd if o.monthly_usd is not None
+                                            else math.nan) for o in rec.options}
         row.update({"regularity": r, "peak_concurrency": peak, "recommended": rec.label})
         rows.append(row)
     return pd.DataFrame(rows).set_index("regularity")

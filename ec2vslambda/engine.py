@@ -37,9 +37,19 @@ from operator import le
 from typing import NamedTuple
 
 from .keepalive import FixedKeepAlive, HybridHistogram
-from .validation import choice, number, whole
+from .validation import PROBLEMS, Allowed, InputError, choice, number, whole
+
+__all__ = ["MAX_EVALUATIONS", "MAX_SLOTS", "ROUTINGS", "SCALING_WINDOW_S", "ApplicationReplay",
+           "Autoscaling", "Ec2Replay", "LambdaReplay", "application_loop", "check_fleet",
+           "check_requests", "ec2_loop", "lambda_loop", "replay_application", "replay_ec2",
+           "replay_lambda"]
 
 SCALING_WINDOW_S = 10.0
+#: The most request slots (instances x requests each serves at once) and Auto Scaling
+#: evaluations one fleet simulation holds: both are Python loops (a heap of slots, one step
+#: per evaluation), which stay within a few seconds below these.
+MAX_SLOTS = 1_000_000
+MAX_EVALUATIONS = 1_000_000
 ROUTINGS = ("recently_freed", "newest")
 _ROUNDER = 1.5 * 2.0**52  # see kernels._bill
 _INF = math.inf
@@ -86,35 +96,44 @@ class Ec2Replay(NamedTuple):
 def check_requests(arrivals_s, durations_ms, *, max_duration_ms: float = _INF
                    ) -> tuple[list[float], list[float]]:
     """Validate a request list as :func:`ec2vslambda.workloads.check_requests` does (the same
-    rules and messages, without numpy); return both as lists of floats."""
+    rules and refusals, without numpy); return both as lists of floats."""
     try:
         arrivals = list(map(float, arrivals_s))
+    except (TypeError, ValueError):
+        raise InputError("arrivals_s", arrivals_s, PROBLEMS["number"],
+                         Allowed(text="a 1-D list of numbers")) from None
+    try:
         durations = list(map(float, durations_ms))
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"arrivals_s and durations_ms must be sequences of numbers ({error})"
-                         ) from None
+    except (TypeError, ValueError):
+        raise InputError("durations_ms", durations_ms, PROBLEMS["number"],
+                         Allowed(text="a 1-D list of numbers")) from None
     if len(arrivals) != len(durations):
-        raise ValueError(f"arrivals_s has {len(arrivals)} values but durations_ms has "
-                         f"{len(durations)}; allowed: one duration per arrival")
+        raise InputError("durations_ms", len(durations),
+                         "values do not match the {count} arrivals_s", Allowed(
+                             len(arrivals), len(arrivals), text="one duration per arrival"),
+                         involves=("arrivals_s",), details={"count": str(len(arrivals))})
     # fast passes in C for the usual, valid list (NaN fails every comparison, and makes a sum
     # NaN); the loops below only find the first bad value for the message
     if arrivals and not (0.0 <= arrivals[0] and arrivals[-1] < _INF
                          and all(map(le, arrivals, islice(arrivals, 1, None)))):
-        for i, a in enumerate(arrivals):
+        for i, a in enumerate(arrivals):  # first the values, then the order, as workloads does
             if not 0.0 <= a < _INF:
-                raise ValueError(f"arrivals_s[{i}]={a!r} is out of range; allowed: finite "
-                                 "times of 0 s or more")
-            if i and a < arrivals[i - 1]:
-                raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i}]={a!r} comes "
-                                 f"before arrivals_s[{i - 1}]={arrivals[i - 1]!r}; allowed: "
-                                 "non-decreasing times")
+                raise InputError(f"arrivals_s[{i}]", a, PROBLEMS["range"],
+                                 Allowed(0, None, text="finite times of 0 s or more"))
+        i = next(i for i in range(1, len(arrivals)) if arrivals[i] < arrivals[i - 1])
+        raise InputError(f"arrivals_s[{i}]", arrivals[i],
+                         "comes before arrivals_s[{i}]={previous}",
+                         Allowed(arrivals[i - 1], None, text="non-decreasing times"),
+                         details={"i": str(i - 1), "previous": repr(arrivals[i - 1])})
     total = sum(durations)
     if durations and not (total == total and total < _INF and 0.0 <= min(durations)
                           and max(durations) <= max_duration_ms):
         for i, d in enumerate(durations):
             if not (0.0 <= d <= max_duration_ms and d < _INF):
-                raise ValueError(f"durations_ms[{i}]={d!r} is out of range; allowed: finite "
-                                 f"durations from 0 to {max_duration_ms:,g} ms")
+                raise InputError(
+                    f"durations_ms[{i}]", d, PROBLEMS["range"],
+                    Allowed(0, None if max_duration_ms == _INF else max_duration_ms,
+                            text=f"finite durations from 0 to {max_duration_ms:,g} ms"))
     return arrivals, durations
 
 
@@ -129,8 +148,8 @@ def _check_policy(policy, keep_alive_s: float):
     if policy is None:
         return FixedKeepAlive(number("keep_alive_s", keep_alive_s))
     if not isinstance(policy, FixedKeepAlive | HybridHistogram):
-        raise ValueError(f"policy={policy!r} is not allowed; allowed: None (fixed keep_alive_s), "
-                         "FixedKeepAlive(...) or HybridHistogram(...)")
+        raise InputError("policy", policy, PROBLEMS["option"], Allowed(
+            text="None (fixed keep_alive_s), FixedKeepAlive(...) or HybridHistogram(...)"))
     return policy
 
 
@@ -530,21 +549,27 @@ def replay_ec2(arrivals_s, durations_ms, *, slots_per_instance: int, instances: 
     arrivals, durations = check_requests(arrivals_s, durations_ms)
     slots = whole("slots_per_instance", slots_per_instance, low=1, high=100_000)
     instances, horizon_s = check_fleet(instances, autoscaling, horizon_s,
-                                       arrivals[-1] if arrivals else 0.0)
+                                       arrivals[-1] if arrivals else 0.0, slots)
     return ec2_loop(arrivals, durations, slots, instances, autoscaling, horizon_s)
 
 
-def check_fleet(instances, autoscaling, horizon_s, last_arrival_s: float
+def check_fleet(instances, autoscaling, horizon_s, last_arrival_s: float, slots: int = 1
                 ) -> tuple[int, float | None]:
     """The fleet's starting size and horizon, checked against the autoscaling bounds and the
     last arrival (the fleet waits for work); ``autoscaling`` must be None or
-    :class:`Autoscaling`."""
+    :class:`Autoscaling`, and the largest fleet may hold at most :data:`MAX_SLOTS` slots of
+    ``slots`` requests per instance."""
     if autoscaling is not None and not isinstance(autoscaling, Autoscaling):
-        raise ValueError(f"autoscaling={autoscaling!r} is not allowed; allowed: None or "
-                         "Autoscaling(...)")
+        raise InputError("autoscaling", autoscaling, PROBLEMS["option"],
+                         Allowed(text="None or Autoscaling(...)"))
     low, high = ((autoscaling.min_instances, autoscaling.max_instances) if autoscaling
                  else (1, 10_000))
     instances = whole("instances", instances, low=low, high=high)
+    if high * slots > MAX_SLOTS:
+        raise InputError("concurrency_per_instance", slots,
+                         "gives the fleet more request slots than the simulator holds",
+                         Allowed(1, MAX_SLOTS // high, whole=True),
+                         involves=("instances", "autoscaling"))
     if horizon_s is not None:
         horizon_s = number("horizon_s", horizon_s, low=last_arrival_s)
     return instances, horizon_s
@@ -623,6 +648,11 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
 
     last = max(max(ends) if n else 0.0, arrivals[-1] if n else 0.0)
     horizon = last if horizon_s is None else max(horizon_s, last)
+    if horizon / period > MAX_EVALUATIONS:
+        raise InputError("evaluation_s", period,
+                         "makes more scaling evaluations than the simulator runs",
+                         Allowed(horizon / MAX_EVALUATIONS, None),
+                         involves=("horizon_s", "arrivals_s"))
     while tick <= horizon:
         evaluate(tick)
         tick += period

@@ -22,7 +22,10 @@ import json
 import uuid
 from urllib.parse import quote_plus, urlencode
 
-from .validation import choice, whole
+from .validation import Allowed, InputError, choice, text, whole
+
+__all__ = ["ACCOUNT_ID", "EVENT_TIME", "HTTP_METHODS", "REGION", "http_api_event", "s3_put_event",
+           "sqs_event"]
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -31,12 +34,6 @@ EVENT_TIME = dt.datetime(2026, 11, 27, 9, 0, 0, tzinfo=dt.UTC)
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
 _NAMESPACE = uuid.UUID("6f1d3c1e-6a53-4d0e-9a38-2f8a4b1f0c11")
-
-
-def _text(name: str, value: object) -> str:
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name}={value!r} is not allowed; allowed: a non-empty string")
-    return value
 
 
 def _stable_id(*parts: object) -> str:
@@ -55,8 +52,8 @@ def s3_put_event(bucket: str, key: str, size_bytes: int, *, region: str = REGION
     ``key`` is the object key as the uploader wrote it; in the event it is URL-encoded (a space
     becomes ``+``), so a handler must decode it with ``urllib.parse.unquote_plus``.
     """
-    bucket = _text("bucket", bucket)
-    key = _text("key", key)
+    bucket = text("bucket", bucket)
+    key = text("key", key)
     size_bytes = whole("size_bytes", size_bytes)
     request_id = _stable_id("s3", bucket, key, size_bytes).replace("-", "")[:16].upper()
     return {"Records": [{
@@ -92,14 +89,15 @@ def http_api_event(method: str, path: str, *, query: dict[str, str] | None = Non
     Gateway delivers them.
     """
     method = choice("method", method, HTTP_METHODS)
-    path = _text("path", path)
+    path = text("path", path)
     if not path.startswith("/"):
-        raise ValueError(f"path={path!r} is not allowed; allowed: a path starting with '/'")
+        raise InputError("path", path, "is not allowed",
+                         Allowed(text="a path starting with '/'"))
     sent_headers = {"content-type": "application/json", "host": "api.example.com",
                     "user-agent": "ec2vslambda-demo"}
     sent_headers.update({k.lower(): v for k, v in (headers or {}).items()})
-    text = json.dumps(body) if isinstance(body, dict) else body
-    request_id = _stable_id("http", method, path, sorted((query or {}).items()), text)
+    sent = json.dumps(body) if isinstance(body, dict) else body
+    request_id = _stable_id("http", method, path, sorted((query or {}).items()), sent)
     event: dict = {
         "version": "2.0",
         "routeKey": f"{method} {path}",
@@ -123,8 +121,8 @@ def http_api_event(method: str, path: str, *, query: dict[str, str] | None = Non
     }
     if query:
         event["queryStringParameters"] = dict(query)
-    if text is not None:
-        event["body"] = text
+    if sent is not None:
+        event["body"] = sent
     return event
 
 
@@ -134,23 +132,23 @@ def sqs_event(bodies: list[dict | str], *, queue_name: str = "thumbnail-jobs",
 
     Each body may be a dict (sent as JSON) or a string (sent as is, e.g. a malformed message).
     """
-    queue_name = _text("queue_name", queue_name)
+    queue_name = text("queue_name", queue_name)
     if not isinstance(bodies, list) or not bodies:
-        raise ValueError(f"bodies={bodies!r} is not allowed; allowed: a non-empty list")
+        raise InputError("bodies", bodies, "is not allowed", Allowed(text="a non-empty list"))
     sent_ms = int(event_time.timestamp() * 1000)
     records = []
     for number, body in enumerate(bodies, start=1):
-        text = json.dumps(body) if isinstance(body, dict) else _text(f"bodies[{number - 1}]", body)
-        message_id = _stable_id("sqs", queue_name, number, text)
+        sent = json.dumps(body) if isinstance(body, dict) else text(f"bodies[{number - 1}]", body)
+        message_id = _stable_id("sqs", queue_name, number, sent)
         records.append({
             "messageId": message_id,
             "receiptHandle": base64.b64encode(f"{queue_name}/{message_id}".encode()).decode(),
-            "body": text,
+            "body": sent,
             "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": str(sent_ms),
                            "SenderId": "AIDAEXAMPLESENDER",
                            "ApproximateFirstReceiveTimestamp": str(sent_ms + number)},
             "messageAttributes": {},
-            "md5OfBody": hashlib.md5(text.encode()).hexdigest(),
+            "md5OfBody": hashlib.md5(sent.encode()).hexdigest(),
             "eventSource": "aws:sqs",
             "eventSourceARN": f"arn:aws:sqs:{region}:{ACCOUNT_ID}:{queue_name}",
             "awsRegion": region,

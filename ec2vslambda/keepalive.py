@@ -94,6 +94,10 @@ from dataclasses import dataclass
 from .lifecycle import poisson_cold_start_ratio  # noqa: F401 - part of this module's API
 from .validation import choice, number, whole
 
+__all__ = ["ARIMA_MIN_HISTORY", "FORECASTS", "RECOMPUTE_ALWAYS_UP_TO", "RECOMPUTE_GROWTH",
+           "FixedKeepAlive", "FixedTracker", "HybridHistogram", "HybridTracker",
+           "arima_next_idle_s"]
+
 FORECASTS = ("median", "arima")
 FIXED, HYBRID = 0, 1  # policy kinds, as the compiled simulators read them
 RECOMPUTE_ALWAYS_UP_TO = 100  # idle times; then every 1% growth

@@ -27,6 +27,9 @@ from numba import njit, objmode
 
 from .keepalive import RECOMPUTE_ALWAYS_UP_TO, RECOMPUTE_GROWTH, arima_next_idle_s
 
+__all__ = ["INF", "SCALING_WINDOW_S", "application_kernel", "first_bad_request", "floor_div",
+           "lambda_kernel", "new_state", "observe", "policy_windows"]
+
 SCALING_WINDOW_S = 10.0
 INF = math.inf
 _ROUNDER = 1.5 * 2.0**52

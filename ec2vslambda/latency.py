@@ -34,11 +34,17 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from . import data as _data
-from .validation import number, whole
+from . import bounds
+from .validation import Allowed, InputError, number, whole
+
+__all__ = ["DEFAULT_PERCENTILES", "DEFAULT_WARM_SIGMA", "MAX_WARM_SIGMA", "WARM_SIGMA",
+           "TailLatency", "latency_cdf", "percentile_curve", "sample_latencies_ms", "tail_latency"]
 
 DEFAULT_WARM_SIGMA = 0.25
 MAX_WARM_SIGMA = 2.0
+#: The log-normal spread of warm durations the model takes (2 already spans a factor of e**2
+#: either side of the median for one sigma).
+WARM_SIGMA = Allowed(0, MAX_WARM_SIGMA)
 DEFAULT_PERCENTILES = (50, 95, 99)
 
 
@@ -59,15 +65,9 @@ class TailLatency:
 
 def _check_inputs(cold_fraction: object, init_ms: object, warm_ms: object,
                   warm_sigma: object) -> tuple[float, float, float, float]:
-    timeout_ms = _data.limit_value("timeout_max") * 1000.0
-    cold_fraction = number("cold_fraction", cold_fraction, high=1.0)
-    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    warm_ms = number("warm_ms", warm_ms, high=timeout_ms)
-    if warm_ms <= 0:
-        raise ValueError(f"warm_ms={warm_ms!r} is out of range; allowed: more than 0 up to "
-                         f"{timeout_ms:,g}")
-    warm_sigma = number("warm_sigma", warm_sigma, high=MAX_WARM_SIGMA)
-    return cold_fraction, init_ms, warm_ms, warm_sigma
+    return (bounds.SHARE.check("cold_fraction", cold_fraction),
+            bounds.INIT_MS.check("init_ms", init_ms), bounds.WARM_MS.check("warm_ms", warm_ms),
+            WARM_SIGMA.check("warm_sigma", warm_sigma))
 
 
 def _check_percentiles(percentiles: Iterable[object]) -> tuple[int, ...]:
@@ -75,7 +75,9 @@ def _check_percentiles(percentiles: Iterable[object]) -> tuple[int, ...]:
     for p in percentiles:
         checked.append(whole("percentiles", p, low=1, high=99))
     if not checked:
-        raise ValueError("percentiles=() is empty; allowed: one or more whole numbers 1 to 99")
+        raise InputError("percentiles", (), "is empty",
+                         Allowed(1, 99, whole=True, text=("one or more whole numbers 1 to "
+                                                               "99")))
     return tuple(checked)
 
 
@@ -131,8 +133,8 @@ def tail_latency(cold_fraction: float, init_ms: float, warm_ms: float, *,
     unknown = set(spread_params) - {"warm_sigma"}
     if unknown:
         name = sorted(unknown)[0]
-        raise ValueError(f"{name}={spread_params[name]!r} is not a spread parameter; "
-                         "allowed: warm_sigma")
+        raise InputError(name, spread_params[name], "is not a spread parameter",
+                         Allowed(options=("warm_sigma",)))
     sigma_in = spread_params.get("warm_sigma", DEFAULT_WARM_SIGMA)
     c, init, warm, sigma = _check_inputs(cold_fraction, init_ms, warm_ms, sigma_in)
     wanted = _check_percentiles(percentiles)

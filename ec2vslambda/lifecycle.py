@@ -32,8 +32,17 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from . import bounds
 from . import data as _data
-from .validation import number, whole
+from .validation import PROBLEMS, Allowed, InputError, number, whole
+
+__all__ = ["EC2_STATES", "EC2_TRANSITIONS", "PHASE_COLOURS", "Ec2State", "ExecutionEnvironment",
+           "Handler", "Invocation", "InvokeContext", "LambdaModel", "Module", "Segment",
+           "concurrency_needed", "demo_module", "draw_ec2_state_diagram", "draw_timeline",
+           "max_environments_after", "poisson_cold_start_ratio", "poisson_kept_share",
+           "seconds_to_reach"]
+
+_MODULE = "a function that takes the environment and returns a handler"
 
 Handler = Callable[[object, "InvokeContext"], object]
 Module = Callable[["ExecutionEnvironment"], Handler]
@@ -124,11 +133,9 @@ class LambdaModel:
                  keep_alive_ms: float = 600_000.0, max_lifetime_ms: float | None = None,
                  concurrency_limit: int | None = None):
         if not callable(module):
-            raise ValueError(f"module={module!r} is not callable; allowed: a function that "
-                             "takes the environment and returns a handler")
+            raise InputError("module", module, "is not callable", Allowed(text=_MODULE))
         self._module = module
-        self.init_ms = number("init_ms", init_ms,
-                               high=_data.limit_value("init_timeout") * 1000.0)
+        self.init_ms = bounds.INIT_MS.check("init_ms", init_ms)
         self.keep_alive_ms = number("keep_alive_ms", keep_alive_ms)
         self.max_lifetime_ms = (None if max_lifetime_ms is None
                                 else number("max_lifetime_ms", max_lifetime_ms, low=1.0))
@@ -147,8 +154,9 @@ class LambdaModel:
         given = at_ms
         at_ms = number("at_ms", at_ms)
         if at_ms < self._clock_ms:
-            raise ValueError(f"at_ms={given!r} is out of range; allowed: {self._clock_ms:g} or "
-                             "later (events must arrive in time order)")
+            raise InputError("at_ms", given, PROBLEMS["range"], Allowed(
+                self._clock_ms, None,
+                text=f"{self._clock_ms:g} or later (events must arrive in time order)"))
         self._clock_ms = at_ms
         for env in self.environments:
             if not env.alive or env.busy_until_ms > at_ms:
@@ -173,8 +181,7 @@ class LambdaModel:
                duration_ms: float = 50.0) -> Invocation:
         """A request arrives at ``at_ms``; its handler runs for ``duration_ms`` (simulated)."""
         at_ms = self._advance(at_ms)
-        duration_ms = number("duration_ms", duration_ms,
-                              high=_data.limit_value("timeout_max") * 1000.0)
+        duration_ms = bounds.DURATION_MS.check("duration_ms", duration_ms)
         request_id = len(self.invocations) + 1
         idle = [e for e in self.live_environments()
                 if e.version == self.version and e.busy_until_ms <= at_ms]
@@ -194,6 +201,8 @@ class LambdaModel:
             env.handler = self._module(env)  # INIT: the module-level code runs here, once
             cold, init_ms, start = True, self.init_ms, at_ms + self.init_ms
         context = InvokeContext(request_id, env.env_id, env.version, env.tmp)
+        if env.handler is None:  # every environment runs INIT before its first request
+            raise RuntimeError(f"environment {env.env_id} has no handler")
         result = env.handler(event, context)
         end = start + duration_ms
         env.busy_until_ms = end
@@ -207,8 +216,7 @@ class LambdaModel:
     def deploy(self, at_ms: float, module: Module | None = None) -> int:
         """Publish new code (or a configuration change): later requests need new environments."""
         if module is not None and not callable(module):
-            raise ValueError(f"module={module!r} is not callable; allowed: a function that "
-                             "takes the environment and returns a handler")
+            raise InputError("module", module, "is not callable", Allowed(text=_MODULE))
         self._deployed_ms = self._advance(at_ms)
         self.version += 1
         if module is not None:

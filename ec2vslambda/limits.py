@@ -26,9 +26,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from . import bounds
 from . import data as _data
-from .validation import choice, number, whole
+from .validation import Allowed, InputError, flag
 from .words import say, term, word
+
+__all__ = ["ALT_CONTAINER_IMAGE", "ALT_EC2", "ALT_EFS", "ALT_FARGATE", "ALT_FASTER_CODE",
+           "ALT_LAZY_INIT", "ALT_MANAGED_INSTANCES", "ALT_QUEUE", "ALT_QUOTA", "ALT_S3_REFERENCE",
+           "ALT_STATE_STORE", "ALT_STREAMING", "ALT_WARM", "ALT_WORKFLOW", "CHECKED_LIMITS",
+           "DEFAULT_INIT_MS", "INVOCATION_TYPES", "LIMIT_WORDS", "MS_PER_S", "NEEDS", "UNIT_WORDS",
+           "VIOLATION_COLUMNS", "Violation", "WorkloadNeeds", "check_workload", "fits_lambda",
+           "limit_name", "limits_frame", "unit_name", "violation_rows", "violations_frame"]
 
 MS_PER_S = 1000.0
 INVOCATION_TYPES = ("sync", "async")
@@ -53,6 +61,22 @@ ALT_WARM = term("Provisioned Concurrency or SnapStart")
 ALT_STATE_STORE = term("An external store (DynamoDB, ElastiCache, S3)")
 ALT_LAZY_INIT = term("Load less at start-up (lazy imports)")
 ALT_FASTER_CODE = term("Make the work itself faster (profile it; more memory also gives more CPU)")
+
+#: What each of a workload's needs may be, declared once (the fit checker's form reads it). A
+#: need may exceed Lambda's limits, which is what the checker reports; the bounds are the book's
+#: own (:mod:`ec2vslambda.bounds`): a run or a wait within the month, a size or count the
+#: arithmetic holds exactly.
+NEEDS = {
+    "duration_ms": bounds.MONTH_MS,
+    "memory_mb": bounds.QUANTITY,
+    "payload_mb": bounds.QUANTITY,
+    "invocation": Allowed(options=INVOCATION_TYPES),
+    "tmp_mb": bounds.QUANTITY,
+    "peak_concurrency": Allowed(1, bounds.MAX_COUNT, whole=True),
+    "latency_target_ms": bounds.MONTH_MS.but(low_open=True),
+    "package_mb": bounds.QUANTITY,
+    "init_ms": bounds.MONTH_MS,
+}
 
 
 @dataclass(frozen=True)
@@ -84,21 +108,12 @@ class WorkloadNeeds:
     package_mb: float = 0.0
 
     def __post_init__(self) -> None:
-        number("duration_ms", self.duration_ms)
-        number("memory_mb", self.memory_mb)
-        number("payload_mb", self.payload_mb)
-        choice("invocation", self.invocation, INVOCATION_TYPES)
-        number("tmp_mb", self.tmp_mb)
-        whole("peak_concurrency", self.peak_concurrency, low=1)
-        if not isinstance(self.needs_state, bool):
-            raise ValueError(f"needs_state={self.needs_state!r} is not allowed; allowed: True, "
-                             "False")
+        for name in ("duration_ms", "memory_mb", "payload_mb", "invocation", "tmp_mb",
+                     "peak_concurrency", "package_mb"):
+            NEEDS[name].check(name, getattr(self, name))
+        flag("needs_state", self.needs_state)
         if self.latency_target_ms is not None:
-            number("latency_target_ms", self.latency_target_ms, what="a number above 0, or None")
-            if self.latency_target_ms <= 0:
-                raise ValueError(f"latency_target_ms={self.latency_target_ms!r} is out of range; "
-                                 "allowed: a number above 0, or None")
-        number("package_mb", self.package_mb)
+            NEEDS["latency_target_ms"].check("latency_target_ms", self.latency_target_ms)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -280,8 +295,9 @@ def check_workload(needs: WorkloadNeeds, *, init_ms: float = DEFAULT_INIT_MS) ->
     checked against the INIT limit and used for the latency check.
     """
     if not isinstance(needs, WorkloadNeeds):
-        raise ValueError(f"needs={needs!r} is not allowed; allowed: a WorkloadNeeds")
-    init_ms = number("init_ms", init_ms)
+        raise InputError("needs", needs, "is not allowed",
+                         Allowed(text="a WorkloadNeeds"))
+    init_ms = NEEDS["init_ms"].check("init_ms", init_ms)
     checks = (_check_timeout(needs), _check_memory(needs), _check_payload(needs),
               _check_tmp(needs), _check_package(needs), _check_concurrency(needs),
               _check_init(init_ms), _check_state(needs), _check_latency(needs, init_ms))

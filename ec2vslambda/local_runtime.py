@@ -42,10 +42,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from multiprocessing.connection import Connection, wait
+from typing import cast
 
 from . import localaws
 from .upload_costs import cold_start_ratio, monthly_costs  # noqa: F401 - lab 4's API
-from .validation import number, whole
+from .validation import Allowed, InputError, number, whole
+
+__all__ = ["ALWAYS_ON", "LAMBDA", "AlwaysOnWorker", "FunctionConfig", "Invocation", "LambdaContext",
+           "LocalLambdaRuntime", "event_time_s", "events_in_message", "summarise"]
 
 _CONTEXT = multiprocessing.get_context("spawn")
 LAMBDA = "lambda"
@@ -578,7 +582,7 @@ class AlwaysOnWorker(_Design):
     def _loop(self) -> None:
         conns = [conn for _process, conn in self._workers]
         while not self._stop.is_set() and conns:
-            for conn in wait(conns, timeout=_POLL_PAUSE_S):
+            for conn in cast(list[Connection], wait(conns, timeout=_POLL_PAUSE_S)):
                 try:
                     message = conn.recv()
                 except (EOFError, OSError):
@@ -614,7 +618,8 @@ def summarise(invocations: Sequence[Invocation]) -> dict[str, float]:
     result.
     """
     if not invocations:
-        raise ValueError("invocations=[] is empty; allowed: at least one Invocation")
+        raise InputError("invocations", invocations, "is empty",
+                         Allowed(text="at least one Invocation"))
     cold = [i for i in invocations if i.cold]
     warm = [i for i in invocations if not i.cold]
 

@@ -23,6 +23,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+__all__ = ["DEFAULT_REGION", "LOOPBACK_HOSTS", "OPT_IN_VARIABLE", "LocalAws", "RealAwsRefused",
+           "awkward_uploads", "bomb_png", "check_target", "connect_bucket_to_queue",
+           "is_loopback_url", "local_aws", "local_environment", "patched_environment", "s3_event",
+           "sample_photo"]
+
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 OPT_IN_VARIABLE = "EC2VSLAMBDA_ALLOW_REAL_AWS"
 DEFAULT_REGION = "us-east-1"

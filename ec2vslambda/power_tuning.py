@@ -37,10 +37,17 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from . import bounds
 from . import data as _data
 from . import pricing as _pricing
-from .validation import choice, number, whole
+from .validation import Allowed, InputError, choice, number, whole
 from .words import term, word
+
+__all__ = ["BALANCED_WEIGHT", "COLUMNS", "COST_TIE_TOLERANCE", "DEFAULT_MEMORY_MB",
+           "MAX_COLLATZ_LIMIT", "PICK_STYLES", "REFERENCE", "STRATEGIES", "STRATEGY_WORDS",
+           "TuningResult", "collatz_steps_total", "compare_picks", "duration_at_memory_ms",
+           "measure_duration_ms", "plot_tuning", "relative_duration", "scaling_table", "tune",
+           "vcpus_at_memory"]
 
 #: Memory settings tried by default, MB: Power Tuning's usual sizes, the one-vCPU point and the
 #: largest setting. Each is checked against ``lambda_limits.csv`` when used.
@@ -80,10 +87,8 @@ def relative_duration(vcpus: float, parallel_fraction: float = 0.0) -> float:
 
     Amdahl's law with the serial part capped at one vCPU: ``(1-p)/min(vcpus,1) + p/vcpus``.
     """
-    vcpus = number("vcpus", vcpus, low=0.0)
-    p = number("parallel_fraction", parallel_fraction, low=0.0, high=1.0)
-    if vcpus == 0:
-        raise ValueError("vcpus=0 is out of range; allowed: more than 0")
+    vcpus = Allowed(0, None, low_open=True).check("vcpus", vcpus)
+    p = bounds.SHARE.check("parallel_fraction", parallel_fraction)
     return (1.0 - p) / min(vcpus, 1.0) + p / vcpus
 
 
@@ -119,7 +124,8 @@ def scaling_table(base_duration_ms: float, parallel_fractions: Iterable[float], 
         columns[f"p={p:g}"] = [duration_at_memory_ms(base_duration_ms, base_memory_mb, m,
                                                      parallel_fraction=p) for m in settings]
     if not columns:
-        raise ValueError("parallel_fractions=[] is empty; allowed: one or more fractions 0 to 1")
+        raise InputError("parallel_fractions", [], "is empty",
+                         Allowed(0, 1, text="one or more fractions 0 to 1"))
     import pandas as pd
 
     return pd.DataFrame(columns, index=pd.Index(settings, name="memory_mb"))
@@ -173,8 +179,8 @@ class TuningResult:
         for row in self.rows:
             if row["memory_mb"] == memory_mb:
                 return row
-        raise ValueError(f"memory_mb={memory_mb!r} was not tuned; allowed: "
-                         f"{', '.join(str(r['memory_mb']) for r in self.rows)}")
+        raise InputError("memory_mb", memory_mb, "was not tuned",
+                         Allowed(options=tuple(r["memory_mb"] for r in self.rows)))
 
     def pick(self, strategy: str) -> int:
         """The memory setting a strategy (``cost``, ``speed`` or ``balanced``) picks."""
@@ -215,10 +221,11 @@ def _memory_settings(memory_mb: Iterable[int]) -> list[int]:
     try:
         settings = list(memory_mb)
     except TypeError:
-        raise ValueError(f"memory_mb={memory_mb!r} is not a list of memory settings; allowed: "
-                         "a non-empty list of whole numbers of MB") from None
+        raise InputError("memory_mb", memory_mb, "is not a list of memory settings",
+                         Allowed(text="a non-empty list of whole numbers of MB")) from None
     if not settings:
-        raise ValueError("memory_mb=[] is empty; allowed: a non-empty list of memory settings")
+        raise InputError("memory_mb", [], "is empty",
+                         Allowed(text="a non-empty list of memory settings"))
     checked = sorted({_pricing.check_memory_mb(m) for m in settings})
     return checked
 
@@ -279,12 +286,12 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
         base_memory_mb = int(round(_data.limit_value("memory_per_vcpu")))
     base_memory_mb = _pricing.check_memory_mb(base_memory_mb)
     settings = _memory_settings(memory_mb)
-    parallel_fraction = number("parallel_fraction", parallel_fraction, high=1.0)
-    init_ms = number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0)
-    cold_start_ratio = number("cold_start_ratio", cold_start_ratio, high=1.0)
+    parallel_fraction = bounds.SHARE.check("parallel_fraction", parallel_fraction)
+    init_ms = bounds.INIT_MS.check("init_ms", init_ms)
+    cold_start_ratio = bounds.SHARE.check("cold_start_ratio", cold_start_ratio)
     arch = _pricing.check_arch(arch)
-    balanced_weight = number("balanced_weight", balanced_weight, high=1.0)
-    tie_tolerance = number("tie_tolerance", tie_tolerance, high=1.0)
+    balanced_weight = bounds.SHARE.check("balanced_weight", balanced_weight)
+    tie_tolerance = bounds.SHARE.check("tie_tolerance", tie_tolerance)
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
 
     rows = []
@@ -312,9 +319,10 @@ def tune(base_duration_ms: float, *, base_memory_mb: int | None = None,
         rows.append({key: row[key] for key in COLUMNS})
     candidates = [r for r in rows if not r["timed_out"]]
     if not candidates:
-        raise ValueError(f"base_duration_ms={base_duration_ms!r} makes every setting exceed "
-                         f"Lambda's {timeout_ms / 1000:g} s timeout; allowed: a duration that "
-                         "fits at one of the settings tried")
+        raise InputError("base_duration_ms", base_duration_ms,
+                         "makes every setting exceed Lambda's {timeout} s timeout",
+                         Allowed(text="a duration that fits at one of the settings tried"),
+                         details={"timeout": f"{timeout_ms / 1000:g}"})
     return TuningResult(rows=tuple(rows), cost_optimal_mb=_cheapest(candidates, tie_tolerance),
                         speed_optimal_mb=_fastest(candidates),
                         balanced_mb=_balanced(candidates, balanced_weight), arch=arch,
@@ -340,7 +348,7 @@ def compare_picks(name: str, values: Iterable[object], **inputs):
                      "USD per million at cheapest": round(cheapest["cost_usd_per_million"], 4),
                      "mean billed ms at cheapest": round(cheapest["billed_duration_ms"], 1)})
     if not rows:
-        raise ValueError("values=[] is empty; allowed: one or more values to compare")
+        raise InputError("values", [], "is empty", Allowed(text="one or more values to compare"))
     import pandas as pd
 
     return pd.DataFrame(rows).set_index(name)
@@ -348,13 +356,19 @@ def compare_picks(name: str, values: Iterable[object], **inputs):
 
 # --- a real measurement ---------------------------------------------------------------------
 
+#: The largest ``limit`` :func:`collatz_steps_total` takes: the job is meant to take a second or
+#: two to time (30,000 takes about half a second on a laptop core; the work grows a little
+#: faster than the limit), not minutes.
+MAX_COLLATZ_LIMIT = 100_000
+
+
 def collatz_steps_total(limit: int) -> int:
     """Total Collatz steps to reach 1 for every start from 1 to ``limit``: a CPU-bound job.
 
     Pure Python on purpose: it runs on one core, holds the interpreter lock, and gives the same
     answer everywhere, so a learner can time it and check it did the same work.
     """
-    limit = whole("limit", limit, low=1, high=10_000_000)
+    limit = whole("limit", limit, low=1, high=MAX_COLLATZ_LIMIT)
     total = 0
     for start in range(1, limit + 1):
         n = start
@@ -376,7 +390,7 @@ def measure_duration_ms(job: Callable[[], object] | None = None, *, repeats: int
         def job() -> int:
             return collatz_steps_total(30_000)
     if not callable(job):
-        raise ValueError(f"job={job!r} is not callable; allowed: a function of no arguments")
+        raise InputError("job", job, "is not callable", Allowed(text="a function of no arguments"))
     timings = []
     for _ in range(repeats):
         start = time.perf_counter()

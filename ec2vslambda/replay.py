@@ -40,8 +40,14 @@ from .simulate import (
     simulate_functions,
     simulate_lambda,
 )
-from .validation import choice, number, whole
+from .validation import Allowed, InputError, choice, number, whole
 from .words import term, word
+
+__all__ = ["BASELINE", "BURST_CYCLE_S", "BURST_ON_S", "HYBRID_RANGES_H", "MODELS",
+           "PAPER_FIXED_MIN", "SHAPES", "SHAPE_WORDS", "cold_start_grid", "frontier_position",
+           "paper_policies", "pareto_figure", "pareto_table", "policy_table",
+           "policy_table_by_group", "replay_policies", "routing_cases", "routing_table",
+           "run_policies", "shape_name", "shaped_workload", "split_functions"]
 
 SHAPES = ("poisson", "diurnal", "bursty", "periodic")
 #: How a reader's table and figure name each shape (:mod:`ec2vslambda.words`).
@@ -118,12 +124,13 @@ def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000)
 def _named(policies) -> dict:
     named = dict(policies) if isinstance(policies, Mapping) else {p.label: p for p in policies}
     if len(named) != len(policies):
-        raise ValueError("policies has two policies with the same label; allowed: distinct "
-                         "policies, or a mapping from names to policies")
+        raise InputError("policies", [p.label for p in policies],
+                         "has two policies with the same label",
+                         Allowed(text="distinct policies, or a mapping from names to policies"))
     for name, policy in named.items():
         if not isinstance(policy, FixedKeepAlive | HybridHistogram):
-            raise ValueError(f"policies[{name!r}]={policy!r} is not allowed; allowed: "
-                             "FixedKeepAlive(...) or HybridHistogram(...)")
+            raise InputError(f"policies[{name!r}]", policy, "is not allowed",
+                             Allowed(text="FixedKeepAlive(...) or HybridHistogram(...)"))
     return named
 
 
@@ -235,7 +242,8 @@ def paper_policies(*, arima: bool = True) -> dict:
     hybrid policy with a 4-hour histogram and the shorter ranges the paper also ran (1, 2 and
     3 hours); ``arima`` adds the 4-hour hybrid with the ARIMA forecast next to our default
     median forecast."""
-    policies = {f"fixed {m} min": FixedKeepAlive(m * 60.0) for m in PAPER_FIXED_MIN}
+    policies: dict[str, FixedKeepAlive | HybridHistogram] = {
+        f"fixed {m} min": FixedKeepAlive(m * 60.0) for m in PAPER_FIXED_MIN}
     for hours in HYBRID_RANGES_H:
         policies[f"hybrid {hours} h"] = HybridHistogram(range_s=hours * 3600.0)
     if arima:
@@ -330,8 +338,8 @@ def pareto_table(replayed, *, baseline: str = BASELINE):
     import pandas as pd
 
     if baseline not in set(replayed["policy"]):
-        raise ValueError(f"baseline={baseline!r} is not among the replayed policies; allowed: "
-                         f"{sorted(set(replayed['policy']))}")
+        raise InputError("baseline", baseline, "is not among the replayed policies",
+                         Allowed(options=tuple(sorted(set(replayed["policy"])))))
     rows = []
     base = replayed.loc[replayed["policy"] == baseline, "wasted_memory_s"].sum()
     for name, mine in replayed.groupby("policy", sort=False):

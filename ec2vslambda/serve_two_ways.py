@@ -28,9 +28,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import PurePosixPath
+from typing import cast
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
-from .validation import choice, number, whole
+from .validation import Allowed, InputError, choice, number, text, whole
+
+__all__ = ["IMAGE_TYPES", "LOOPBACK", "ROUTE", "THUMBNAIL_PREFIX", "LambdaContext", "PlanServer",
+           "call_server", "event_source", "handler", "plan_from_request", "plan_thumbnail"]
 
 LOOPBACK = "127.0.0.1"
 THUMBNAIL_PREFIX = "thumbnails/"
@@ -50,8 +54,7 @@ def plan_thumbnail(key: str, size_bytes: int) -> dict[str, object]:
     Objects already under ``thumbnails/`` are skipped: writing a thumbnail of a thumbnail back
     into the same bucket would trigger the function again, and again (a recursive loop).
     """
-    if not isinstance(key, str) or not key:
-        raise ValueError(f"key={key!r} is not allowed; allowed: a non-empty object key")
+    key = text("key", key, "a non-empty object key")
     size_bytes = whole("size_bytes", size_bytes)
     plan: dict[str, object] = {"source_key": key, "size_bytes": size_bytes, "action": "skip",
                                "thumbnail_key": None, "content_type": None}
@@ -82,14 +85,16 @@ def plan_from_request(method: str, query: dict[str, str], body: str | None
         elif method == "POST":
             fields = json.loads(body or "")
             if not isinstance(fields, dict):
-                raise ValueError("the JSON body must be an object with key and size_bytes")
+                raise InputError("body", fields, "is not allowed",
+                                 Allowed(text="a JSON object with key and size_bytes"))
         else:
             return int(HTTPStatus.METHOD_NOT_ALLOWED), {"error": f"method {method} not allowed; "
                                                         "allowed: GET, POST"}
         size = fields.get("size_bytes")
         if isinstance(size, str):
             size = int(size) if size.isdigit() else size
-        return int(HTTPStatus.OK), plan_thumbnail(fields.get("key"), size)
+        # plan_thumbnail checks both, and refuses what is not a key or a size
+        return int(HTTPStatus.OK), plan_thumbnail(cast(str, fields.get("key")), cast(int, size))
     except json.JSONDecodeError as error:
         return int(HTTPStatus.BAD_REQUEST), {"error": f"body is not JSON: {error.msg}"}
     except ValueError as error:
@@ -136,8 +141,8 @@ def event_source(event: object) -> str:
             source = records[0].get("eventSource")
             if source in ("aws:s3", "aws:sqs"):
                 return source[4:]
-    raise ValueError("event is not an S3 notification, an HTTP API 2.0 request or an SQS batch; "
-                     "allowed: one of those three shapes")
+    raise InputError("event", event, "is not an S3 notification, an HTTP API 2.0 request or an "
+                     "SQS batch", Allowed(text="one of those three shapes"))
 
 
 def _http_response(status: int, payload: dict[str, object]) -> dict[str, object]:
@@ -186,6 +191,7 @@ class _PlanRequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, method: str) -> None:
         url = urlsplit(self.path)
+        payload: dict[str, object]
         if url.path != ROUTE:
             status, payload = int(HTTPStatus.NOT_FOUND), {"error": f"no route {url.path}"}
         else:
@@ -232,7 +238,7 @@ class PlanServer:
     @property
     def port(self) -> int:
         if self._server is None:
-            raise ValueError("the server is not running; call start() first")
+            raise RuntimeError("the server is not running; call start() first")
         return int(self._server.server_address[1])
 
     @property
@@ -273,7 +279,8 @@ def call_server(url: str, key: str, size_bytes: int, *, method: str = "POST",
     Only loopback addresses are allowed: this book never calls another host.
     """
     if not isinstance(url, str) or urlsplit(url).hostname != LOOPBACK:
-        raise ValueError(f"url={url!r} is not allowed; allowed: an http://{LOOPBACK}:PORT address")
+        raise InputError("url", url, "is not allowed",
+                         Allowed(text=f"an http://{LOOPBACK}:PORT address"))
     method = choice("method", method, ("GET", "POST"))
     timeout_s = number("timeout_s", timeout_s, low=0.001, high=60.0)
     if method == "GET":

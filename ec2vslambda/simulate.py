@@ -71,15 +71,20 @@ import numpy as np
 from . import data as _data
 from . import engine as _engine
 from . import pricing
-from .engine import Autoscaling
+from .engine import MAX_EVALUATIONS, MAX_SLOTS, Autoscaling
 from .keepalive import FixedKeepAlive, HybridHistogram
-from .validation import choice, number, whole
+from .validation import Allowed, InputError, choice, number, whole
 from .workloads import check_requests
 
 try:
     from . import kernels
 except ImportError:  # no numba here: the standard-library engine runs every simulation
     kernels = None
+
+__all__ = ["ENGINES", "FIRST_CAPACITY", "MAX_EVALUATIONS", "MAX_SLOTS", "PERCENTILES",
+           "ROUTINGS", "SCALING_WINDOW_S", "ApplicationResult", "Autoscaling", "Ec2Result",
+           "LambdaResult", "in_flight_at", "lambda_cold_and_idle", "simulate_application",
+           "default_engine", "simulate_ec2", "simulate_functions", "simulate_lambda"]
 
 PERCENTILES = (50, 95, 99)
 SCALING_WINDOW_S = _engine.SCALING_WINDOW_S
@@ -98,8 +103,8 @@ def _pick_engine(engine: str | None) -> str:
         return default_engine()
     engine = choice("engine", engine, ENGINES)
     if engine == "compiled" and kernels is None:
-        raise ValueError("engine='compiled' is not allowed here: numba is not installed; "
-                         "allowed: engine='python' (or None)")
+        raise InputError("engine", engine, "needs numba, which is not installed here",
+                         Allowed(options=("python",)))
     return engine
 
 
@@ -223,8 +228,9 @@ def _check_policy(policy: object, keep_alive_s: float):
     if policy is None:
         return FixedKeepAlive(keep_alive_s)
     if not isinstance(policy, FixedKeepAlive | HybridHistogram):
-        raise ValueError(f"policy={policy!r} is not allowed; allowed: None (fixed keep_alive_s), "
-                         "FixedKeepAlive(...) or HybridHistogram(...)")
+        raise InputError("policy", policy, "is not allowed",
+                         Allowed(text="None (fixed keep_alive_s), FixedKeepAlive(...) or "
+                                      "HybridHistogram(...)"))
     return policy
 
 
@@ -509,7 +515,7 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     slots = spec.vcpu if concurrency_per_instance is None else whole(
         "concurrency_per_instance", concurrency_per_instance, low=1, high=100_000)
     instances, horizon_s = _engine.check_fleet(
-        instances, autoscaling, horizon_s, float(arrivals[-1]) if arrivals.size else 0.0)
+        instances, autoscaling, horizon_s, float(arrivals[-1]) if arrivals.size else 0.0, slots)
     run, horizon = _engine.ec2_loop(arrivals.tolist(), durations.tolist(), slots, instances,
                                     autoscaling, horizon_s)
     starts = np.frombuffer(run.starts_s, dtype=np.float64)

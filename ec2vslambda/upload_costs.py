@@ -8,7 +8,9 @@ library only: the same functions price the job in a notebook and in the site's l
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypedDict
 
+from . import bounds
 from .lifecycle import poisson_cold_start_ratio
 from .pricing import (
     HOURS_PER_MONTH,
@@ -17,7 +19,19 @@ from .pricing import (
     ec2_monthly_usd,
     lambda_cost,
 )
-from .validation import number
+
+__all__ = ["MonthlyCost", "cold_start_ratio", "monthly_costs"]
+
+
+class MonthlyCost(TypedDict):
+    """One upload rate's month, for both designs (money in USD)."""
+
+    uploads_per_month: float
+    cold_start_share: float
+    lambda_usd: float
+    ec2_usd: float
+    ec2_instance: str
+    ec2_busy_share: float
 
 
 def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
@@ -27,14 +41,15 @@ def cold_start_ratio(uploads_per_month: float, keep_alive_s: float) -> float:
     is cold when the gap since the previous one exceeds ``keep_alive_s``. A first-order model: it
     ignores concurrency and the periodic recycling of environments.
     """
-    uploads_per_month = number("uploads_per_month", uploads_per_month)
+    uploads_per_month = bounds.REQUESTS.check("uploads_per_month", uploads_per_month)
+    keep_alive_s = bounds.KEEP_ALIVE_S.check("keep_alive_s", keep_alive_s)
     return poisson_cold_start_ratio(uploads_per_month / (HOURS_PER_MONTH * SECONDS_PER_HOUR),
                                     keep_alive_s)
 
 
 def monthly_costs(uploads_per_month: Sequence[float], *, duration_ms: float, init_ms: float,
                   memory_mb: int, instance_type: str, keep_alive_s: float,
-                  arch: str = "x86_64") -> list[dict[str, float | str]]:
+                  arch: str = "x86_64") -> list[MonthlyCost]:
     """Monthly cost of the two designs at each upload rate (one row per rate, USD).
 
     Lambda: ``lambda_cost`` at the measured warm ``duration_ms`` and ``memory_mb``, with INIT
@@ -45,7 +60,7 @@ def monthly_costs(uploads_per_month: Sequence[float], *, duration_ms: float, ini
     """
     ec2_usd = ec2_monthly_usd(instance_type)
     capacity = ec2_capacity_requests(instance_type, duration_ms)
-    rows = []
+    rows: list[MonthlyCost] = []
     for uploads in uploads_per_month:
         ratio = cold_start_ratio(uploads, keep_alive_s)
         cost = lambda_cost(uploads, duration_ms, memory_mb, arch=arch, init_ms=init_ms,

@@ -30,11 +30,22 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from . import data as _data
-from .validation import number, whole
+from .validation import PROBLEMS, Allowed, InputError, number, whole
+
+__all__ = ["AZURE_DURATION_COLUMNS", "AZURE_KEYS", "MAX_REQUESTS", "MINUTES_PER_DAY",
+           "SECONDS_PER_DAY", "TRACE_FILE", "TRACE_KEY_COLUMNS", "AzureTrace", "DurationSpec",
+           "ExponentialMs", "LogNormalMs", "Workload", "azure_day_files", "bursty",
+           "check_requests", "diurnal", "durations", "flash_crowd", "from_minute_counts",
+           "load_azure_trace", "load_trace", "merge", "minute_columns", "periodic", "poisson",
+           "trace_path", "trace_workload"]
 
 try:
     from . import kernels
@@ -43,6 +54,10 @@ except ImportError:  # no numba: check_requests falls back to numpy's vectorised
 
 MINUTES_PER_DAY = 1440
 SECONDS_PER_DAY = 86_400.0
+#: The most requests one generator draws (for a thinned process: candidates). Two float arrays
+#: of 8 bytes a request hold 320 MB at this size, and the simulators get through it in seconds;
+#: the book's notebooks draw at most a few hundred thousand.
+MAX_REQUESTS = 20_000_000
 TRACE_FILE = "synthetic_trace.csv"
 TRACE_KEY_COLUMNS = ("HashOwner", "HashApp", "HashFunction", "Trigger")
 
@@ -70,8 +85,10 @@ class Workload:
             ids = np.asarray(self.function_ids)
             if ids.shape != arrivals.shape or (ids.size and not np.issubdtype(ids.dtype,
                                                                                np.integer)):
-                raise ValueError(f"function_ids has shape {ids.shape} and dtype {ids.dtype}; "
-                                 f"allowed: integers, one per request ({arrivals.size})")
+                raise InputError("function_ids", ids.shape,
+                                 "(dtype {dtype}) is not one integer per request",
+                                 Allowed(text=f"integers, one per request ({arrivals.size})"),
+                                 details={"dtype": str(ids.dtype)})
             object.__setattr__(self, "function_ids", ids.astype(np.int64))
 
     def __len__(self) -> int:
@@ -89,8 +106,9 @@ class Workload:
     def for_function(self, function_id: int) -> Workload:
         """The requests of one function of a multi-function workload."""
         if self.function_ids is None:
-            raise ValueError("function_id given, but this workload has no function_ids; "
-                             "allowed: only for trace replays (from_minute_counts)")
+            raise InputError("function_id", function_id,
+                             "is given, but this workload has no function_ids",
+                             Allowed(text="only for trace replays (from_minute_counts)"))
         keep = self.function_ids == function_id
         return Workload(self.arrivals_s[keep], self.durations_ms[keep],
                         f"{self.name}[{function_id}]")
@@ -112,11 +130,15 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
     arrivals = np.array(arrivals_s, dtype=np.float64, ndmin=1)
     durations = np.array(durations_ms, dtype=np.float64, ndmin=1)
     if arrivals.ndim != 1 or durations.ndim != 1:
-        raise ValueError(f"arrivals_s and durations_ms must be 1-D; got shapes {arrivals.shape} "
-                         f"and {durations.shape}")
+        bad_name, bad = (("arrivals_s", arrivals) if arrivals.ndim != 1
+                         else ("durations_ms", durations))
+        raise InputError(bad_name, bad.shape, "is a shape with more than one dimension",
+                         Allowed(text="a 1-D list of numbers"))
     if arrivals.size != durations.size:
-        raise ValueError(f"arrivals_s has {arrivals.size} values but durations_ms has "
-                         f"{durations.size}; allowed: one duration per arrival")
+        raise InputError("durations_ms", durations.size,
+                         "values do not match the {count} arrivals_s", Allowed(
+                             arrivals.size, arrivals.size, text="one duration per arrival"),
+                         involves=("arrivals_s",), details={"count": str(arrivals.size)})
     high = math.inf if max_duration_ms is None else max_duration_ms
     if kernels is not None:
         problem, i = kernels.first_bad_request(arrivals, durations, high)  # one compiled pass
@@ -125,9 +147,10 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
     if problem == 1:
         _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
     if problem == 2:
-        raise ValueError(f"arrivals_s is not sorted: arrivals_s[{i + 1}]="
-                         f"{arrivals[i + 1]!r} comes before arrivals_s[{i}]={arrivals[i]!r}; "
-                         "allowed: non-decreasing times")
+        raise InputError(f"arrivals_s[{i + 1}]", float(arrivals[i + 1]),
+                         "comes before arrivals_s[{i}]={previous}", Allowed(
+                             float(arrivals[i]), None, text="non-decreasing times"),
+                         details={"i": str(i), "previous": repr(float(arrivals[i]))})
     if problem == 3:
         _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
                       high=high)
@@ -152,7 +175,8 @@ def _check_values(name: str, values: np.ndarray, allowed: str, *, high: float = 
     bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | (values > high))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"{name}[{i}]={values[i]!r} is out of range; allowed: {allowed}")
+        raise InputError(f"{name}[{i}]", float(values[i]), PROBLEMS["range"],
+                         Allowed(0, None if math.isinf(high) else high, text=allowed))
 
 
 # --- durations ------------------------------------------------------------------------------
@@ -207,6 +231,13 @@ def _window(duration_s: object) -> float:
     return number("duration_s", duration_s, low=0.0, high=366 * SECONDS_PER_DAY)
 
 
+def _within_reach(name: str, rate_per_s: float, span_s: float, per: float = 1.0) -> None:
+    """Refuse a rate that would draw more than :data:`MAX_REQUESTS` over ``span_s``."""
+    if rate_per_s * span_s * per > MAX_REQUESTS:
+        raise InputError(name, rate_per_s, "makes more requests than a generator draws",
+                         Allowed(0, MAX_REQUESTS / (span_s * per)), involves=("duration_s",))
+
+
 def _constant_rate(rng: np.random.Generator, rate_per_s: float, start_s: float,
                    end_s: float) -> np.ndarray:
     count = rng.poisson(rate_per_s * (end_s - start_s))
@@ -225,6 +256,7 @@ def poisson(rate_per_s: float, duration_s: float, *, duration_ms: DurationSpec =
     """Requests at a constant average rate over ``[0, duration_s)``."""
     rate = number("rate_per_s", rate_per_s, high=1e6)
     span = _window(duration_s)
+    _within_reach("rate_per_s", rate, span)
     rng = np.random.default_rng(seed)
     return _make(f"poisson {rate:g}/s", _constant_rate(rng, rate, 0.0, span), duration_ms, rng)
 
@@ -244,6 +276,7 @@ def diurnal(mean_rate_per_s: float, duration_s: float = SECONDS_PER_DAY, *,
     period = number("period_s", period_s, low=1.0)
     peak_at = number("peak_at_s", peak_at_s, low=0.0)
     amplitude = mean * (ratio - 1.0) / (ratio + 1.0)
+    _within_reach("mean_rate_per_s", mean, span, (mean + amplitude) / mean if mean else 1.0)
 
     def rate(t: np.ndarray) -> np.ndarray:
         return mean + amplitude * np.cos(2 * math.pi * (t - peak_at) / period)
@@ -263,9 +296,12 @@ def bursty(base_rate_per_s: float, burst_rate_per_s: float, duration_s: float, *
     on = number("on_s", on_s, low=0.0)
     off = number("off_s", off_s, low=0.0)
     if on + off <= 0:
-        raise ValueError(f"on_s={on_s!r} and off_s={off_s!r} add up to 0; allowed: a positive "
-                         "cycle")
+        raise InputError("on_s", on_s, "and off_s add up to 0",
+                         Allowed(0, None, low_open=True, text="a positive cycle"),
+                         involves=("off_s",))
     cycle = on + off
+    _within_reach("burst_rate_per_s" if burst >= base else "base_rate_per_s", max(base, burst),
+                  span)
 
     def rate(t: np.ndarray) -> np.ndarray:
         return np.where(np.mod(t, cycle) >= off, burst, base)
@@ -290,6 +326,7 @@ def flash_crowd(base_rate_per_s: float, peak_rate_per_s: float, duration_s: floa
     ramp = number("ramp_s", ramp_s)
     hold = number("hold_s", hold_s)
     decay = number("decay_s", decay_s)
+    _within_reach("peak_rate_per_s", peak, span)
     knots_s = [0.0, start, start + ramp, start + ramp + hold, start + ramp + hold + decay]
 
     def rate(t: np.ndarray) -> np.ndarray:
@@ -310,6 +347,7 @@ def periodic(period_s: float, duration_s: float, *, per_fire: int = 1, offset_s:
     per_fire = whole("per_fire", per_fire, low=1, high=1e6)
     offset = number("offset_s", offset_s)
     jitter = number("jitter_s", jitter_s, high=period)
+    _within_reach("per_fire", per_fire, span / period)
     rng = np.random.default_rng(seed)
     fires = np.arange(offset, span, period) if offset < span else np.empty(0)
     arrivals = np.repeat(fires, per_fire)
@@ -334,28 +372,31 @@ def minute_columns(columns: Sequence[object]) -> list[str]:
     """The per-minute count columns of a trace table: ``"1"``, ``"2"``, … in order."""
     found = sorted((str(c) for c in columns if str(c).isdigit()), key=int)
     if not found:
-        raise ValueError("the trace has no per-minute columns; allowed: columns named "
-                         "'1' to '1440' as in the Azure Functions 2019 trace")
+        raise InputError("columns", [str(c) for c in columns][:5], "hold no per-minute counts",
+                         Allowed(text="columns named '1' to '1440' as in the Azure Functions "
+                                      "2019 trace"))
     expected = [str(m) for m in range(1, len(found) + 1)]
     if found != expected:
-        raise ValueError(f"the trace's minute columns are not 1..{len(found)} without gaps")
+        raise InputError("columns", found[:5] + ["…"], "have gaps",
+                         Allowed(text=f"minute columns 1..{len(found)} without gaps"))
     return found
 
 
-def _counts_array(counts: object) -> np.ndarray:
+def _counts_array(counts: Any) -> np.ndarray:
     if hasattr(counts, "columns"):  # a DataFrame in the trace layout
         counts = counts[minute_columns(counts.columns)].to_numpy()
     array = np.array(counts, dtype=np.float64, ndmin=1)
     if array.ndim == 1:
         array = array[np.newaxis, :]
     if array.ndim != 2:
-        raise ValueError(f"counts has shape {array.shape}; allowed: one row of per-minute counts "
-                         "per function")
+        raise InputError("counts", array.shape, "is a shape that is not a table of counts",
+                         Allowed(text="one row of per-minute counts per function"))
     bad = np.flatnonzero((~np.isfinite(array) | (array < 0) | (array != np.round(array))).ravel())
     if bad.size:
         row, minute = divmod(int(bad[0]), array.shape[1])
-        raise ValueError(f"counts[{row}][{minute}]={array[row, minute]!r} is not allowed; "
-                         "allowed: whole numbers of invocations, 0 or more")
+        raise InputError(f"counts[{row}][{minute}]", float(array[row, minute]), "is not allowed",
+                         Allowed(0, None, whole=True,
+                                 text="whole numbers of invocations, 0 or more"))
     return array.astype(np.int64)
 
 
@@ -386,8 +427,10 @@ def from_minute_counts(counts: object, *, seed: int = 0, duration_ms: object = 1
     if per_function is None:
         drawn = durations(duration_ms, arrivals.size, rng)  # type: ignore[arg-type]
     elif len(per_function) != functions:
-        raise ValueError(f"duration_ms has {len(per_function)} entries for {functions} "
-                         "functions; allowed: one constant, or one per function")
+        raise InputError("duration_ms", len(per_function),
+                         "entries do not match the {count} functions",
+                         Allowed(text="one constant, or one per function"),
+                         details={"count": str(functions)})
     elif all(isinstance(v, int | float | np.number) for v in per_function):
         constants = np.array([durations(float(v), 1, rng)[0] for v in per_function])
         drawn = constants[function_of]
@@ -416,11 +459,11 @@ def load_trace(directory: Path | None = None):
 
     path = trace_path(directory)
     if not path.exists():
-        raise _data.DataError(f"{TRACE_FILE}: file not found at {path}")
+        raise _data.DataError(TRACE_FILE, f"file not found at {path}")
     table = pd.read_csv(path, dtype={c: str for c in TRACE_KEY_COLUMNS})
     missing = [c for c in (*TRACE_KEY_COLUMNS, "AverageDurationMs") if c not in table.columns]
     if missing:
-        raise _data.DataError(f"{TRACE_FILE}: missing column '{missing[0]}'")
+        raise _data.DataError(TRACE_FILE, f"missing column '{missing[0]}'")
     _counts_array(table)  # validates the minute columns and their values
     return table
 
@@ -454,7 +497,7 @@ class AzureTrace:
     functions, and the invocations they made, found in one file of the day and not the other.
     """
 
-    functions: object  # pandas DataFrame
+    functions: pd.DataFrame
     row: np.ndarray
     minute: np.ndarray
     count: np.ndarray
@@ -511,10 +554,10 @@ class AzureTrace:
 def _paths(value, name: str) -> list[Path]:
     paths = [Path(value)] if isinstance(value, str | Path) else [Path(p) for p in value]
     if not paths:
-        raise ValueError(f"{name} is empty; allowed: a file, or one file per day")
+        raise InputError(name, value, "is empty", Allowed(text="a file, or one file per day"))
     for p in paths:
         if not p.exists():
-            raise _data.DataError(f"{name}: file not found at {p}")
+            raise _data.DataError(name, f"file not found at {p}")
     return paths
 
 
@@ -526,15 +569,15 @@ def _read_day(invocations_path: Path, durations_path: Path):
     invocations = pd.read_csv(invocations_path, dtype={c: str for c in (*keys, "Trigger")})
     missing = [c for c in (*keys, "Trigger") if c not in invocations.columns]
     if missing:
-        raise _data.DataError(f"{invocations_path.name}: missing column '{missing[0]}'")
+        raise _data.DataError(invocations_path.name, f"missing column '{missing[0]}'")
     minutes = minute_columns(invocations.columns)
     if len(minutes) != MINUTES_PER_DAY:
-        raise _data.DataError(f"{invocations_path.name}: {len(minutes)} minute columns; "
+        raise _data.DataError(invocations_path.name, f"{len(minutes)} minute columns; "
                               f"allowed: '1' to '{MINUTES_PER_DAY}'")
     durations = pd.read_csv(durations_path, dtype={c: str for c in keys})
     missing = [c for c in (*keys, "Average", "Count") if c not in durations.columns]
     if missing:
-        raise _data.DataError(f"{durations_path.name}: missing column '{missing[0]}'")
+        raise _data.DataError(durations_path.name, f"missing column '{missing[0]}'")
     durations = durations[[*keys, "Average", "Count"]].drop_duplicates(keys)
     counts = _counts_array(invocations[minutes].to_numpy())
     left = invocations[[*keys, "Trigger"]].drop_duplicates(keys).assign(_row=lambda f: f.index)
@@ -577,8 +620,10 @@ def load_azure_trace(invocations_csv, durations_csv, *, max_days: int | None = N
     invocation_paths = _paths(invocations_csv, "invocations_csv")
     duration_paths = _paths(durations_csv, "durations_csv")
     if len(invocation_paths) != len(duration_paths):
-        raise ValueError(f"invocations_csv has {len(invocation_paths)} files but durations_csv "
-                         f"has {len(duration_paths)}; allowed: one of each per day")
+        raise InputError("durations_csv", len(duration_paths),
+                         "files do not match the {count} invocations_csv files",
+                         Allowed(text="one of each per day"), involves=("invocations_csv",),
+                         details={"count": str(len(invocation_paths))})
     if max_days is not None:
         count_days = whole("max_days", max_days, low=1)
         invocation_paths, duration_paths = (invocation_paths[:count_days],
@@ -629,6 +674,6 @@ def azure_day_files(directory: Path, days: int | None = None) -> tuple[list[Path
     if days is not None:
         invocations, durations = invocations[:days], durations[:days]
     if not invocations or len(invocations) != len(durations):
-        raise _data.DataError(f"{directory}: found {len(invocations)} invocations files and "
+        raise _data.DataError(str(directory), f"found {len(invocations)} invocations files and "
                               f"{len(durations)} durations files; allowed: one of each per day")
     return invocations, durations

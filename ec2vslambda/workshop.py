@@ -26,16 +26,22 @@ import pandas as pd
 from . import data as _data
 from . import pricing as _pricing
 from .limits import limit_name
-from .validation import choice, number
+from .validation import Allowed, InputError, choice, text
+
+__all__ = ["BOOK_ROOT", "CHEAT_BILL_LINES", "CHEAT_LIMITS", "NBGITPULLER_APPS", "binder_link",
+           "book_config_path", "book_repository", "cheat_as_of", "cheat_at_a_glance",
+           "cheat_break_even", "cheat_ec2_prices", "cheat_lambda_limits", "cheat_lambda_prices",
+           "cheat_whole_bill_prices", "colab_link", "edge_case_outcomes",
+           "keep_alive_for_cold_share_s", "nbgitpuller_link", "recursion_trap", "repo_folder",
+           "tables_html", "thumbnail_cost_range", "thumbnail_handler"]
 
 #: Jupyter front ends an nbgitpuller link can open, and the URL path prefix each one uses.
 NBGITPULLER_APPS = {"lab": "lab/tree", "notebook": "tree"}
 
 
 def _text(name: str, value: object, allowed: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{name}={value!r} is not allowed; allowed: {allowed}")
-    return value.strip()
+    """``value`` without surrounding blanks, refused when nothing else is left."""
+    return text(name, value.strip() if isinstance(value, str) else value, allowed)
 
 
 def repo_folder(repo_url: str) -> str:
@@ -44,8 +50,9 @@ def repo_folder(repo_url: str) -> str:
     parts = urlsplit(repo_url)
     segments = [s for s in parts.path.split("/") if s]
     if parts.scheme != "https" or not parts.netloc or not segments:
-        raise ValueError(f"repo_url={repo_url!r} is not allowed; allowed: an https:// git "
-                         "repository URL such as https://github.com/owner/name")
+        raise InputError("repo_url", repo_url, "is not allowed",
+                         Allowed(text="an https:// git repository URL such as "
+                                      "https://github.com/owner/name"))
     name = segments[-1]
     return name[:-4] if name.endswith(".git") else name
 
@@ -65,12 +72,14 @@ def nbgitpuller_link(hub_url: str, repo_url: str, branch: str = "main", path: st
     hub_url = _text("hub_url", hub_url, "an http(s):// JupyterHub address")
     hub = urlsplit(hub_url)
     if hub.scheme not in ("https", "http") or not hub.netloc or hub.query or hub.fragment:
-        raise ValueError(f"hub_url={hub_url!r} is not allowed; allowed: an http(s):// "
-                         "JupyterHub address with no query, e.g. https://hub.example.org")
+        raise InputError("hub_url", hub_url, "is not allowed",
+                         Allowed(text="an http(s):// JupyterHub address with no query, e.g. "
+                                      "https://hub.example.org"))
     branch = _text("branch", branch, "a branch name such as main")
     if not isinstance(path, str) or path.startswith("/") or ".." in path.split("/"):
-        raise ValueError(f"path={path!r} is not allowed; allowed: a path inside the "
-                         "repository, e.g. labs/01_cold_starts_keepalive.ipynb, or ''")
+        raise InputError("path", path, "is not allowed",
+                         Allowed(text="a path inside the repository, e.g. "
+                                      "labs/01_cold_starts_keepalive.ipynb, or ''"))
     app = choice("app", app, tuple(NBGITPULLER_APPS))
     folder = repo_folder(repo_url)
     urlpath = "/".join(p for p in (NBGITPULLER_APPS[app], folder, path.strip("/")) if p)
@@ -138,8 +147,8 @@ def cheat_lambda_limits(names: tuple[str, ...] = CHEAT_LIMITS) -> pd.DataFrame:
     limits = _data.lambda_limits()
     missing = [n for n in names if n not in limits]
     if missing:
-        raise ValueError(f"names={missing!r} are not limits in lambda_limits.csv; allowed: "
-                         f"{', '.join(sorted(limits))}")
+        raise InputError("names", missing, "are not limits in lambda_limits.csv",
+                         Allowed(options=tuple(sorted(limits))))
     units = {"mb": "MB", "s": "s", "vcpu": "vCPU", "executions": "concurrent executions",
              "environments_per_10s": "environments / 10 s", "days": "days"}
     return pd.DataFrame([{"limit": limit_name(n), "value": f"{limits[n].value:,.10g}",
@@ -228,9 +237,9 @@ def cheat_break_even(instance_type: str = "t4g.small", memory_mb: int = 512,
         ceiling = _pricing.ec2_capacity_requests(instance_type, duration_ms)
         table.append({"Lambda function (x86_64)": f"{duration_ms:g} ms at {memory_mb} MB",
                       "EC2": f"1 x {instance_type} (${monthly:,.2f}/month)",
-                      "break-even requests / month": _count(crossing),
+                      "break-even requests / month": "—" if crossing is None else _count(crossing),
                       "instance's ceiling / month": _count(int(ceiling))
-                      + (" (below the break-even)" if crossing > ceiling else "")})
+                      + (" (below the break-even)" if crossing and crossing > ceiling else "")})
     return pd.DataFrame(table)
 
 
@@ -299,8 +308,8 @@ def book_config_path(start: Path | None = None) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate
-    raise ValueError(f"start={str(here)!r} is not inside a copy of the course; allowed: a "
-                     "folder of the course (or below it), which holds _config.yml")
+    raise InputError("start", str(here), "is not inside a copy of the course",
+                     Allowed(text="a folder of the course (or below it), which holds _config.yml"))
 
 
 def book_repository(config_path: Path | None = None) -> dict[str, str]:
@@ -325,7 +334,8 @@ def colab_link(repo_url: str, branch: str = "main", path: str = "") -> str:
     """A Colab link opening the notebook ``path`` of a GitHub repository."""
     owner, name = _github(repo_url)
     if not path.endswith(".ipynb"):
-        raise ValueError(f"path={path!r} is not allowed; allowed: a notebook path ending .ipynb")
+        raise InputError("path", path, "is not allowed",
+                         Allowed(text="a notebook path ending .ipynb"))
     return (f"https://colab.research.google.com/github/{owner}/{name}/blob/"
             f"{_text('branch', branch, 'a branch')}/{path.strip('/')}")
 
@@ -334,8 +344,8 @@ def _github(repo_url: str) -> tuple[str, str]:
     parts = urlsplit(_text("repo_url", repo_url, "https://github.com/owner/name"))
     segments = [s for s in parts.path.split("/") if s]
     if parts.netloc != "github.com" or len(segments) != 2:
-        raise ValueError(f"repo_url={repo_url!r} is not allowed; allowed: "
-                         "https://github.com/owner/name")
+        raise InputError("repo_url", repo_url, "is not allowed",
+                         Allowed(text="https://github.com/owner/name"))
     return segments[0], repo_folder(repo_url)
 
 
@@ -349,13 +359,10 @@ def keep_alive_for_cold_share_s(rate_per_s: float, cold_share: float) -> float:
     the gap since the previous one exceeds the window ``k``, which for a Poisson stream at
     ``rate_per_s`` happens with probability ``exp(-rate * k)``; so ``k = ln(1 / share) / rate``.
     """
-    rate_per_s = number("rate_per_s", rate_per_s, what="a rate above 0 per second")
-    cold_share = number("cold_share", cold_share, high=1.0,
-                                  what="a share above 0 and at most 1")
-    if rate_per_s == 0:
-        raise ValueError("rate_per_s=0 is out of range; allowed: a rate above 0 per second")
-    if cold_share == 0:
-        raise ValueError("cold_share=0 is out of range; allowed: a share above 0 and at most 1")
+    rate_per_s = Allowed(0, None, low_open=True, text="a rate above 0 per second").check(
+        "rate_per_s", rate_per_s)
+    cold_share = Allowed(0, 1, low_open=True, text="a share above 0 and at most 1").check(
+        "cold_share", cold_share)
     import math
 
     return math.log(1.0 / cold_share) / rate_per_s
@@ -377,14 +384,18 @@ def thumbnail_handler(code_dir: str | Path, *, thumbnail_bucket: str = "photos-t
 
     source = Path(code_dir) / "app.py"
     if not source.is_file():
-        raise ValueError(f"code_dir={str(code_dir)!r} is not allowed; allowed: a folder that "
-                         "holds the thumbnail function's app.py")
+        raise InputError("code_dir", str(code_dir), "is not allowed",
+                         Allowed(text="a folder that holds the thumbnail function's app.py"))
     with localaws.local_aws() as aws:
         saved = os.environ.get("THUMBNAIL_BUCKET")
         os.environ["THUMBNAIL_BUCKET"] = thumbnail_bucket
         try:
             name = f"_thumbnail_app_{next(_HANDLER_IMPORTS)}"
             spec = importlib.util.spec_from_file_location(name, source)
+            if spec is None or spec.loader is None:
+                raise InputError("code_dir", str(code_dir), "holds no importable app.py",
+                                 Allowed(text="a folder that holds the thumbnail function's "
+                                              "app.py"))
             app = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(app)
             s3 = aws.client("s3")
@@ -468,13 +479,14 @@ def thumbnail_cost_range(warm_ms: tuple[float, ...], *, init_ms: float,
     from . import local_runtime as _lr
 
     if not warm_ms:
-        raise ValueError("warm_ms=() is empty; allowed: one or more durations in ms")
+        raise InputError("warm_ms", warm_ms, "is empty",
+                         Allowed(text="one or more durations in ms"))
     rows = []
     for duration_ms in warm_ms:
         costs = _lr.monthly_costs(uploads_per_month, duration_ms=duration_ms, init_ms=init_ms,
                                   memory_mb=memory_mb, instance_type=instance_type,
                                   keep_alive_s=keep_alive_s)
-        row = {"warm INVOKE (ms)": duration_ms}
+        row: dict[str, object] = {"warm INVOKE (ms)": duration_ms}
         row.update({f"Lambda, {c['uploads_per_month']:,.0f}/month (USD)": c["lambda_usd"]
                     for c in costs})
         row[f"{instance_type}, any rate (USD)"] = costs[0]["ec2_usd"]

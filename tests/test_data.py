@@ -29,9 +29,10 @@ def test_every_file_loads_with_provenance():
 
 def test_every_seoul_price_says_where_it_comes_from():
     for name in ("lambda_prices.csv", "ec2_prices.csv", "whole_bill_prices.csv"):
-        for row in data.load(name):
-            if row["region"] == "ap-northeast-2":
-                assert str(row["provenance"]).startswith("third-party cop"), (name, row)
+        seoul = [row for row in data.load(name) if row["region"] == "ap-northeast-2"]
+        assert seoul, f"{name} prices nothing in Seoul"
+        for row in seoul:
+            assert str(row["provenance"]).startswith("third-party cop"), (name, row)
 
 
 def test_unknown_regions_are_refused_by_name():

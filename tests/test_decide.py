@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ec2vslambda import data, decide, latency, limits, pricing
+from ec2vslambda import bills, data, decide, latency, limits, pricing
 from ec2vslambda.decide import Assumptions, Workload, peak_concurrency_for
 from ec2vslambda.decide import decide as choose
+from ec2vslambda.validation import InputError
 
 SECONDS_PER_MONTH = pricing.HOURS_PER_MONTH * 3600
 
@@ -229,10 +230,10 @@ def test_each_option_is_priced_by_the_cost_model():
 
 
 def test_lambda_and_ec2_totals_are_the_whole_bills():
-    # For a full month, the two plain options are exactly pricing.whole_bill's two designs.
+    # For a full month, the two plain options are exactly bills.whole_bill's two designs.
     w = steady_service(response_kb=2.0)
     rec = choose(w)
-    bill = pricing.whole_bill(w.requests_per_month, w.duration_ms, w.memory_mb,
+    bill = bills.whole_bill(w.requests_per_month, w.duration_ms, w.memory_mb,
                               rec.instance_type, rec.fleet_instances, w.gb_out, arch=w.arch,
                               init_ms=w.init_ms, cold_start_ratio=w.cold_start_fraction)
     assert rec.option("lambda").monthly_usd == pytest.approx(bill.lambda_total_usd)
@@ -262,7 +263,8 @@ def test_a_region_without_prices_refuses_the_options_it_cannot_price():
     with pytest.raises(ValueError, match="region='ap-northeast-2' has no general_purpose arm64"):
         choose(w)
     # With an instance type priced there, what the data lacks for Seoul is refused by name
-    with pytest.raises(ValueError, match="no option can be priced") as info:
+    with pytest.raises(InputError, match="^region=.ap-northeast-2. can price no option for this "
+                                         "workload") as info:
         choose(w, Assumptions(instance_type="t4g.small"))
     assert "CloudWatch Logs ingestion" in str(info.value)
 
@@ -449,9 +451,9 @@ def test_the_whole_bill_reasons():
     whole = next(r for r in rec.reasons if r.source == "decide.decide: whole bill")
     chosen = rec.option(rec.choice)
     assert whole.value == pytest.approx(chosen.monthly_usd - chosen.detail["compute_usd"])
-    even = next(r for r in rec.reasons if r.source == "pricing.whole_bill_break_even")
+    even = next(r for r in rec.reasons if r.source == "bills.whole_bill_break_even")
     w = rec.workload
-    assert even.value == pricing.whole_bill_break_even(
+    assert even.value == bills.whole_bill_break_even(
         w.duration_ms, w.memory_mb, rec.instance_type, rec.fleet_instances,
         response_kb=w.response_kb, arch=w.arch, init_ms=w.init_ms,
         cold_start_ratio=w.cold_start_fraction)

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from ec2vslambda import engine, simulate, workloads
 from ec2vslambda.keepalive import FixedKeepAlive, HybridHistogram
+from ec2vslambda.validation import InputError
+from ec2vslambda.workloads import check_requests
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,14 +148,19 @@ def test_plain_entry_point_takes_and_returns_plain_sequences():
 @pytest.mark.parametrize("arrivals, durations, message", [
     ([0.0, -1.0], [1.0, 1.0], r"arrivals_s\[1\]=-1.0 is out of range"),
     ([0.0, math.nan], [1.0, 1.0], r"arrivals_s\[1\]=nan is out of range"),
-    ([2.0, 1.0], [1.0, 1.0], r"arrivals_s is not sorted: arrivals_s\[1\]=1.0 comes before"),
+    ([2.0, 1.0], [1.0, 1.0], r"arrivals_s\[1\]=1.0 comes before arrivals_s\[0\]=2.0"),
     ([0.0, 1.0], [1.0, -2.0], r"durations_ms\[1\]=-2.0 is out of range"),
     ([0.0, 1.0], [math.inf, 1.0], r"durations_ms\[0\]=inf is out of range"),
-    ([0.0, 1.0], [1.0], "arrivals_s has 2 values but durations_ms has 1"),
+    ([0.0, 1.0], [1.0], r"durations_ms=1 values do not match the 2 arrivals_s"),
 ])
 def test_plain_entry_point_refuses_bad_requests_by_name(arrivals, durations, message):
-    with pytest.raises(ValueError, match=message):
+    """The standard-library check refuses what numpy's refuses, with the same InputError."""
+    with pytest.raises(InputError, match=message) as plain:
         engine.replay_lambda(arrivals, durations)
+    with pytest.raises(InputError) as vectorised:
+        check_requests(arrivals, durations)
+    assert str(plain.value) == str(vectorised.value)
+    assert plain.value.parts == vectorised.value.parts
 
 
 def test_plain_entry_point_checks_its_options():
@@ -246,8 +253,9 @@ def test_simulations_run_without_numba_on_the_python_engine():
         "    print(str(error).split(':')[0])\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          check=True).stdout.splitlines()
-    assert out == ["[True, True, False]", "arrivals_s is not sorted",
-                   "engine='compiled' is not allowed here"]
+    assert out == ["[True, True, False]",
+                   "arrivals_s[1]=0.0 comes before arrivals_s[0]=1.0; allowed",
+                   "engine='compiled' needs numba, which is not installed here; allowed"]
 
 
 @pytest.mark.parametrize("options", [{}, {"routing": "newest"}, {"idle_until_s": 10_000.0}],

@@ -113,7 +113,7 @@ def test_curve_matches_single_calls():
     (dict(cold_fraction=1.5), r"cold_fraction=1.5 is out of range; allowed: 0 to 1"),
     (dict(cold_fraction="lots"), r"cold_fraction='lots' is not a number"),
     (dict(init_ms=-1), r"init_ms=-1 is out of range; allowed: 0 to 10,000"),
-    (dict(warm_ms=0), r"warm_ms=0.0 is out of range; allowed: more than 0 up to 900,000"),
+    (dict(warm_ms=0), r"warm_ms=0 is out of range; allowed: more than 0 up to 900,000"),
     (dict(warm_ms=float("nan")), r"warm_ms=nan is not a finite number"),
     (dict(percentiles=(50, 100)), r"percentiles=100 is out of range; allowed: 1 to 99"),
     (dict(percentiles=(97.5,)), r"percentiles=97.5 is not a whole number"),

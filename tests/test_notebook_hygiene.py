@@ -67,11 +67,10 @@ def test_executed_in_order_with_outputs_and_no_widget_state(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids)
 def test_stored_errors_only_where_meant(path):
-    for i, cell in code_cells(path):
-        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-        if errors:
-            assert "raises-exception" in cell.metadata.get("tags", []), (
-                f"cell {i} stores a {errors[0].get('ename')} but is not tagged raises-exception")
+    untagged = [(i, o.get("ename")) for i, cell in code_cells(path)
+                for o in cell.get("outputs", []) if o.get("output_type") == "error"
+                and "raises-exception" not in cell.metadata.get("tags", [])]
+    assert not untagged, f"cells store errors but are not tagged raises-exception: {untagged}"
 
 
 # --- reading a page's Markdown -------------------------------------------------------------

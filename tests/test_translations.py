@@ -140,12 +140,14 @@ def test_translation_keeps_roles_code_links_and_maths(language, path):
 @pytest.mark.parametrize(("language", "path"), CATALOGUES, ids=IDS)
 def test_catalogue_compiles(language, path, tmp_path):
     # syntax only: Babel flags any msgid with a % as python-format, and "1% of" is no format
-    done = subprocess.run(["msgfmt", "-o", str(tmp_path / "x.mo"), str(path)],
-                          capture_output=True, text=True) if _has_msgfmt() else None
-    if done is None:
-        polib.pofile(str(path)).save_as_mofile(str(tmp_path / "x.mo"))
-    else:
+    compiled = tmp_path / "x.mo"
+    if _has_msgfmt():
+        done = subprocess.run(["msgfmt", "-o", str(compiled), str(path)], capture_output=True,
+                              text=True)
         assert done.returncode == 0, done.stderr
+    else:
+        polib.pofile(str(path)).save_as_mofile(str(compiled))
+    assert compiled.stat().st_size > 0
 
 
 def _has_msgfmt() -> bool:

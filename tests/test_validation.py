@@ -7,7 +7,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ec2vslambda import pricing
-from ec2vslambda.validation import InputError, choice, flag, number, range_text, whole
+from ec2vslambda.validation import (
+    Allowed,
+    InputError,
+    choice,
+    figure,
+    flag,
+    invalid_values,
+    number,
+    range_text,
+    whole,
+)
+from ec2vslambda.words import speaking
 
 
 @pytest.mark.parametrize(("call", "message"), [
@@ -54,3 +65,72 @@ def test_number_accepts_exactly_the_closed_range(value, a, b):
     else:
         with pytest.raises(InputError, match="is out of range"):
             number("v", value, low=low, high=high)
+
+
+def test_no_refusal_in_the_package_is_a_bare_value_error():
+    """Every refusal the package raises carries its parts: an InputError (or a DataError for a
+    bad data file), never a hand-formatted ValueError that a front end would have to parse.
+    ``words.py`` is the exception: the translation machinery under validation itself."""
+    import ast
+    from pathlib import Path
+
+    package = Path(pricing.__file__).parent
+    bare = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "words.py":
+            continue
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef):
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) \
+                        and getattr(node.exc.func, "id", None) == "ValueError":
+                    bare.append(f"{path.relative_to(package)}: {function.name}")
+    assert bare == ["data.py: _parse_number"], bare  # caught where it is called
+
+
+def test_allowed_is_data_a_front_end_can_word():
+    allowed = Allowed(128, 10_240, whole=True)
+    assert allowed.as_dict() == {"text": "whole numbers 128 to 10,240", "low": 128,
+                                 "high": 10_240, "whole": True}
+    assert Allowed(0, 1, low_open=True).as_dict()["low_open"] is True
+    with speaking({"{low} to {high}": "{low}~{high}", "whole numbers {range}": "정수 {range}"}):
+        assert allowed.words() == "정수 128~10,240"
+    assert str(Allowed(options=("a", "b"), text="one of: {options}")) == "one of: a, b"
+
+
+@pytest.mark.parametrize("allowed", [Allowed(0, 10), Allowed(1, None, whole=True),
+                                     Allowed(0, 1, low_open=True), Allowed(None, 5),
+                                     Allowed(options=("x86_64", "arm64"))])
+def test_invalid_values_are_refused_and_their_neighbours_are_not(allowed):
+    bad = invalid_values(allowed)
+    assert bad
+    for value in bad:
+        with pytest.raises(InputError):
+            allowed.check("v", value)
+    good = allowed.options[0] if allowed.options else (allowed.high if allowed.high is not None
+                                                      else allowed.low)
+    assert allowed.check("v", good) == good
+
+
+def test_a_huge_integer_is_not_a_finite_number_and_its_message_stays_short():
+    with pytest.raises(InputError, match=r"^n=1\.00e\+400 is not a finite number") as caught:
+        number("n", 10 ** 400)
+    assert len(str(caught.value)) < 80
+    assert figure(-12_345.0, minus="\N{MINUS SIGN}") == "\N{MINUS SIGN}12,345"
+
+
+def test_a_refusal_about_a_combination_names_the_inputs_it_involves():
+    error = InputError("peak", 1, "is below the average load", Allowed(5, None),
+                       involves=("requests",), details={})
+    renamed = error.renamed({"peak": "peak_rps", "requests": "requests_per_month"})
+    assert (renamed.name, renamed.involves) == ("peak_rps", ("requests_per_month",))
+    assert renamed.parts["involves"] == ["requests_per_month"]
+
+
+def test_a_problem_template_is_filled_in_each_language():
+    error = InputError("memory_mb", 777, "was not measured for {runtime}", Allowed(options=(128,)),
+                       details={"runtime": "java21"})
+    assert str(error) == "memory_mb=777 was not measured for java21; allowed: 128"
+    with speaking({"was not measured for {runtime}": "{runtime}: 측정하지 않음"}):
+        assert error.problem_words() == "java21: 측정하지 않음"

@@ -6,7 +6,7 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from ec2vslambda import pricing  # noqa: E402
+from ec2vslambda import bills, pricing  # noqa: E402
 from ec2vslambda.widgets import calculator  # noqa: E402
 from ec2vslambda.widgets import whole_bill as wb  # noqa: E402
 from ec2vslambda.widgets.whole_bill import WholeBillInputs, compute  # noqa: E402
@@ -15,14 +15,14 @@ from ec2vslambda.widgets.whole_bill import WholeBillInputs, compute  # noqa: E40
 def test_result_is_the_models_whole_bill_and_both_break_evens():
     inputs = WholeBillInputs(requests_per_month=50e6, response_kb=10, front_door="rest_api")
     result = compute(inputs)
-    bill = pricing.whole_bill_at(50e6, inputs.duration_ms, inputs.memory_mb, inputs.instance_type,
+    bill = bills.whole_bill_at(50e6, inputs.duration_ms, inputs.memory_mb, inputs.instance_type,
                                  inputs.instance_count, response_kb=10, front_door="rest_api",
                                  arch=inputs.arch)
     assert result.bill == bill
     assert result.compute_break_even == pricing.break_even_requests(
         inputs.duration_ms, inputs.memory_mb, inputs.instance_type, count=inputs.instance_count,
         arch=inputs.arch)
-    assert result.whole_break_even == pricing.whole_bill_break_even(
+    assert result.whole_break_even == bills.whole_bill_break_even(
         inputs.duration_ms, inputs.memory_mb, inputs.instance_type, inputs.instance_count,
         response_kb=10, front_door="rest_api", arch=inputs.arch)
     plain = result.as_plain()

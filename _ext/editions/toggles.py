@@ -29,9 +29,9 @@ def translate_toggles(app, pagename: str, templatename: str, context: dict, doct
     body = context.get("body")
     if language == "en" or not body or app.builder.format != "html":
         return
-    from editions import _book_catalogue
+    from .languages import book_catalogue
 
-    words = _book_catalogue(app)
+    words = book_catalogue(app)
     for english in TOGGLE_STRINGS:
         told = words.get(english)
         if told and english in body:

@@ -43,6 +43,7 @@ class NpmPackage:
     integrity: str  # the registry's dist.integrity: "sha512-<base64>"
     keep: tuple[str, ...]  # paths inside the tarball's package/ folder (a folder keeps all)
     licence: str
+    executable: tuple[str, ...] = ()  # kept files to mark executable (a program, not a page's)
 
     @property
     def tarball_url(self) -> str:
@@ -133,6 +134,8 @@ def ensure(package: NpmPackage) -> Path:
             source = archive.extractfile(member)
             assert source is not None
             out.write_bytes(source.read())
+            if inner in package.executable:
+                out.chmod(0o755)
     missing = [k for k in package.keep if not (staging / k).exists()]
     if missing:
         raise AssetError(f"{package.label} has no {', '.join(missing)}; check the pin in "

@@ -1,10 +1,12 @@
 """The live calculators' words, per page language.
 
 The form's labels, units and the calculators' titles come from :mod:`ec2vslambda.live` in
-English, and the interface's own sentences (button, progress, errors) from :data:`UI`, which the
+English, and the interface's own sentences (button, progress, status) from :data:`UI`, which the
 browser script receives with each calculator. In another edition both are looked up in that
 language's ``locale/<lang>/LC_MESSAGES/book.po`` (``tools/translations.py`` extracts them there
-with the book's other strings); a string without a translation stays English.
+with the book's other strings); a string without a translation stays English. A refused value's
+sentence is not here: the package writes it in the page's language, from the error's parts
+(:mod:`ec2vslambda.live.adapter`).
 """
 
 from __future__ import annotations
@@ -32,25 +34,8 @@ UI: dict[str, dict[str, str]] = {
         "file": ("This page was opened from a file, so its calculators and mathematics cannot "
                  "load. Serve the site instead: run `make serve` in the book's folder (or "
                  "`python -m http.server -d _build/html`) and open http://127.0.0.1:8000/."),
-        # A refused value, retold in the page's language from the package's parts (English
-        # pages show the package's own message). {label}: the control's label.
-        "refused": "{label} ({value}) {problem}; allowed: {allowed}",
-        "is out of range": "is out of range",
-        "is not a number": "is not a number",
-        "is not a finite number": "is not a finite number",
-        "is not a whole number": "is not a whole number",
-        "is not allowed": "is not allowed",
-        "{low} to {high}": "{low} to {high}",
-        "{low} or more": "{low} or more",
-        "at most {high}": "at most {high}",
-        "whole numbers {range}": "whole numbers {range}",
-        "whole numbers": "whole numbers",
-        "more than 0": "more than 0",
-        "more than 0 up to {high}": "more than 0 up to {high}",
-        "any finite number": "any finite number",
     },
 }
-
 
 
 @cache

@@ -36,7 +36,7 @@ The result (JSON-able, no NaN or infinity) has:
 Adding a calculator: write a module in this package with a ``CALCULATOR =``
 :class:`Calculator` (its :class:`Field` list, title, and ``run(inputs) -> result``), add its
 module to :data:`MODULES`, test it in ``tests/test_live.py``, and put its widget in a notebook
-(``ec2vslambda.widgets.common.live_widget(name)``). CONTRIBUTING.md has the whole recipe.
+(``ec2vslambda.widgets.calculator(name)``). CONTRIBUTING.md has the whole recipe.
 """
 
 from __future__ import annotations
@@ -45,8 +45,9 @@ import importlib
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..validation import InputError, choice, flag, number, range_text
+from ..validation import Allowed, InputError, choice, flag
 from ..words import speaking, word
 
 __all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
@@ -76,10 +77,12 @@ DASH = "—"
 class Field:
     """One input of a calculator: what the form shows and what the model accepts.
 
-    ``kind`` is ``number``, ``integer``, ``choice`` or ``flag``. ``minimum``/``maximum`` are
-    hints for the form (the model validates for itself and its message is what the reader
-    sees). ``options`` are the allowed values of a ``choice``, ``option_labels`` how the form
-    shows them.
+    ``kind`` is ``number``, ``integer``, ``choice`` or ``flag``. ``allowed`` is the input's
+    range, declared once where the model declares it (:mod:`ec2vslambda.bounds`, or the model's
+    own module) and passed here, so that the form and the model read the same bounds; without
+    it, ``minimum`` and ``maximum`` give the range. Either way :meth:`check` enforces it, and
+    the form shows it. ``options`` are the allowed values of a ``choice``, ``option_labels``
+    how the form shows them.
     """
 
     key: str
@@ -93,39 +96,44 @@ class Field:
     options: tuple = ()
     option_labels: tuple[str, ...] = ()
     help: str = ""
+    allowed: Allowed | None = None
 
     def __post_init__(self) -> None:
         choice("kind", self.kind, KINDS)
+        allowed = self.allowed
+        if allowed is not None and (self.minimum is not None or self.maximum is not None):
+            raise InputError("minimum", self.minimum, "is given twice",
+                             Allowed(text="allowed= or minimum/maximum, not both"))
+        if self.kind in ("number", "integer"):
+            if allowed is None:
+                allowed = Allowed(self.minimum, self.maximum, whole=self.kind == "integer")
+            object.__setattr__(self, "minimum", allowed.low)
+            object.__setattr__(self, "maximum", allowed.high)
+        elif self.kind == "flag":
+            allowed = Allowed(options=(True, False))
+        else:
+            allowed = Allowed(options=tuple(self.options))
+        object.__setattr__(self, "allowed", allowed)
         if self.kind == "choice" and self.default not in self.options:
-            raise ValueError(f"default={self.default!r} is not one of options; allowed: "
-                             f"{', '.join(map(str, self.options))}")
+            raise InputError("default", self.default, "is not one of the options",
+                             allowed)
         if self.option_labels and len(self.option_labels) != len(self.options):
-            raise ValueError(f"option_labels has {len(self.option_labels)} labels for "
-                             f"{len(self.options)} options; allowed: one label per option")
+            raise InputError("option_labels", len(self.option_labels),
+                             "is not one label per option",
+                             Allowed(len(self.options), len(self.options)))
+        self.check(self.default)
 
     def check(self, value: object) -> object:
-        """The value, type-checked, or :class:`InputError`; the model checks the range.
+        """The value, checked against the field's type and range, or :class:`InputError`
+        naming the field.
 
         A number keeps its type (so a message repeats ``-3``, not ``-3.0``); an integer given
         as ``512.0`` becomes ``512``.
         """
-        hint = range_text(self.minimum, self.maximum)
-        if self.kind == "number":
-            number(self.key, value, low=None, what=hint)
-            return value
-        if self.kind == "integer":
-            wholes = "whole numbers" + ("" if self.minimum is None and self.maximum is None
-                                        else f" {hint}")
-            checked = number(self.key, value, low=None, what=wholes)
-            if checked != int(checked):
-                raise InputError(self.key, value, "is not a whole number", wholes)
-            return int(checked)
         if self.kind == "flag":
             return flag(self.key, value)
-        if value not in self.options:
-            raise InputError(self.key, value, "is not allowed",
-                             ", ".join(map(str, self.options)))
-        return value
+        checked = self.allowed.check(self.key, value)  # type: ignore[union-attr]
+        return value if self.kind == "number" else checked
 
     def as_dict(self) -> dict[str, object]:
         spec: dict[str, object] = {"key": self.key, "label": self.label, "kind": self.kind,
@@ -148,7 +156,7 @@ class Calculator:
     name: str
     title: str
     fields: tuple[Field, ...]
-    run: Callable[[dict[str, object]], dict[str, object]]
+    run: Callable[[dict[str, Any]], dict[str, Any]]
     intro: str = ""
     #: model parameter -> input key, where an input reaches the model under another name: a
     #: refusal then names the input the reader changed, so the page shows it next to that control
@@ -158,7 +166,9 @@ class Calculator:
     def __post_init__(self) -> None:
         object.__setattr__(self, "keys", tuple(f.key for f in self.fields))
         if len(set(self.keys)) != len(self.keys):
-            raise ValueError(f"calculator {self.name!r} has two fields with the same key")
+            twice = next(k for k in self.keys if self.keys.count(k) > 1)
+            raise InputError("fields", twice, "is the key of two fields",
+                             Allowed(text="one key per field"))
 
     @property
     def defaults(self) -> dict[str, object]:
@@ -170,18 +180,17 @@ class Calculator:
         unknown = [k for k in given if k not in self.keys]
         if unknown:
             raise InputError("inputs", unknown[0], f"is not an input of the {self.name} "
-                             "calculator", ", ".join(self.keys))
+                             "calculator", Allowed(options=self.keys))
         values = {**self.defaults, **given}
         return {f.key: f.check(values[f.key]) for f in self.fields}
 
-    def compute(self, given: Mapping[str, object] | None = None) -> dict[str, object]:
+    def compute(self, given: Mapping[str, object] | None = None) -> dict[str, Any]:
         try:
             return self.run(self.inputs(given))
         except InputError as error:
-            if error.name not in self.aliases:
+            if not {error.name, *error.involves} & set(self.aliases):
                 raise
-            raise InputError(self.aliases[error.name], error.value, error.problem,
-                             error.allowed) from None
+            raise error.renamed(self.aliases) from None
 
     def spec(self) -> dict[str, object]:
         return {"name": self.name, "title": self.title, "intro": self.intro,
@@ -200,7 +209,7 @@ def calculator(name: str) -> Calculator:
 
 
 def compute(name: str, inputs: Mapping[str, object] | None = None, *,
-            words: Mapping[str, str] | None = None) -> dict[str, object]:
+            words: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Run calculator ``name`` on ``inputs`` (missing keys take their defaults).
 
     Returns the JSON-able result described in this module's docstring; raises ``ValueError``
@@ -219,17 +228,17 @@ def spec(name: str) -> dict[str, object]:
 
 def dataclass_fields(cls, labels: Mapping[str, str], *,
                      choices: Mapping[str, tuple[Sequence, Sequence[str]]] | None = None,
-                     minimum: Mapping[str, float] | None = None) -> tuple[Field, ...]:
+                     allowed: Mapping[str, Allowed] | None = None) -> tuple[Field, ...]:
     """One :class:`Field` per field of the inputs dataclass ``cls``, with its default.
 
     ``labels`` maps each field to its label, a trailing ``" (unit)"`` becoming the unit;
     ``choices`` maps a field to ``(options, option labels)``; other fields are a flag, an
-    integer or a number by their annotation (``bool``, ``int``, ``float``), with ``minimum``
-    (default 0) as the form's hint.
+    integer or a number by their annotation (``bool``, ``int``, ``float``), in the range
+    ``allowed`` declares for them (by default 0 or more).
     """
     from dataclasses import fields as dataclass_fields_of
 
-    defaults, choices, minimum = cls(), choices or {}, minimum or {}
+    defaults, choices, allowed = cls(), choices or {}, allowed or {}
     out = []
     for f in dataclass_fields_of(cls):
         label, unit, value = labels[f.name], "", getattr(defaults, f.name)
@@ -243,7 +252,9 @@ def dataclass_fields(cls, labels: Mapping[str, str], *,
             out.append(Field(f.name, label, "flag", value))
         else:
             kind = "integer" if str(f.type) in ("int", "<class 'int'>") else "number"
-            out.append(Field(f.name, label, kind, value, unit, minimum=minimum.get(f.name, 0)))
+            out.append(Field(f.name, label, kind, value, unit,
+                             allowed=allowed.get(f.name, Allowed(0, None,
+                                                                 whole=kind == "integer"))))
     return tuple(out)
 
 
@@ -310,7 +321,7 @@ def clean(value: object) -> object:
 
 def result(title: str, summary: str, *, numbers: Mapping[str, object] | None = None,
            columns: Sequence[str] | None = None, rows: Sequence[Sequence[object]] = (),
-           chart: Mapping[str, object] | None = None) -> dict[str, object]:
+           chart: Mapping[str, object] | None = None) -> dict[str, Any]:
     """A calculator result; table cells become strings, numbers lose NaN/inf."""
     table = None
     if columns is not None:
@@ -331,7 +342,9 @@ def series(label: str, x: Sequence[float], y: Sequence[float | None], *, colour:
            style: str = "line", axis: str = "y") -> dict[str, object]:
     """One line of a chart: points (x, y); ``None`` in ``y`` leaves a gap."""
     if len(x) != len(y):
-        raise ValueError(f"series {label!r} has {len(x)} x values and {len(y)} y values")
+        raise InputError("y", len(y), "values do not match the {count} x values of {label}",
+                         Allowed(len(x), len(x)), involves=("x",),
+                         details={"count": str(len(x)), "label": repr(label)})
     return {"label": label, "x": [float(v) for v in x],
             "y": [None if v is None else float(v) for v in y],
             "colour": COLOURS[choice("colour", colour, COLOURS)],
@@ -372,7 +385,8 @@ def timeline_chart(title: str, time_axis: Mapping[str, object], lanes: Sequence[
     known = set(lanes)
     for lane, *_rest in segments:
         if lane not in known:
-            raise ValueError(f"segment lane {lane!r} is not one of the lanes")
+            raise InputError("segments", lane, "names a lane that is not one of the lanes",
+                             Allowed(options=tuple(lanes)))
     return {"kind": "timeline", "title": title, "x": dict(time_axis), "lanes": list(lanes),
             "segments": [{"lane": lane, "start": float(start), "end": float(end),
                           "phase": phase, "colour": colour}

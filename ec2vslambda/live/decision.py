@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import bills, bounds, limits, pricing
 from .. import decide as _decide
-from .. import pricing
-from ..validation import number
+from ..validation import Allowed, InputError
 from ..words import say, word
 from . import Calculator, Field, axis, bar_chart, dataclass_fields, region_choice, result
 from .pricing import instance_choices
+
+__all__ = ["ALLOWED", "CALCULATOR", "LATENCY_TARGET_MS", "MS_PER_S", "DecisionInputs",
+           "reasons_text", "run"]
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,8 @@ class DecisionInputs:
     prefer_managed_within: float = 0.1
 
     def workload(self) -> _decide.Workload:
-        cold = number("cold_start_percent", self.cold_start_percent, high=100.0)
-        target = number("latency_target_ms", self.latency_target_ms,
-                                 what="0 (no target) or more")
+        cold = bounds.PERCENT.check("cold_start_percent", self.cold_start_percent)
+        target = LATENCY_TARGET_MS.check("latency_target_ms", self.latency_target_ms)
         return _decide.Workload(
             requests_per_month=self.requests_per_month, duration_ms=self.duration_ms,
             peak_concurrency=_decide.peak_concurrency_for(self.peak_rps, self.duration_ms),
@@ -76,7 +78,22 @@ class DecisionInputs:
                                    prefer_managed_within=self.prefer_managed_within)
 
     def decide(self) -> _decide.Recommendation:
-        return _decide.decide(self.workload(), self.assumptions())
+        try:
+            return _decide.decide(self.workload(), self.assumptions())
+        except InputError as error:
+            if error.name != "peak_concurrency":
+                raise
+            raise self._as_peak_rps(error) from None
+
+    def _as_peak_rps(self, error: InputError) -> InputError:
+        """A refusal of the peak concurrency, said of the input that sets it: ``peak_rps`` (by
+        Little's law, requests in flight are requests a second times the duration)."""
+        per_s = MS_PER_S / self.duration_ms
+        span = error.allowed if isinstance(error.allowed, Allowed) else Allowed()
+        return InputError("peak_rps", self.peak_rps, error.problem, _decide.PEAK_RPS.but(
+            low=0 if span.low is None or span.low <= 1 else span.low * per_s,
+            high=_decide.PEAK_RPS.high if span.high is None else span.high * per_s),
+            involves=("duration_ms", *error.involves))
 
 
 _LABELS = {
@@ -127,12 +144,24 @@ def run(values: dict) -> dict:
                   columns=list(rows[0]), rows=[list(r.values()) for r in rows], chart=chart)
 
 
+MS_PER_S = 1000.0
+#: A p99 latency target in ms, 0 for none.
+LATENCY_TARGET_MS = Allowed(0, bounds.MONTH_MS_MAX)
+#: Each number's range, as the model declares it.
+ALLOWED = {**{k: v for k, v in _decide.WORKLOAD.items() if k != "peak_concurrency"},
+           "peak_rps": _decide.PEAK_RPS, "cold_start_percent": bounds.PERCENT,
+           "latency_target_ms": LATENCY_TARGET_MS, "payload_mb": limits.NEEDS["payload_mb"],
+           "tmp_mb": limits.NEEDS["tmp_mb"],
+           "target_utilisation": _decide.ASSUMPTIONS["target_utilisation"],
+           "prefer_managed_within": _decide.ASSUMPTIONS["prefer_managed_within"]}
+
+
 def _fields() -> tuple[Field, ...]:
     return dataclass_fields(
-        DecisionInputs, _LABELS,
+        DecisionInputs, _LABELS, allowed=ALLOWED,
         choices={"arch": (("x86_64", "arm64"), ()), "invocation": (("sync", "async"), ()),
                  "instance_type": ((DecisionInputs.instance_type, *instance_choices()), ()),
-                 "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
+                 "front_door": (tuple(bills.FRONT_DOORS), tuple(bills.FRONT_DOORS.values())),
                  "region": region_choice()})
 
 

@@ -7,8 +7,11 @@ and turns the violations into a table and a sentence.
 from __future__ import annotations
 
 from .. import limits
+from ..limits import NEEDS
 from ..words import say, word
 from . import Calculator, Field, result
+
+__all__ = ["CALCULATOR", "DEFAULT_NEEDS", "needs_from", "run", "verdict"]
 
 #: The starting point: a video-transcoding job that outgrows Lambda in several ways.
 DEFAULT_NEEDS = limits.WorkloadNeeds(duration_ms=1_500_000, memory_mb=12_288, payload_mb=0.5,
@@ -50,21 +53,24 @@ CALCULATOR = Calculator(
     name="fit_checker", title="Workload fit checker", run=run,
     intro="Describe one run of the work; the checker lists every Lambda limit it breaks.",
     fields=(
-        Field("duration_ms", "Duration of one run", "number", _D.duration_ms, "ms", minimum=0),
-        Field("memory_mb", "Memory", "number", _D.memory_mb, "MB", minimum=0),
+        Field("duration_ms", "Duration of one run", "number", _D.duration_ms, "ms",
+              allowed=NEEDS["duration_ms"]),
+        Field("memory_mb", "Memory", "number", _D.memory_mb, "MB", allowed=NEEDS["memory_mb"]),
         Field("payload_mb", "Request or response size", "number", _D.payload_mb, "MB",
-              minimum=0, step=0.1),
+              allowed=NEEDS["payload_mb"], step=0.1),
         Field("invocation", "Invocation", "choice", _D.invocation, options=limits.INVOCATION_TYPES,
               option_labels=("synchronous (the caller waits)", "asynchronous (an event)")),
-        Field("tmp_mb", "Scratch disk, /tmp", "number", _D.tmp_mb, "MB", minimum=0),
+        Field("tmp_mb", "Scratch disk, /tmp", "number", _D.tmp_mb, "MB", allowed=NEEDS["tmp_mb"]),
         Field("peak_concurrency", "Peak runs in flight", "integer", _D.peak_concurrency,
-              minimum=1),
+              allowed=NEEDS["peak_concurrency"]),
         Field("needs_state", "Needs memory kept between runs", "flag", _D.needs_state),
         Field("has_latency_target", "Someone waits for the answer", "flag",
               _D.latency_target_ms is not None),
-        Field("latency_target_ms", "Latency target", "number", 1000.0, "ms", minimum=0,
+        Field("latency_target_ms", "Latency target", "number", 1000.0, "ms",
+              allowed=NEEDS["latency_target_ms"],
               help="Used only when someone waits for the answer."),
-        Field("init_ms", "Cold-start INIT", "number", limits.DEFAULT_INIT_MS, "ms", minimum=0),
+        Field("init_ms", "Cold-start INIT", "number", limits.DEFAULT_INIT_MS, "ms",
+              allowed=NEEDS["init_ms"]),
         Field("package_mb", "Code + dependencies, unzipped", "number", _D.package_mb, "MB",
-              minimum=0),
+              allowed=NEEDS["package_mb"]),
     ))

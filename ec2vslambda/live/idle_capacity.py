@@ -10,19 +10,17 @@ headroom that absorbs a peak, which a function gets from AWS instead.
 
 from __future__ import annotations
 
-from .. import data as _data
-from .. import pricing
-from ..validation import whole
+from .. import bounds, pricing
 from ..words import say, word
 from . import Calculator, Field, axis, bar_chart, money, result
+
+__all__ = ["CALCULATOR", "run"]
 
 
 def run(inputs: dict) -> dict:
     instance_type = inputs["instance_type"]
-    count = whole("instances", inputs["instances"], low=1)
+    count = inputs["instances"]
     slots = inputs["concurrency_per_instance"] or None  # 0 = one request per vCPU
-    if slots is not None:
-        slots = whole("concurrency_per_instance", slots, low=1)
     fleet = pricing.ec2_cost(instance_type, pricing.HOURS_PER_MONTH, count=count)
     capacity = pricing.ec2_capacity_requests(instance_type, inputs["duration_ms"], count=count,
                                              concurrency_per_instance=slots)
@@ -67,16 +65,17 @@ CALCULATOR = Calculator(
     aliases={"requests": "requests_per_month"},
     intro="One workload, priced as an always-on fleet and as a function.",
     fields=(
-        Field("requests_per_month", "Requests per month", "number", 3_000_000, minimum=0),
-        Field("duration_ms", "Time per request", "number", 200.0, "ms", minimum=0),
+        Field("requests_per_month", "Requests per month", "number", 3_000_000,
+              allowed=bounds.REQUESTS),
+        Field("duration_ms", "Time per request", "number", 200.0, "ms",
+              allowed=bounds.DURATION_MS),
         Field("instance_type", "EC2 instance type", "choice", "t4g.small",
               options=pricing.instance_types()),
-        Field("instances", "Instances (always on)", "integer", 2, minimum=1),
+        Field("instances", "Instances (always on)", "integer", 2, allowed=bounds.FLEET),
         Field("concurrency_per_instance", "Requests one instance serves at once", "integer", 0,
-              minimum=0, help="0 = one per vCPU (CPU-bound work)."),
-        Field("memory_mb", "Lambda memory", "integer", 512, "MB",
-              minimum=_data.limit_value("memory_min"), maximum=_data.limit_value("memory_max")),
+              allowed=pricing.SLOTS.but(low=0), help="0 = one per vCPU (CPU-bound work)."),
+        Field("memory_mb", "Lambda memory", "integer", 512, "MB", allowed=bounds.MEMORY_MB),
         Field("arch", "Lambda architecture", "choice", "arm64",
-              options=tuple(_data.lambda_prices().architectures)),
+              options=pricing.architectures()),
         Field("free_tier", "Apply Lambda's free tier", "flag", True),
     ))

@@ -10,21 +10,22 @@ the lab runs in the reader's browser.
 
 from __future__ import annotations
 
-from .. import data as _data
+from .. import bounds
 from ..lifecycle import poisson_cold_start_ratio, poisson_kept_share
 from ..pricing import MB_PER_GB
-from ..validation import number
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
+
+__all__ = ["CALCULATOR", "WINDOWS_MIN", "run"]
 
 #: Keep-alive windows the table and chart span, in minutes.
 WINDOWS_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 240)
 
 
 def run(inputs: dict) -> dict:
-    rate_per_s = number("rate_per_hour", inputs["rate_per_hour"], low=0, high=1e7) / 3600.0
-    window_min = number("keep_alive_min", inputs["keep_alive_min"], high=24 * 60.0)
-    gb = inputs["memory_mb"] / MB_PER_GB
+    rate_per_s = bounds.RATE_PER_HOUR.check("rate_per_hour", inputs["rate_per_hour"]) / 3600.0
+    window_min = bounds.KEEP_ALIVE_MIN.check("keep_alive_min", inputs["keep_alive_min"])
+    gb = bounds.MEMORY_MB.check("memory_mb", inputs["memory_mb"]) / MB_PER_GB
     windows = sorted(set(WINDOWS_MIN) | {window_min})
 
     def at(minutes: float) -> tuple[float, float]:
@@ -59,9 +60,9 @@ CALCULATOR = Calculator(
     name="keepalive", title="Cold starts and keep-alive: the formula", run=run,
     intro="Random (Poisson) traffic to one function, short requests.",
     fields=(
-        Field("rate_per_hour", "Requests per hour", "number", 12.0, minimum=0),
-        Field("keep_alive_min", "Keep-alive window", "number", 10.0, "minutes", minimum=0,
-              maximum=24 * 60),
-        Field("memory_mb", "Memory", "integer", 512, "MB",
-              minimum=_data.limit_value("memory_min"), maximum=_data.limit_value("memory_max")),
+        Field("rate_per_hour", "Requests per hour", "number", 12.0,
+              allowed=bounds.RATE_PER_HOUR),
+        Field("keep_alive_min", "Keep-alive window", "number", 10.0, "minutes",
+              allowed=bounds.KEEP_ALIVE_MIN),
+        Field("memory_mb", "Memory", "integer", 512, "MB", allowed=bounds.MEMORY_MB),
     ))

@@ -11,13 +11,21 @@ it is since August 2025).
 
 from __future__ import annotations
 
-from .. import data as _data
-from .. import lifecycle, pricing
-from ..validation import number, whole
+from .. import bounds, lifecycle, pricing
+from ..validation import Allowed, InputError
 from ..words import say, term, word
-from . import Calculator, Field, axis, money, result, timeline_chart
+from . import DASH, Calculator, Field, axis, money, result, timeline_chart
+
+__all__ = ["ARRIVALS", "CALCULATOR", "GAP_S", "MAX_REQUESTS", "PAUSE_AFTER", "PAUSE_MIN",
+           "PHASE_WORDS", "SHUTDOWN_WORDS", "run"]
 
 MAX_REQUESTS = 200  # the timeline stays readable, and the browser quick
+#: How many arrivals, requests at once, and the arrival a pause follows (0 = none).
+ARRIVALS = Allowed(1, MAX_REQUESTS, whole=True)
+PAUSE_AFTER = Allowed(0, MAX_REQUESTS, whole=True)
+#: The gap between arrivals (s) and the pause (minutes): within the month the bill covers.
+GAP_S = Allowed(0, bounds.MONTH_MS_MAX / 1000.0)
+PAUSE_MIN = Allowed(0, bounds.MONTH_MS_MAX / 60_000.0)
 
 
 def _noop_module(_env: lifecycle.ExecutionEnvironment) -> lifecycle.Handler:
@@ -25,15 +33,16 @@ def _noop_module(_env: lifecycle.ExecutionEnvironment) -> lifecycle.Handler:
 
 
 def run(inputs: dict) -> dict:
-    arrivals = whole("arrivals", inputs["arrivals"], low=1)
-    together = whole("requests_per_arrival", inputs["requests_per_arrival"], low=1)
+    arrivals, together = inputs["arrivals"], inputs["requests_per_arrival"]
     if arrivals * together > MAX_REQUESTS:
-        raise ValueError(f"arrivals={inputs['arrivals']!r} is out of range; allowed: at most "
-                         f"{MAX_REQUESTS} requests in all (arrivals x requests per arrival)")
-    gap_ms = number("gap_s", inputs["gap_s"]) * 1000.0
-    pause_ms = number("pause_min", inputs["pause_min"]) * 60_000.0
-    pause_after = whole("pause_after", inputs["pause_after"], low=0)
-    keep_alive_ms = number("keep_alive_min", inputs["keep_alive_min"]) * 60_000.0
+        raise InputError("arrivals", arrivals,
+                         term("makes more requests than the timeline shows"),
+                         ARRIVALS.but(high=MAX_REQUESTS // together),
+                         involves=("requests_per_arrival",))
+    gap_ms = inputs["gap_s"] * 1000.0
+    pause_ms = inputs["pause_min"] * 60_000.0
+    pause_after = inputs["pause_after"]
+    keep_alive_ms = inputs["keep_alive_min"] * 60_000.0
     duration_ms, init_ms = inputs["duration_ms"], inputs["init_ms"]
     model = lifecycle.LambdaModel(_noop_module, init_ms=init_ms, keep_alive_ms=keep_alive_ms)
     at_ms = 0.0
@@ -78,7 +87,8 @@ def run(inputs: dict) -> dict:
                            axis(word("time (s)")), lanes, segments, marks,
                            phase_labels={phase: word(text) for phase, text in PHASE_WORDS.items()},
                            marks_label=word("shut down"))
-    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}", lane(r.env_id),
+    rows = [(f"#{r.request_id}", f"{r.at_ms / 1000:,.3f}",
+             lane(r.env_id) if r.env_id is not None else DASH,
              word("cold") if r.cold else word("warm"), f"{r.latency_ms:,.0f}",
              f"{pricing.billed_duration_ms(duration_ms + r.init_ms):,.0f}") for r in served]
     return result(CALCULATOR.title, summary,
@@ -102,17 +112,18 @@ CALCULATOR = Calculator(
     intro="Requests arrive in groups, pause once, and come back; watch environments appear, idle "
           "and go.",
     fields=(
-        Field("arrivals", "Arrivals", "integer", 6, minimum=1, maximum=MAX_REQUESTS),
+        Field("arrivals", "Arrivals", "integer", 6, allowed=ARRIVALS),
         Field("requests_per_arrival", "Requests per arrival (at once)", "integer", 2,
-              minimum=1, maximum=MAX_REQUESTS),
-        Field("gap_s", "Gap between arrivals", "number", 60.0, "s", minimum=0),
-        Field("pause_after", "A long pause after arrival", "integer", 3, minimum=0,
+              allowed=ARRIVALS),
+        Field("gap_s", "Gap between arrivals", "number", 60.0, "s", allowed=GAP_S),
+        Field("pause_after", "A long pause after arrival", "integer", 3, allowed=PAUSE_AFTER,
               help="0 = no pause."),
-        Field("pause_min", "Length of the pause", "number", 12.0, "minutes", minimum=0),
-        Field("duration_ms", "Handler duration", "number", 400.0, "ms", minimum=0),
-        Field("init_ms", "INIT duration", "number", 600.0, "ms", minimum=0),
+        Field("pause_min", "Length of the pause", "number", 12.0, "minutes", allowed=PAUSE_MIN),
+        Field("duration_ms", "Handler duration", "number", 400.0, "ms",
+              allowed=bounds.DURATION_MS),
+        Field("init_ms", "INIT duration", "number", 600.0, "ms", allowed=bounds.INIT_MS),
         Field("keep_alive_min", "Keep-alive (an assumption)", "number", 10.0, "minutes",
-              minimum=0, help="AWS keeps idle environments for a time it does not publish."),
-        Field("memory_mb", "Memory", "integer", 512, "MB",
-              minimum=_data.limit_value("memory_min"), maximum=_data.limit_value("memory_max")),
+              allowed=bounds.KEEP_ALIVE_MIN,
+              help="AWS keeps idle environments for a time it does not publish."),
+        Field("memory_mb", "Memory", "integer", 512, "MB", allowed=bounds.MEMORY_MB),
     ))

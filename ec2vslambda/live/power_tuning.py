@@ -6,10 +6,13 @@ lays the run out as a table, a sentence and a chart.
 
 from __future__ import annotations
 
+from .. import bounds
 from .. import data as _data
 from .. import power_tuning as pt
 from ..words import say, word
 from . import Calculator, Field, axis, dash, line_chart, money, result, series
+
+__all__ = ["CALCULATOR", "PICK_COLOURS", "STRATEGY_WORDS", "run"]
 
 PICK_COLOURS = {"cost": "green", "speed": "red", "balanced": "purple"}
 
@@ -54,17 +57,18 @@ def _fields() -> tuple[Field, ...]:
     ref = pt.REFERENCE
     return (
         Field("base_duration_ms", "Duration at one vCPU", "number", ref["base_duration_ms"],
-              "ms", minimum=0),
+              "ms", allowed=bounds.DURATION_MS),
         Field("parallel_fraction", "Parallel fraction", "number", ref["parallel_fraction"],
-              minimum=0, maximum=1, step=0.05,
+              allowed=bounds.SHARE, step=0.05,
               help="Share of the work that runs in parallel threads (0 = single-threaded)."),
-        Field("init_ms", "INIT of a cold start", "number", ref["init_ms"], "ms", minimum=0),
+        Field("init_ms", "INIT of a cold start", "number", ref["init_ms"], "ms",
+              allowed=bounds.INIT_MS),
         Field("cold_start_ratio", "Cold-start share", "number", ref["cold_start_ratio"],
-              "0 to 1", minimum=0, maximum=1, step=0.01),
+              "0 to 1", allowed=bounds.SHARE, step=0.01),
         Field("arch", "Architecture", "choice", "arm64",
               options=tuple(_data.lambda_prices().architectures)),
         Field("balanced_weight", "Balanced weight", "number", pt.BALANCED_WEIGHT,
-              "1 = cost only", minimum=0, maximum=1, step=0.05),
+              "1 = cost only", allowed=bounds.SHARE, step=0.05),
     )
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .. import bounds, pricing
 from .. import data as _data
-from .. import pricing
-from ..validation import whole
 from ..words import say, term, word
 from . import (
     Calculator,
@@ -26,6 +25,9 @@ from . import (
     series,
     vline,
 )
+
+__all__ = ["ALLOWED", "CALCULATOR", "CHART_REQUESTS", "LABELS", "PRICING_ALIASES", "PRICING_LABELS",
+           "Comparison", "PricingInputs", "comparison", "instance_choices", "run", "summary"]
 
 PRICING_LABELS = {"on_demand": term("On-Demand"),
                   "savings_plan": term("Savings Plan (assumed discount)"),
@@ -92,7 +94,7 @@ class Comparison:
 
 def comparison(inputs: PricingInputs) -> Comparison:
     """Price both designs for one month; raises ValueError on bad input."""
-    whole("instance_count", inputs.instance_count, low=1)
+    bounds.FLEET.check("instance_count", inputs.instance_count)
     lam = pricing.lambda_cost(inputs.requests_per_month, inputs.duration_ms, inputs.memory_mb,
                               arch=inputs.arch, free_tier=inputs.free_tier, region=inputs.region)
     fleet = pricing.ec2_cost(inputs.instance_type, pricing.HOURS_PER_MONTH,
@@ -162,9 +164,14 @@ LABELS = {"requests_per_month": "Requests per month", "duration_ms": "Average du
           "region": "Region"}
 
 
+#: Each number's range, as the model declares it (:mod:`ec2vslambda.bounds`).
+ALLOWED = {"requests_per_month": bounds.REQUESTS, "duration_ms": bounds.DURATION_MS,
+           "memory_mb": bounds.MEMORY_MB, "instance_count": bounds.FLEET}
+
+
 def _fields() -> tuple[Field, ...]:
     return dataclass_fields(
-        PricingInputs, LABELS, minimum={"instance_count": 1},
+        PricingInputs, LABELS, allowed=ALLOWED,
         choices={"arch": (("x86_64", "arm64"), ()), "instance_type": (instance_choices(), ()),
                  "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
                  "region": region_choice()})

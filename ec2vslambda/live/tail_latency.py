@@ -7,10 +7,12 @@ percentiles are :func:`ec2vslambda.latency.tail_latency`'s exact mixture quantil
 
 from __future__ import annotations
 
-from .. import coldstarts, latency
-from ..validation import number
+from .. import bounds, coldstarts, latency
+from ..validation import PROBLEMS, InputError
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, result, series, vline
+
+__all__ = ["CALCULATOR", "CHART_SHARES", "MEMORY_SIZES_MB", "PERCENTILE_COLOURS", "run"]
 
 MEMORY_SIZES_MB = (128, 256, 512, 1024)
 #: Cold-start shares the chart spans (fractions), log-spaced.
@@ -19,9 +21,12 @@ PERCENTILE_COLOURS = {50: "green", 95: "orange", 99: "red"}
 
 
 def run(inputs: dict) -> dict:
-    cold_percent = number("cold_percent", inputs["cold_percent"], high=100.0)
-    extra = number("extra_init_ms", inputs["extra_init_ms"])
+    cold_percent, extra = inputs["cold_percent"], inputs["extra_init_ms"]
     floor = coldstarts.init_ms(inputs["runtime"], inputs["arch"], inputs["memory_mb"])
+    room = bounds.INIT_MS.but(high=bounds.INIT_MS_MAX - floor)  # INIT's limit, less the floor
+    if extra > bounds.INIT_MS_MAX - floor:
+        raise InputError("extra_init_ms", extra, PROBLEMS["range"], room,
+                         involves=("runtime", "arch", "memory_mb"))
     init_ms = floor + extra
     warm_ms, sigma = inputs["warm_ms"], inputs["warm_sigma"]
     cold = latency.tail_latency(cold_percent / 100.0, init_ms, warm_ms, warm_sigma=sigma)
@@ -55,16 +60,17 @@ def run(inputs: dict) -> dict:
 
 def _fields() -> tuple[Field, ...]:
     return (
-        Field("cold_percent", "Cold starts", "number", 2.0, "% of invocations", minimum=0,
-              maximum=100, step=0.5),
+        Field("cold_percent", "Cold starts", "number", 2.0, "% of invocations",
+              allowed=bounds.PERCENT, step=0.5),
         Field("runtime", "Runtime (measured INIT)", "choice", "python3.13",
               options=coldstarts.runtimes()),
         Field("arch", "Architecture", "choice", "arm64", options=("x86_64", "arm64")),
         Field("memory_mb", "Memory", "choice", 512, "MB", options=MEMORY_SIZES_MB),
-        Field("extra_init_ms", "Your own INIT work", "number", 0.0, "ms", minimum=0, step=50),
-        Field("warm_ms", "Warm duration, median", "number", 40.0, "ms", minimum=0),
+        Field("extra_init_ms", "Your own INIT work", "number", 0.0, "ms",
+              allowed=bounds.INIT_MS, step=50),
+        Field("warm_ms", "Warm duration, median", "number", 40.0, "ms", allowed=bounds.WARM_MS),
         Field("warm_sigma", "Warm spread (log-normal sigma)", "number",
-              latency.DEFAULT_WARM_SIGMA, minimum=0, maximum=latency.MAX_WARM_SIGMA, step=0.05),
+              latency.DEFAULT_WARM_SIGMA, allowed=latency.WARM_SIGMA, step=0.05),
     )
 
 

@@ -8,12 +8,12 @@ module sweeps it over upload rates and lays it out.
 
 from __future__ import annotations
 
-from .. import data as _data
-from .. import pricing
+from .. import bounds, pricing
 from ..upload_costs import monthly_costs
-from ..validation import number
 from ..words import say, word
 from . import Calculator, Field, axis, line_chart, money, result, series, vline
+
+__all__ = ["CALCULATOR", "SWEEP", "run"]
 
 #: Uploads a month the chart spans: 61 log-spaced rates from a thousand to a billion.
 SWEEP = tuple(10 ** (3 + 6 * i / 60) for i in range(61))
@@ -22,7 +22,7 @@ SWEEP = tuple(10 ** (3 + 6 * i / 60) for i in range(61))
 def run(inputs: dict) -> dict:
     kwargs = dict(duration_ms=inputs["warm_ms"], init_ms=inputs["init_ms"],
                   memory_mb=inputs["memory_mb"], instance_type=inputs["instance_type"],
-                  keep_alive_s=number("keep_alive_min", inputs["keep_alive_min"]) * 60.0)
+                  keep_alive_s=inputs["keep_alive_min"] * 60.0)
     row = monthly_costs([inputs["uploads_per_month"]], **kwargs)[0]
     sweep = monthly_costs(SWEEP, **kwargs)
     instance = row["ec2_instance"]
@@ -67,12 +67,14 @@ CALCULATOR = Calculator(
     aliases={"duration_ms": "warm_ms"},
     intro="Put in the times the lab measured on your machine.",
     fields=(
-        Field("uploads_per_month", "Uploads per month", "number", 1_000_000, minimum=0),
-        Field("warm_ms", "Warm INVOKE, measured", "number", 60.0, "ms", minimum=0),
-        Field("init_ms", "Start + INIT, measured", "number", 500.0, "ms", minimum=0),
-        Field("memory_mb", "Memory", "integer", 512, "MB", minimum=_data.limit_value("memory_min"),
-              maximum=_data.limit_value("memory_max")),
-        Field("keep_alive_min", "Assumed keep-alive", "number", 10.0, "minutes", minimum=0),
+        Field("uploads_per_month", "Uploads per month", "number", 1_000_000,
+              allowed=bounds.REQUESTS),
+        Field("warm_ms", "Warm INVOKE, measured", "number", 60.0, "ms",
+              allowed=bounds.DURATION_MS),
+        Field("init_ms", "Start + INIT, measured", "number", 500.0, "ms", allowed=bounds.INIT_MS),
+        Field("memory_mb", "Memory", "integer", 512, "MB", allowed=bounds.MEMORY_MB),
+        Field("keep_alive_min", "Assumed keep-alive", "number", 10.0, "minutes",
+              allowed=bounds.KEEP_ALIVE_MIN),
         Field("instance_type", "Always-on instance", "choice", "t3.small",
               options=pricing.instance_types()),
     ))

@@ -1,7 +1,7 @@
 """Chapter 5's whole-bill calculator: both designs' whole monthly bills, side by side.
 
 :func:`compute` prices both whole bills and both break-even points with
-:func:`ec2vslambda.pricing.whole_bill_at` and :func:`~ec2vslambda.pricing.whole_bill_break_even`;
+:func:`ec2vslambda.bills.whole_bill_at` and :func:`~ec2vslambda.bills.whole_bill_break_even`;
 :func:`run` lays them out (the bill line by line, the sentence, and the chart's four curves with
 the compute-only and whole-bill crossings marked). The notebook's own figure
 (:func:`ec2vslambda.widgets.whole_bill.cost_figure`) draws the same model.
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
-from .. import pricing
+from .. import bills, bounds, pricing
 from ..words import large_count, say, word
 from . import (
     Calculator,
@@ -25,7 +26,10 @@ from . import (
     vline,
 )
 from . import series as chart_series
-from .pricing import PRICING_ALIASES, PRICING_LABELS, instance_choices
+from .pricing import ALLOWED, PRICING_ALIASES, PRICING_LABELS, instance_choices
+
+__all__ = ["CALCULATOR", "WholeBillInputs", "WholeBillResult", "compute", "run", "series",
+           "summary"]
 
 
 @dataclass(frozen=True)
@@ -44,8 +48,8 @@ class WholeBillInputs:
     nat_gateways: int = 0
     region: str = "us-east-1"
 
-    def options(self) -> dict[str, object]:
-        """The :func:`ec2vslambda.pricing.whole_bill` options these inputs set."""
+    def options(self) -> dict[str, Any]:
+        """The :func:`ec2vslambda.bills.whole_bill` options these inputs set."""
         return {"front_door": self.front_door, "arch": self.arch, "region": self.region,
                 "pricing": self.pricing_model, "nat_gateways": self.nat_gateways}
 
@@ -53,7 +57,7 @@ class WholeBillInputs:
 @dataclass(frozen=True)
 class WholeBillResult:
     inputs: WholeBillInputs
-    bill: pricing.WholeBill
+    bill: bills.WholeBill
     compute_break_even: int | None  # requests a month, Lambda compute vs the fleet's hours
     whole_break_even: int | None  # requests a month, whole bill vs whole bill
 
@@ -81,13 +85,13 @@ class WholeBillResult:
 def compute(inputs: WholeBillInputs) -> WholeBillResult:
     """Price both whole bills and both break-even points; raises ValueError on bad input."""
     i = inputs
-    bill = pricing.whole_bill_at(i.requests_per_month, i.duration_ms, i.memory_mb,
+    bill = bills.whole_bill_at(i.requests_per_month, i.duration_ms, i.memory_mb,
                                  i.instance_type, i.instance_count, response_kb=i.response_kb,
                                  **i.options())
     compute_even = pricing.break_even_requests(i.duration_ms, i.memory_mb, i.instance_type,
                                                count=i.instance_count, arch=i.arch,
                                                pricing=i.pricing_model, region=i.region)
-    whole_even = pricing.whole_bill_break_even(i.duration_ms, i.memory_mb, i.instance_type,
+    whole_even = bills.whole_bill_break_even(i.duration_ms, i.memory_mb, i.instance_type,
                                                i.instance_count, response_kb=i.response_kb,
                                                **i.options())
     return WholeBillResult(inputs, bill, compute_even, whole_even)
@@ -121,7 +125,7 @@ def series(inputs: WholeBillInputs, requests_range: tuple[float, float] = (1e5, 
     step = (math.log10(high) - math.log10(low)) / (points - 1)
     grid = [10 ** (math.log10(low) + k * step) for k in range(points)]
     i = inputs
-    return pricing.whole_bill_series(grid, i.duration_ms, i.memory_mb, i.instance_type,
+    return bills.whole_bill_series(grid, i.duration_ms, i.memory_mb, i.instance_type,
                                      i.instance_count, response_kb=i.response_kb, **i.options())
 
 
@@ -152,7 +156,7 @@ def run(values: dict) -> dict:
              chart_series(say("EC2 {fleet}, compute only", fleet=fleet), x, curves["ec2_compute"],
                           colour="blue", style="dotted"),
              chart_series(say("Lambda, whole bill ({front_door})",
-                              front_door=word(pricing.FRONT_DOORS[inputs.front_door])), x,
+                              front_door=word(bills.FRONT_DOORS[inputs.front_door])), x,
                           curves["lambda_total"], colour="orange"),
              chart_series(say("EC2 {fleet}, whole bill (ALB, EBS, IPv4)", fleet=fleet), x,
                           curves["ec2_total"], colour="blue")]
@@ -176,9 +180,11 @@ def run(values: dict) -> dict:
 
 def _fields() -> tuple[Field, ...]:
     return dataclass_fields(
-        WholeBillInputs, _LABELS, minimum={"instance_count": 1},
+        WholeBillInputs, _LABELS,
+        allowed={**ALLOWED, "response_kb": bounds.RESPONSE_KB,
+                 "nat_gateways": bounds.FLEET_OR_NONE},
         choices={"arch": (("x86_64", "arm64"), ()),
-                 "front_door": (tuple(pricing.FRONT_DOORS), tuple(pricing.FRONT_DOORS.values())),
+                 "front_door": (tuple(bills.FRONT_DOORS), tuple(bills.FRONT_DOORS.values())),
                  "instance_type": (instance_choices(), ()),
                  "pricing_model": (tuple(PRICING_LABELS), tuple(PRICING_LABELS.values())),
                  "region": region_choice()})

@@ -37,7 +37,7 @@ from typing import TextIO
 from ..words import term
 from .model import Columns
 from .sources import broken
-from .timestamps import iso_parser
+from .timestamps import Malformed, iso_parser
 
 __all__ = ["MALFORMED", "NO_TARGET", "parse", "sniff"]
 
@@ -95,7 +95,7 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
                 else:  # an escaped quote inside a quoted field: the slow, exact way
                     match = full(line.decode("utf-8", "replace"))
                     if match is None:
-                        raise ValueError("not an access log line")
+                        raise Malformed("not an access log line")
                     created = match.group(3)
                 arrival = parse_iso(created)
                 duration_ms = float(target_s) * 1000.0

@@ -43,7 +43,7 @@ from typing import TextIO
 from ..words import term
 from .model import Series, TrafficError
 from .sources import broken
-from .timestamps import epoch_s, iso_parser, to_epoch_s
+from .timestamps import Malformed, epoch_s, iso_parser, to_epoch_s
 
 __all__ = ["parse_csv", "parse_metric_data", "parse_statistics", "role", "sniff_csv",
            "sniff_metric_data", "sniff_statistics"]
@@ -90,7 +90,7 @@ def _start(stamp: object, parse_iso) -> float:
         return to_epoch_s(stamp, parse_iso)
     value = _value(stamp)
     if value is None:
-        raise ValueError(f"{stamp!r} is not a timestamp")
+        raise Malformed(f"{stamp!r} is not a timestamp")
     return epoch_s(value)
 
 

@@ -23,7 +23,7 @@ from typing import TextIO
 from ..words import term
 from .model import NO_KEY, UNKNOWN, Columns, TrafficError
 from .sources import broken
-from .timestamps import iso_parser, to_epoch_s
+from .timestamps import Malformed, iso_parser, to_epoch_s
 
 __all__ = ["REQUIRED", "parse", "sniff"]
 
@@ -74,17 +74,17 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
                 arrival = to_epoch_s(row[at_time], parse_iso)
                 duration = float(row[at_duration])
                 if not (math.isfinite(duration) and 0 <= duration < 1e9):
-                    raise ValueError(duration)
+                    raise Malformed(duration)
                 cold = init = memory = None
                 if at_cold is not None:
                     flag = row[at_cold].strip().lower()
                     cold = 1 if flag in TRUE else 0 if flag in FALSE else UNKNOWN
                     if flag and cold == UNKNOWN:
-                        raise ValueError(flag)
+                        raise Malformed(flag)
                     init = float(row[at_init]) if at_init is not None and row[at_init].strip(
                         ) else 0.0
                     if not (math.isfinite(init) and init >= 0):
-                        raise ValueError(init)
+                        raise Malformed(init)
                 if at_memory is not None:
                     memory = int(row[at_memory]) if row[at_memory].strip() else 0
             except (ValueError, IndexError):

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from ..validation import choice
 from . import alb, azure, cloudwatch, lambda_logs, plain_csv
 from .model import Columns, Series, Traffic, TrafficError, from_columns, from_series
 from .sources import Source, broken, open_text
@@ -85,7 +86,7 @@ CSV_LAYOUTS = ("timestamp,duration_ms (csv); @timestamp,@message (lambda-insight
 
 def _format(name: str) -> Format:
     if name not in _BY_NAME:
-        raise ValueError(f"format={name!r} is not allowed; allowed: {', '.join(FORMATS)}")
+        choice("format", name, FORMATS)
     return _BY_NAME[name]
 
 

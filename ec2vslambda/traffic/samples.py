@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import data
+from ..validation import choice
 
 __all__ = ["FILES", "folder", "paths"]
 
@@ -40,5 +41,5 @@ def folder() -> Path:
 def paths(format: str) -> list[Path]:
     """The sample files of ``format`` (one of :data:`ec2vslambda.traffic.FORMATS`)."""
     if format not in FILES:
-        raise ValueError(f"format={format!r} is not allowed; allowed: {', '.join(FILES)}")
+        choice("format", format, FILES)
     return [folder() / name for name in FILES[format]]

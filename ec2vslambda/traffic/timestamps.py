@@ -18,7 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-__all__ = ["EARLIEST_EPOCH_S", "LATEST_EPOCH_S", "epoch_s", "iso_parser", "to_epoch_s"]
+
+class Malformed(ValueError):  # noqa: N818 (a record, not an error a reader sees)
+    """A record (a line, a cell, a timestamp) that cannot be read. Its reader catches it, skips
+    the record and counts it in ``skipped`` by reason; it never reaches the reader of the book."""
+
+__all__ = ["EARLIEST_EPOCH_S", "LATEST_EPOCH_S", "Malformed", "epoch_s", "iso_parser", "to_epoch_s"]
 
 # What a timestamp in a traffic file can be: from 2000-01-01 to 2100-01-01 (UTC).
 EARLIEST_EPOCH_S = 946_684_800.0
@@ -29,10 +34,10 @@ MS_THRESHOLD = 1e11
 def epoch_s(value: float) -> float:
     """Seconds since the epoch for an epoch number in seconds or milliseconds.
 
-    Raises ValueError outside 2000-2100 (a number in microseconds, say)."""
+    Raises :class:`Malformed` outside 2000-2100 (a number in microseconds, say)."""
     seconds = value / 1000.0 if abs(value) >= MS_THRESHOLD else float(value)
     if not EARLIEST_EPOCH_S <= seconds < LATEST_EPOCH_S:
-        raise ValueError(f"epoch {value!r} is outside 2000-2100 in seconds or milliseconds")
+        raise Malformed(f"epoch {value!r} is outside 2000-2100 in seconds or milliseconds")
     return seconds
 
 
@@ -68,13 +73,13 @@ def iso_parser() -> Callable[[str], float]:
         base = minutes.get(head)
         if base is None:
             if len(head) != 16 or head[13] != ":" or head[10] not in "T t":
-                raise ValueError(f"{text!r} is not an ISO 8601 timestamp")
+                raise Malformed(f"{text!r} is not an ISO 8601 timestamp")
             moment = datetime.fromisoformat(f"{head[:10]}T{head[11:]}:00{zone}")
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
             base = moment.timestamp()
             if not EARLIEST_EPOCH_S <= base < LATEST_EPOCH_S:
-                raise ValueError(f"{text!r} is outside 2000-2100")
+                raise Malformed(f"{text!r} is outside 2000-2100")
             minutes[head] = base
         seconds = _seconds(body[16:], text)
         shape_length, shape_zone, shape_minutes = len(text), text[len(body):], minutes
@@ -100,10 +105,10 @@ def _seconds(rest: str, text: str) -> float:
         return 0.0
     if rest[0] != ":" or not rest[1:3].isdigit() or (
             len(rest) > 3 and (rest[3] not in ".," or not rest[4:].isdigit())):
-        raise ValueError(f"{text!r} is not an ISO 8601 timestamp")
+        raise Malformed(f"{text!r} is not an ISO 8601 timestamp")
     seconds = float(rest[1:].replace(",", "."))
     if seconds >= 61.0:
-        raise ValueError(f"{text!r} has {seconds:g} seconds")
+        raise Malformed(f"{text!r} has {seconds:g} seconds")
     return seconds
 
 

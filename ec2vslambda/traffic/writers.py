@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from ..validation import Allowed, InputError
 from .model import Period, Request
 
 __all__ = ["alb_lines", "azure_durations", "azure_invocations", "lambda_events",
@@ -255,7 +256,8 @@ def azure_invocations(counts_per_minute: Sequence[int], *, trigger: str = "http"
                       function: Sequence[str] = AZURE_FUNCTION) -> str:
     """``invocations_per_function_md.anon.dNN.csv`` for one function: its 1,440 counts."""
     if len(counts_per_minute) != 1440:
-        raise ValueError(f"counts_per_minute has {len(counts_per_minute)} values; allowed: 1440")
+        raise InputError("counts_per_minute", len(counts_per_minute), "values are not one a minute",
+                         Allowed(1440, 1440, whole=True, text="1,440 counts, one per minute"))
     header = ["HashOwner", "HashApp", "HashFunction", "Trigger", *map(str, range(1, 1441))]
     return (",".join(header) + "\n"
             + ",".join([*function, trigger, *map(str, counts_per_minute)]) + "\n")

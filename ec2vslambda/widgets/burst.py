@@ -15,6 +15,8 @@ from .. import burst as _burst
 from ..words import say
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
+__all__ = ["SLO_MS", "calculator", "show", "summary"]
+
 SLO_MS = 1000.0
 
 

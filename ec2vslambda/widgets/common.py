@@ -28,6 +28,12 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from .. import live
+from ..live import adapter
+from ..validation import InputError
+
+__all__ = ["DEFAULT_INTRO", "HOW_TO_GO_LIVE", "LiveCalculator", "calculator", "chart_figure",
+           "control_style", "error_html", "guarded", "live_calculator", "note_html", "result_table",
+           "show", "show_static"]
 
 HOW_TO_GO_LIVE = (
     "needs a running Python kernel. Launch this page on Binder or Colab (rocket icon at the top "
@@ -202,8 +208,8 @@ def chart_figure(chart: Mapping[str, Any]) -> Figure:
         for line in chart["series"]:
             target = twin if line["axis"] == "y2" and twin is not None else ax
             style, marker = _LINESTYLES[line["style"]]
-            y = [float("nan") if v is None else v for v in line["y"]]
-            target.plot(line["x"], y, linestyle=style, marker=marker, color=line["colour"],
+            ys = [float("nan") if v is None else v for v in line["y"]]
+            target.plot(line["x"], ys, linestyle=style, marker=marker, color=line["colour"],
                         lw=2, markersize=5, label=line["label"])
         for mark in chart.get("vlines", ()):
             ax.axvline(mark["x"], color=mark["colour"], lw=1,
@@ -282,8 +288,8 @@ def calculator(name: str, **inputs) -> LiveCalculator:
             note.value = ""
         try:
             result = live.compute(name, values)
-        except ValueError as error:
-            key = getattr(error, "name", None)
+        except InputError as error:  # beside the control the browser's page would mark
+            key = adapter.refusal(error, calc_spec)["key"]
             (notes[key] if key in notes else message).value = error_html(str(error))
             if key in notes:
                 message.value = note_html("Fix the input marked in red; the result below is "

@@ -14,8 +14,10 @@ from matplotlib.patches import Patch
 
 from .. import decide as _decide
 from .. import pricing
-from ..live.decision import DecisionInputs  # noqa: F401 - the guide's inputs, for chapter 6
+from ..live.decision import DecisionInputs  # the guide's inputs, for chapter 6
 from .common import show_static
+
+__all__ = ["DecisionInputs", "cost_figure", "show"]
 
 
 def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt.Figure:

@@ -9,6 +9,7 @@ live kernel.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -20,6 +21,9 @@ from ..simulate import LambdaResult, simulate_lambda
 from ..validation import number
 from ..words import say
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
+
+__all__ = ["SWEEP_MIN", "KeepAliveInputs", "KeepAliveOutcome", "calculator", "evaluate",
+           "grid_figure", "show"]
 
 SWEEP_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120)
 
@@ -97,7 +101,7 @@ def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOut
     number("hours", i.hours, low=0.1, high=72.0)
     workload = _replay.shaped_workload(i.shape, i.rate_per_hour, i.hours,
                                    duration_ms=i.duration_ms, seed=i.seed)
-    options = dict(init_ms=i.init_ms, memory_mb=i.memory_mb)
+    options: dict[str, Any] = dict(init_ms=i.init_ms, memory_mb=i.memory_mb)
     result = simulate_lambda(workload.arrivals_s, workload.durations_ms,
                              keep_alive_s=keep_alive_s, **options)
     sweep = []

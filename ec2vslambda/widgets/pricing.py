@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 from .. import data as _data
 from .. import pricing
-from ..live.pricing import (  # noqa: F401 - the calculator's model, used by chapters 5 and 6
+from ..live.pricing import (  # the calculator's model, used by chapters 5 and 6
     PRICING_LABELS,
     Comparison,
     PricingInputs,
@@ -22,6 +22,9 @@ from ..live.pricing import (  # noqa: F401 - the calculator's model, used by cha
     summary,
 )
 from .common import show_static
+
+__all__ = ["FLEET_COLOURS", "PRICING_LABELS", "Comparison", "PricingInputs", "comparison",
+           "cost_figure", "instance_choices", "rate_rows", "rates_table", "show", "summary"]
 
 FLEET_COLOURS = ("tab:blue", "tab:green", "tab:purple", "tab:red", "tab:brown", "tab:cyan")
 
@@ -37,7 +40,7 @@ def _tier_text(start: float | None, end: float | None) -> str:
     if start is None and end is None:
         return "—"
     if end is None:
-        return f"above {_quantity(start)}"
+        return f"above {_quantity(start or 0.0)}"
     return f"{_quantity(start or 0.0)} to {_quantity(end)}"
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 
-from .. import pricing
-from ..live.whole_bill import (  # noqa: F401 - the calculator's model, used by chapter 5
+from .. import bills
+from ..live.whole_bill import (  # the calculator's model, used by chapter 5
     WholeBillInputs,
     WholeBillResult,
     compute,
@@ -20,6 +20,9 @@ from ..live.whole_bill import (  # noqa: F401 - the calculator's model, used by 
     summary,
 )
 from .common import show_static
+
+__all__ = ["WholeBillInputs", "WholeBillResult", "compute", "cost_figure", "series", "show",
+           "summary"]
 
 
 def cost_figure(inputs: WholeBillInputs,
@@ -36,13 +39,13 @@ def cost_figure(inputs: WholeBillInputs,
     ax.plot(x, curves["ec2_compute"], color="tab:blue", lw=1.2, ls=":",
             label=f"EC2 {fleet}, compute only")
     ax.plot(x, curves["lambda_total"], color="tab:orange", lw=2.5,
-            label=f"Lambda, whole bill ({pricing.FRONT_DOORS[inputs.front_door]})")
+            label=f"Lambda, whole bill ({bills.FRONT_DOORS[inputs.front_door]})")
     ax.plot(x, curves["ec2_total"], color="tab:blue", lw=2.5,
             label=f"EC2 {fleet}, whole bill (ALB, EBS, IPv4)")
     for even, whole, colour in ((result.compute_break_even, False, "grey"),
                                 (result.whole_break_even, True, "black")):
         if even and requests_range[0] <= even <= requests_range[1]:
-            bill = pricing.whole_bill_at(even, inputs.duration_ms, inputs.memory_mb,
+            bill = bills.whole_bill_at(even, inputs.duration_ms, inputs.memory_mb,
                                          inputs.instance_type, inputs.instance_count,
                                          response_kb=inputs.response_kb, **inputs.options())
             y = bill.ec2_total_usd if whole else bill.ec2_fleet.total_usd

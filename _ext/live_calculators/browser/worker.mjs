@@ -3,10 +3,11 @@
 // Messages in:  {type: "start", base, words}               load the runtime and the package;
 //                                                          words: the URL of the page's
 //                                                          catalogue, or null (English)
-//               {type: "compute", id, name, inputs}         run ec2vslambda.live.compute
+//               {type: "compute", id, name, inputs}         run ec2vslambda.live.adapter
 // Messages out: {type: "progress", stage, loaded, total}
 //               {type: "ready"} | {type: "failed", message}
-//               {type: "done", id, result} | {type: "done", id, error, key}
+//               {type: "done", id, ...reply}: reply as ec2vslambda.live.adapter.compute_json
+//               gives it: {result} | {error, key, message, parts} | {error, key, message}
 //
 // Every file comes from this site (base = the site's _live/ folder): nothing else is fetched.
 
@@ -54,8 +55,8 @@ const timings = {};  // stage -> ms, for the benchmark (benchmarks/bench_live.py
 const SNAPSHOTS = "ec2vl-python-snapshots";
 
 async function bootPython(loadPyodide, base, version) {
-  const options = { indexURL: base + "pyodide/", stdout: () => {}, stderr: () => {} };
-  const key = new URL(base + "pyodide/snapshot-" + version, self.location.href).href;
+  const options = { indexURL: `${base}pyodide/`, stdout: () => {}, stderr: () => {} };
+  const key = new URL(`${base}pyodide/snapshot-${version}`, self.location.href).href;
   let cache = null;
   try {
     cache = await caches.open(SNAPSHOTS);
@@ -66,7 +67,7 @@ async function bootPython(loadPyodide, base, version) {
       return await loadPyodide({ ...options, _loadSnapshot: snapshot });
     }
   } catch (error) {
-    timings.snapshot = "unusable: " + String(error && error.message || error);
+    timings.snapshot = `unusable: ${String(error?.message || error)}`;
     cache = null;
   }
   if (!cache) {
@@ -79,7 +80,7 @@ async function bootPython(loadPyodide, base, version) {
       headers: { "Content-Type": "application/octet-stream" } }));
     timings.snapshot = "made";
   } catch (error) {
-    timings.snapshot = "not made: " + String(error && error.message || error);
+    timings.snapshot = `not made: ${String(error?.message || error)}`;
   }
   return fresh;
 }
@@ -91,7 +92,7 @@ async function start(base, words) {
     timings[stage] = Math.round(now - mark);
     mark = now;
   };
-  const manifest = await (await fetch(base + "manifest.json")).json();
+  const manifest = await (await fetch(`${base}manifest.json`)).json();
   if (words) {
     const response = await fetch(words);
     if (!response.ok) {
@@ -104,40 +105,18 @@ async function start(base, words) {
   const files = Object.keys(expected).filter((f) => f !== manifest.bundle);
   const [bundle] = await Promise.all([
     prefetch(base + manifest.bundle).then((blob) => blob.arrayBuffer()),
-    ...files.map((f) => prefetch(base + "pyodide/" + f)),
+    ...files.map((f) => prefetch(`${base}pyodide/${f}`)),
   ]);
   lap("download");
   report("python");
-  const { loadPyodide } = await import(base + "pyodide/pyodide.mjs");
+  const { loadPyodide } = await import(`${base}pyodide/pyodide.mjs`);
   pyodide = await bootPython(loadPyodide, base, manifest.pyodide);
   lap("runtime");
   pyodide.unpackArchive(bundle, "zip", { extractDir: "/home/pyodide/book" });
   pyodide.runPython(`
-import json, sys
+import sys
 sys.path.insert(0, "/home/pyodide/book")
-from ec2vslambda import live
-
-_catalogues = {}  # the page's catalogue, parsed once
-
-def compute_json(name, inputs_json, words_json=None):
-    try:
-        words = None
-        if words_json:
-            if words_json not in _catalogues:
-                _catalogues[words_json] = json.loads(words_json)
-            words = _catalogues[words_json]
-        return json.dumps({"result": live.compute(name, json.loads(inputs_json), words=words)},
-                          allow_nan=False)
-    except ValueError as error:
-        parts = None
-        if hasattr(error, "problem"):  # an InputError: its parts, for another language's page
-            parts = {"name": error.name, "value": repr(error.value), "problem": error.problem,
-                     "allowed": error.allowed}
-        return json.dumps({"error": str(error), "key": getattr(error, "name", None),
-                           "parts": parts})
-    except Exception as error:  # a bug, not bad input: say what, never a traceback
-        return json.dumps({"error": f"the calculator failed ({type(error).__name__}: {error})",
-                           "key": None})
+from ec2vslambda.live.adapter import compute_json
 `);
   computeJson = pyodide.globals.get("compute_json");
   lap("package");
@@ -150,7 +129,7 @@ self.onmessage = async (event) => {
       await start(message.base, message.words);
       self.postMessage({ type: "ready", timings });
     } catch (error) {
-      self.postMessage({ type: "failed", message: String(error && error.message || error) });
+      self.postMessage({ type: "failed", message: String(error?.message || error) });
     }
     return;
   }

@@ -1,0 +1,106 @@
+"""What the site ships for its calculators, and the offline site's assets.
+
+* ``config-inited``: the extension's stylesheet and scripts folder; MathJax from the site's own
+  copy instead of a CDN.
+* ``builder-inited``: every pinned npm package fetched and verified (:mod:`.assets`), the page
+  scripts added.
+* ``build-finished``: Pyodide, Chart.js and MathJax copied into the site, the package bundle
+  (:mod:`.bundle`) written under a name made of its hash, the worker, ``manifest.json`` (file
+  sizes for the progress bar), the licences; in another language, the catalogue its results
+  are written in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from . import assets, i18n
+from .bundle import bundle_bytes
+from .form import LIVE_DIR, WORDS_FILE
+
+HERE = Path(__file__).resolve().parent
+MATHJAX_PATH = "mathjax/tex-mml-chtml.js"  # relative to _static, as Sphinx wants it
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                 "pyodide-lock.json")
+
+logger = logging.getLogger(__name__)
+
+
+def runtime_bytes(app: Sphinx) -> int:
+    """What a reader downloads on the first click: the runtime's files and the package."""
+    if not hasattr(app, "_ec2vl_runtime_bytes"):
+        folder = assets.ensure(assets.PYODIDE)
+        app._ec2vl_runtime_bytes = (sum((folder / f).stat().st_size for f in RUNTIME_FILES)
+                                    + len(bundle_bytes()))
+    return app._ec2vl_runtime_bytes
+
+
+def on_config_inited(app: Sphinx, config: Config) -> None:
+    config.html_static_path.append(str(HERE / "static"))
+    from sphinx.ext.mathjax import MATHJAX_URL
+
+    if config.mathjax_path in (MATHJAX_URL, "", None):
+        # the copy this extension ships, not a CDN; in an edition that shares another site's
+        # assets, that site's copy (Sphinx puts the path under this site's _static/)
+        shared = config.live_calculators_assets
+        config.mathjax_path = f"../{shared}_static/{MATHJAX_PATH}" if shared else MATHJAX_PATH
+
+
+def on_builder_inited(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    try:
+        for package in assets.PACKAGES:
+            assets.ensure(package)
+    except assets.AssetError as error:
+        raise ExtensionError(str(error)) from None
+    app.add_js_file("live/live.js", defer="defer")
+    app.add_css_file("live/live.css")
+
+
+def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    language = app.config.language or "en"
+    if language != "en":  # the catalogue this edition's results are written in
+        words = Path(app.outdir) / LIVE_DIR / WORDS_FILE
+        words.parent.mkdir(parents=True, exist_ok=True)
+        words.write_text(json.dumps(i18n.result_words(language), ensure_ascii=False,
+                                    sort_keys=True), encoding="utf-8")
+    if app.config.live_calculators_assets:  # another site (the English one) ships them
+        return
+    out = Path(app.outdir)
+    live_dir = out / LIVE_DIR
+    folders = {p.name: Path(assets.ensure(p)) for p in assets.PACKAGES}
+    assets.copy_tree(folders["pyodide"], live_dir / "pyodide")
+    assets.copy_tree(folders["chart.js"] / "dist", live_dir / "chartjs")
+    assets.copy_tree(folders["mathjax"] / "es5", out / "_static" / "mathjax")
+    bundle = bundle_bytes()
+    digest = hashlib.sha256(bundle).hexdigest()[:12]
+    bundle_name = f"ec2vslambda-{digest}.zip"
+    for old in live_dir.glob("ec2vslambda-*.zip"):
+        old.unlink()
+    (live_dir / bundle_name).write_bytes(bundle)
+    assets.mark_immutable(live_dir / bundle_name)  # named by its hash: a new build, a new name
+    (live_dir / "worker.mjs").write_bytes((HERE / "browser" / "worker.mjs").read_bytes())
+    manifest = {
+        "bundle": bundle_name,
+        "pyodide": assets.PYODIDE.version,
+        "chartjs": assets.CHARTJS.version,
+        "bytes": {f: (live_dir / "pyodide" / f).stat().st_size for f in RUNTIME_FILES}
+        | {bundle_name: len(bundle)},
+    }
+    (live_dir / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    licences = [f"{p.label}: {p.licence}" for p in assets.PACKAGES]
+    (live_dir / "LICENSES.txt").write_text(
+        "Third-party files shipped with this site, unchanged from their npm packages:\n"
+        + "\n".join(licences) + "\n", encoding="utf-8")
+    logger.info(f"live calculators: runtime {sum(manifest['bytes'].values()) / 1e6:.1f} MB, "
+                f"package bundle {len(bundle) / 1e3:.0f} kB")
