@@ -118,6 +118,9 @@ def book_strings() -> list[tuple[str, str]]:
     from live_calculators import i18n
 
     strings.append(("edition: note on the front page of a translated edition", EDITION_NOTE))
+    from reader.pages import WORDS as READER_WORDS
+
+    strings += [(f"reader: {key}", text) for key, text in READER_WORDS.items()]
 
     from ec2vslambda import live
 
