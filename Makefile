@@ -17,7 +17,8 @@ timed = @start=$$(date +%s.%N); echo "== $(1)"; $(2) || exit $$?; \
 
 help:
 	@echo "make book       build the site into _build/html"
-	@echo "make serve      serve the built site on http://127.0.0.1:$(PORT)/ (live calculators need it)"
+	@echo "make serve      serve the built site, compressed, on http://127.0.0.1:$(PORT)/ (HOST=... for a room)"
+	@echo "make pdf        print each edition to _build/pdf/ (after make book)"
 	@echo "make test       every test: lint, -W build, unit, property, notebooks (strict nbval), browser"
 	@echo "make lab        open JupyterLab on the labs"
 	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
@@ -45,11 +46,13 @@ book: $(STAMP)
 
 # The live calculators and the site's assets load as modules and workers, which browsers refuse
 # from file:// pages: serve the site. Builds it first if it has never been built.
+# Compressed (brotli or gzip), as a static host would (tools/serve.py). It answers only this
+# machine unless HOST names another address: `make serve HOST=0.0.0.0` serves a classroom.
 PORT ?= 8000
+HOST ?= 127.0.0.1
 serve: $(STAMP)
 	@test -f _build/html/index.html || $(MAKE) book
-	@echo "Serving $(CURDIR)/_build/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT) --directory _build/html
 
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)

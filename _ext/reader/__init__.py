@@ -26,7 +26,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import icons, pages, stdlib
+from . import furniture, icons, pages, stdlib
 
 HERE = Path(__file__).resolve().parent
 BOOK_ROOT = HERE.parent.parent
@@ -52,18 +52,31 @@ def on_builder_inited(app: Sphinx) -> None:
     if app.builder.format != "html":
         return
     app.add_css_file("reader/reader.css")
+    from live_calculators import assets
+
+    try:  # for the accessibility tests, which run offline: fetched with the site's assets
+        assets.ensure(assets.AXE_CORE)
+    except assets.AssetError as error:
+        logger.info(f"reader: axe-core is not cached ({error}); the accessibility tests skip")
     app._reader_icons = set()
     templates = getattr(app.builder, "templates", None)
     if templates is None:
         return
     render = templates.render
 
-    def render_without_fontawesome(template: str, context: dict) -> str:
-        page = icons.drop_script(render(template, context))
+    language = app.config.language or "en"
+    to_root = app.config.live_calculators_assets  # "../" from an edition under the English site
+
+    def render_page(template: str, context: dict) -> str:
+        page = furniture.search_named_by_its_text(icons.drop_script(render(template, context)))
+        if "pathto" in context:
+            href = context["pathto"](
+                f"{to_root}{furniture.SITE_FOLDER}/{furniture.pdf_name(language)}", 1)
+            page = furniture.pdf_link(page, href, _words(app)["pdf"])
         app._reader_icons |= icons.icon_names(page)
         return page
 
-    templates.render = render_without_fontawesome
+    templates.render = render_page
 
 
 def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict,

@@ -12,7 +12,8 @@ snippets (``tests/test_reader.py``):
   writes the deprecated ``doc-biblioentry`` role, which leaves ``role="list"`` with no items);
 * :func:`solutions_at_the_end` - a print-only copy of the page's solutions at its end, so the
   printed book and the PDF give the answers after the chapter, not beside each exercise;
-* :func:`numbers_with_units` - a number and its unit never part at a line break.
+* :func:`numbers_with_units` - a number and its unit never part at a line break;
+* :func:`toggles_named_by_their_text` - a code cell's toggle is named by its visible words.
 
 The page's words (the regions' and links' labels, the answers' heading) come in a mapping, in
 the page's language (:data:`WORDS`, translated from ``book.po``).
@@ -30,6 +31,7 @@ WORDS = {
     "table_plain": "Table",
     "full_size": "(opens the figure full size)",
     "answers": "Answers to this page's exercises",
+    "pdf": "Download the whole book as a PDF",
 }
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>")
@@ -179,8 +181,15 @@ def _glue_units(fragment: str) -> str:
     return "".join(p if p.startswith("<") else _NUMBER_UNIT.sub("\\1\u00a0", p) for p in parts)
 
 
+def toggles_named_by_their_text(body: str) -> str:
+    """A code cell's show/hide toggle (``<summary aria-label="Toggle hidden content">``) is
+    named by the words it shows ("Show code cell source"), as WCAG's label-in-name asks."""
+    return body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+
+
 def rewrite_body(body: str, words: Mapping[str, str]) -> str:
     """Every rewrite of this module, in order."""
+    body = toggles_named_by_their_text(body)
     body = numbers_with_units(body)
     body = scrolling_tables(body, words)
     body = figures_open_full_size(body, words)
