@@ -109,7 +109,7 @@ _IMAGE = re.compile(r'<img\b[^>]*\bsrc="(?P<src>[^"]*_images/[^"]*)"[^>]*>', re.
 
 def figures_open_full_size(body: str, words: Mapping[str, str]) -> str:
     """Each figure the book drew (``_images/``) becomes a link to itself, full size."""
-    hint = html.escape(words["full_size"])
+    hint = html.escape(words["full_size"], quote=False)
 
     def link(match: re.Match) -> str:
         before = body[max(0, match.start() - 200):match.start()]
@@ -147,7 +147,7 @@ def solutions_at_the_end(body: str, words: Mapping[str, str]) -> str:
         copies.append(copy)
     if not copies:
         return body
-    heading = html.escape(words["answers"])
+    heading = html.escape(words["answers"], quote=False)
     return (body + f'\n<section class="reader-print-solutions">'
             f'<h2>{heading}</h2>\n' + "\n".join(copies) + "</section>\n")
 
