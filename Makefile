@@ -13,7 +13,7 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 timed = @start=$$(date +%s.%N); echo "== $(1)"; $(2) || exit $$?; \
 	echo "== $(1): $$(awk "BEGIN {printf \"%.1f\", $$(date +%s.%N) - $$start}") s"
 
-.PHONY: help book serve test unit notebooks browser lint lab outputs translations linkcheck bench wheel-check clean
+.PHONY: help book serve pdf test unit notebooks browser lint lab outputs translations linkcheck bench wheel-check clean
 
 help:
 	@echo "make book       build the site into _build/html"
@@ -54,12 +54,19 @@ serve: $(STAMP)
 	@test -f _build/html/index.html || $(MAKE) book
 	$(BIN)/python tools/serve.py --host $(HOST) --port $(PORT) --directory _build/html
 
+# A PDF of each edition from the built site (tools/pdf.py, Chromium): _build/pdf/, and a copy in
+# the site's pdf/ folder, where every page's download button points. Not part of `make book`.
+pdf: $(STAMP)
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python tools/pdf.py
+
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
 	$(call timed,lint,$(BIN)/ruff check .)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
 	$(call timed,Korean edition build (-W -n),$(EDITION))
 	$(call timed,translation extraction (catalogues checked against it),$(BIN)/python tools/translations.py extract)
+	$(call timed,PDF of each edition (make pdf),$(BIN)/python tools/pdf.py)
 	$(call timed,pytest: unit + strict nbval + browser,$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS))
 
 unit: $(STAMP)
@@ -71,6 +78,7 @@ notebooks: $(STAMP)
 browser: $(STAMP)
 	$(BOOK)
 	$(EDITION)
+	$(BIN)/python tools/pdf.py
 	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
 
 lint: $(STAMP)

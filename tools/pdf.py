@@ -54,7 +54,7 @@ PDF_CSS = """
 @media print {
   .pdf-cover { height: 240mm; display: flex; flex-direction: column; justify-content: center;
     text-align: center; break-after: page; }
-  .pdf-cover h1 { font-size: 26pt; margin-bottom: 0.6em; }
+  .pdf-cover .pdf-title { font-size: 26pt; font-weight: bold; margin-bottom: 0.6em; }
   .pdf-cover p { font-size: 12pt; margin: 0.3em 0; }
   .pdf-contents { break-after: page; }
   .pdf-contents ol { list-style: none; padding: 0; }
@@ -62,6 +62,10 @@ PDF_CSS = """
   .pdf-contents li.pdf-part { font-weight: bold; margin-top: 0.8em; }
   .pdf-contents .pdf-dots { flex: 1; border-bottom: 1px dotted #888; margin-bottom: 0.3em; }
   .pdf-chapter { break-before: page; }
+  /* the theme hides a page's first heading in print (it prints the title in its own header,
+     which the book leaves out): each chapter shows its heading */
+  .bd-main .bd-content .bd-article .pdf-chapter h1:first-of-type { display: block !important;
+    margin-top: 0; }
   .pdf-chapter .reader-print-solutions { break-before: auto; }
 }
 html[lang="ko"] body { font-family: "Noto Sans CJK KR", "Noto Sans KR", sans-serif; }
@@ -141,7 +145,8 @@ def document(site: Path, site_url: str, language: str, numbers: dict[str, int]) 
     edition_url = urljoin(site_url, folder)
     entries = toc_entries(ROOT / "_toc.yml")
     book = {d for _c, d in entries}
-    index = (site / folder / "index.html").read_text(encoding="utf-8")
+    front = entries[0][1]  # the root page (index.html only redirects to it)
+    index = (site / folder / f"{front}.html").read_text(encoding="utf-8")
     words = WORDS[language]
     site_title = html.unescape(re.search(r"<title>(.*?)</title>", index, re.DOTALL).group(1))
     site_title = site_title.split(" — ")[-1].strip()
@@ -162,14 +167,14 @@ def document(site: Path, site_url: str, language: str, numbers: dict[str, int]) 
                         f'{rebase(article(page), docname, page_url, book, edition_url)}'
                         "</section>")
     date = datetime.date.today().isoformat()
-    cover = (f'<section class="pdf-cover"><h1>{html.escape(site_title)}</h1>'
+    cover = (f'<section class="pdf-cover"><p class="pdf-title">{html.escape(site_title)}</p>'
              f'<p>{html.escape(words["edition"])}</p>'
              f'<p>{html.escape(words["built"].format(date=date))}</p></section>')
     toc = (f'<section class="pdf-contents"><h2>{html.escape(words["contents"])}</h2><ol>'
            + "".join(contents) + "</ol></section>")
     return (f'<!DOCTYPE html><html lang="{language}" data-theme="light" data-mode="light">'
             f'<head><meta charset="utf-8"><title>{html.escape(site_title)}</title>'
-            f'{_head(index, urljoin(edition_url, "index.html"))}<style>{PDF_CSS}</style></head>'
+            f'{_head(index, urljoin(edition_url, f"{front}.html"))}<style>{PDF_CSS}</style></head>'
             '<body><main class="bd-main"><div class="bd-content">'
             '<div class="bd-article-container">'
             f'<article class="bd-article">{cover}{toc}{"".join(chapters)}</article></div></div>'
@@ -186,7 +191,8 @@ def _caption(caption: str, language: str) -> str:
 
 
 def first_pages(pdf: bytes, titles: dict[str, str], after: int) -> dict[str, int]:
-    """docname -> the first page (1-based) after page ``after`` whose text holds its title."""
+    """docname -> the first page (1-based) after page ``after`` that starts with its title
+    (each chapter starts a page, with its title first)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "book.pdf"
         path.write_bytes(pdf)
@@ -197,7 +203,7 @@ def first_pages(pdf: bytes, titles: dict[str, str], after: int) -> dict[str, int
     for docname, title in titles.items():
         wanted = " ".join(title.split())
         for number in range(start, len(pages)):
-            if wanted in pages[number]:
+            if pages[number].startswith(wanted):
                 found[docname] = number + 1
                 start = number
                 break
@@ -294,8 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     for facts in report.values():
         numbers = facts["chapters"]
         order = list(facts["titles"])
-        lengths = {d: (numbers.get(order[i + 1], facts["pages"] + 1) - numbers[d])
-                   for i, d in enumerate(order) if d in numbers}
+        starts = [numbers.get(d) for d in order] + [facts["pages"] + 1]
+        lengths = {d: starts[i + 1] - starts[i] for i, d in enumerate(order)
+                   if starts[i] and starts[i + 1]}
         longest = sorted(lengths.items(), key=lambda kv: -kv[1])[:3]
         print(f"{facts['path']}: {facts['pages']} A4 pages in {facts['seconds']:.0f} s; "
               f"longest: " + ", ".join(f"{d} {n}" for d, n in longest)

@@ -188,14 +188,23 @@ def warm(directory: Path, cache: CompressedCache, prefix: str = "_live") -> thre
     return thread
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A threaded server that does not print a traceback when a browser drops a connection."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 def make_server(directory: Path, host: str = "127.0.0.1", port: int = 0,
                 cache_dir: Path | None = None, quiet: bool = False) -> ThreadingHTTPServer:
     """A threaded server for ``directory`` (port 0: any free port); start it with
     ``serve_forever``."""
     cache = CompressedCache(cache_dir or ROOT / "_build" / "serve-cache")
     handler = functools.partial(Handler, directory=str(directory), cache=cache, quiet=quiet)
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = QuietServer((host, port), handler)
     server.cache = cache
     return server
 
