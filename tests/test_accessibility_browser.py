@@ -3,9 +3,10 @@ it: axe-core's WCAG 2.0/2.1/2.2 A and AA rules, and the phone layout.
 
 One browser and one tab per screen width visit every page once. On each page axe runs twice,
 in light mode (every rule) and in dark mode (the rules that depend on colour), the scheme
-switched with ``emulate_media``, which the theme follows, before any calculator goes live. The narrow pass also measures what axe does not:
-no page is wider than a 360 px screen, every number in a table stays on one line, and every
-live calculator's chart holder is at least 180 px tall.
+switched with ``emulate_media``, which the theme follows, before any calculator goes live.
+The narrow pass also measures what axe does not: no page is wider than a 360 px screen, every
+number in a table stays on one line, and every live calculator's chart holder is at least
+180 px tall.
 
 axe-core is pinned in ``_ext/live_calculators/assets.py`` and cached by the build (tests may not
 reach the network). The pass prints how long it took.
@@ -22,11 +23,10 @@ import pytest
 
 from tests import site_check
 from tests.conftest import BOOK_ROOT, HTML_DIR
-
-ARTIFACTS = BOOK_ROOT / "test-artifacts"
 from tests.test_site_browser import DOCNAMES
 
 pytestmark = pytest.mark.browser
+ARTIFACTS = BOOK_ROOT / "test-artifacts"
 
 WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ("light", "dark")
