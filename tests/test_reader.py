@@ -114,3 +114,17 @@ def test_the_search_field_is_named_by_its_words():
             'data-bs-toggle="tooltip"><span>Search</span></button>')
     out = furniture.search_named_by_its_text(page)
     assert "aria-label" not in out and 'title="Search"' in out
+
+
+def test_a_pandas_index_name_moves_into_the_header_corner():
+    body = ('<table border="1" class="dataframe">\n  <thead>\n    <tr style="text-align: right;">'
+            "\n      <th></th>\n      <th>region</th>\n      <th>value</th>\n    </tr>\n    <tr>"
+            "\n      <th>item</th>\n      <th></th>\n      <th></th>\n    </tr>\n  </thead>"
+            "<tbody><tr><th>requests</th><td>x</td><td>1</td></tr></tbody></table>")
+    out = pages.index_names_in_header(body)
+    assert out.count("<tr") == 2 and "<th>item</th>" in out
+    assert out.index("<th>item</th>") < out.index("<th>region</th>")
+    multi = body.replace("<th>item</th>\n      <th></th>", "<th>a</th>\n      <th>b</th>")
+    assert pages.index_names_in_header(multi) == multi  # the corner is too small for two names
+    plain = body.replace("<th>item</th>", "<th></th>")
+    assert pages.index_names_in_header(plain) == plain

@@ -13,7 +13,9 @@ snippets (``tests/test_reader.py``):
 * :func:`solutions_at_the_end` - a print-only copy of the page's solutions at its end, so the
   printed book and the PDF give the answers after the chapter, not beside each exercise;
 * :func:`numbers_with_units` - a number and its unit never part at a line break;
-* :func:`toggles_named_by_their_text` - a code cell's toggle is named by its visible words.
+* :func:`toggles_named_by_their_text` - a code cell's toggle is named by its visible words;
+* :func:`index_names_in_header` - a pandas table's index name sits in its header's corner,
+  not in a second, nearly empty header row.
 
 The page's words (the regions' and links' labels, the answers' heading) come in a mapping, in
 the page's language (:data:`WORDS`, translated from ``book.po``).
@@ -187,8 +189,36 @@ def toggles_named_by_their_text(body: str) -> str:
     return body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
 
 
+_THEAD = re.compile(r"(<table[^>]*class=\"dataframe[^\"]*\"[^>]*>\s*<thead>)(.*?)(</thead>)",
+                    re.DOTALL)
+_ROW = re.compile(r"<tr\b[^>]*>.*?</tr>", re.DOTALL)
+_CELL = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+
+
+def index_names_in_header(body: str) -> str:
+    """A pandas table whose index has a name gets a second header row holding only that name
+    (and empty cells): the name moves into the first header row's empty corner, and the row
+    goes."""
+    def merge(match: re.Match) -> str:
+        rows = _ROW.findall(match.group(2))
+        if len(rows) != 2:
+            return match.group(0)
+        first, second = (_CELL.findall(r) for r in rows)
+        named = len([c for c in second if c.strip()])
+        if not named or any(c.strip() for c in second[named:]) or len(first) != len(second) \
+                or any(c.strip() for c in first[:named]):
+            return match.group(0)
+        cells = iter(second[:named])
+        merged = re.sub(r"<th\b([^>]*)>\s*</th>",
+                        lambda m: f"<th{m.group(1)}>{next(cells)}</th>", rows[0], count=named)
+        return match.group(1) + "\n    " + merged + "\n  " + match.group(3)
+
+    return _THEAD.sub(merge, body)
+
+
 def rewrite_body(body: str, words: Mapping[str, str]) -> str:
     """Every rewrite of this module, in order."""
+    body = index_names_in_header(body)
     body = toggles_named_by_their_text(body)
     body = numbers_with_units(body)
     body = scrolling_tables(body, words)
