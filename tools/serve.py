@@ -199,11 +199,13 @@ class QuietServer(ThreadingHTTPServer):
 
 
 def make_server(directory: Path, host: str = "127.0.0.1", port: int = 0,
-                cache_dir: Path | None = None, quiet: bool = False) -> ThreadingHTTPServer:
+                cache_dir: Path | None = None, quiet: bool = False,
+                handler_class: type[Handler] = Handler) -> ThreadingHTTPServer:
     """A threaded server for ``directory`` (port 0: any free port); start it with
     ``serve_forever``."""
     cache = CompressedCache(cache_dir or ROOT / "_build" / "serve-cache")
-    handler = functools.partial(Handler, directory=str(directory), cache=cache, quiet=quiet)
+    handler = functools.partial(handler_class, directory=str(directory), cache=cache,
+                                quiet=quiet)
     server = QuietServer((host, port), handler)
     server.cache = cache
     return server
