@@ -87,3 +87,30 @@ def test_the_download_button_points_at_the_editions_pdf(docname):
     assert "window.print()" not in page
     if not target.exists():
         _unavailable(f"{target} is missing: `make pdf` copies each PDF into the site")
+
+
+@pytest.mark.parametrize("docname", ["chapters/05_pricing", "ko/chapters/05_pricing"])
+def test_print_shows_results_and_answers_never_a_form_or_a_stub(browser, site_url, docname):
+    """On paper a calculator is its stored result, code toggles are gone, code wraps, and the
+    answers follow the page."""
+    from urllib.parse import urljoin
+
+    page = browser.new_page()
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(
+        site_url) else route.abort())
+    page.goto(urljoin(site_url, f"{docname}.html"), wait_until="load")
+    page.emulate_media(media="print")
+    shown = page.evaluate("""() => {
+      const visible = (sel) => [...document.querySelectorAll(sel)].filter(
+        (e) => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0).length;
+      const pre = document.querySelector('.cell_input pre');
+      return {forms: visible('.ec2vl-live, form, button'), stubs: visible('details.above-input'),
+              inline_answers: visible('.solution:not(.reader-print-solution)'),
+              answers: visible('.reader-print-solutions .solution'),
+              tables: visible('.cell_output table'),
+              wrap: pre ? getComputedStyle(pre).whiteSpace : 'pre-wrap'};
+    }""")
+    page.close()
+    assert shown["forms"] == 0 and shown["stubs"] == 0, shown
+    assert shown["inline_answers"] == 0 and shown["answers"] >= 3, shown
+    assert shown["tables"] >= 1 and shown["wrap"] == "pre-wrap", shown
