@@ -97,25 +97,27 @@ def _first_result(page, url: str) -> tuple[float, dict]:
 
 
 def _visit(playwright, chromium: str, url: str, link) -> dict:
-    """A first visit on a fresh profile over ``link``: bytes sent and click to first result."""
-    with tempfile.TemporaryDirectory(prefix="bench-live-") as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=chromium, args=ARGS)
-        outside: list[str] = []
-        base = url.split(PAGE)[0]
-        context.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
-                   else outside.append(r.url))
-        page = context.new_page()
-        _throttle(context, page, link)
-        SENT.clear()
-        seconds, stages = _first_result(page, url)
-        sent = list(SENT)
-        facts = {"seconds": seconds, "stages": stages, "bytes": sum(n for _p, n in sent),
-                 "runtime_bytes": sum(n for p, n in sent if p.startswith("/_live/")),
-                 "outside": len(outside), "context": context, "page": page}
-        if link is not None:
-            context.close()
-        return facts
+    """A first visit on a fresh profile over ``link``: bytes sent and click to first result.
+    Unthrottled, the visit stays open (its ``context`` and ``profile``) for the warm page."""
+    profile = tempfile.TemporaryDirectory(prefix="bench-live-")
+    context = playwright.chromium.launch_persistent_context(
+        profile.name, executable_path=chromium, args=ARGS)
+    outside: list[str] = []
+    base = url.split(PAGE)[0]
+    context.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:"))
+               else outside.append(r.url))
+    page = context.new_page()
+    _throttle(context, page, link)
+    SENT.clear()
+    seconds, stages = _first_result(page, url)
+    sent = list(SENT)
+    facts = {"seconds": seconds, "stages": stages, "bytes": sum(n for _p, n in sent),
+             "runtime_bytes": sum(n for p, n in sent if p.startswith("/_live/")),
+             "outside": len(outside), "context": context, "profile": profile}
+    if link is not None:
+        context.close()
+        profile.cleanup()
+    return facts
 
 
 def main() -> int:
@@ -156,6 +158,7 @@ def main() -> int:
                 wall_ms.append((time.perf_counter() - start) * 1000)
                 in_page_ms.append(float(box.get_attribute("data-update-ms")))
             context.close()
+            fast["profile"].cleanup()
         server.shutdown()
         server.server_close()
     manifest = json.loads((HTML / "_live" / "manifest.json").read_text())
