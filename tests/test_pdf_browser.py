@@ -57,14 +57,16 @@ def test_the_pdf_holds_every_chapter_title_with_its_page(language):
     path = _pdf(language)
     assert path.stat().st_mtime >= (HTML_DIR / EDITIONS[language] / "intro.html").stat() \
         .st_mtime, f"{path} is older than the site: run `make pdf` again"
-    text = " ".join(_text(path).split())
-    contents = " ".join(_text(path, 2).split())
-    missing = [t for t in _titles(language).values() if t not in text]
+    # compared without white space: pdftotext splits a line's runs of Latin and Hangul text
+    text = "".join(_text(path).split())
+    contents = "".join(_text(path, 2).split())
+    titles = {t: "".join(t.split()) for t in _titles(language).values()}
+    missing = [t for t, bare in titles.items() if bare not in text]
     assert not missing, f"{path.name} lacks the chapter titles {missing}"
-    numbered = [t for t in _titles(language).values()
-                if not re.search(re.escape(t) + r" \d+", contents)]
+    numbered = [t for t, bare in titles.items()
+                if not re.search(re.escape(bare) + r"\d+", contents)]
     assert not numbered, f"{path.name}'s contents give no page for {numbered}"
-    assert re.search(r"\b1 / (\d+)\b", " ".join(_text(path, 1).split())), "no page numbers"
+    assert re.search(r"1/\d+", "".join(_text(path, 1).split())), "no page numbers"
 
 
 def test_the_korean_pdf_is_in_korean_with_a_korean_font():

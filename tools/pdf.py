@@ -198,10 +198,11 @@ def first_pages(pdf: bytes, titles: dict[str, str], after: int) -> dict[str, int
         path.write_bytes(pdf)
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
                               check=True).stdout.decode("utf-8", "replace")
-    pages = [" ".join(p.split()) for p in text.split("\f")]
+    # compared without white space: pdftotext splits a line's runs of Latin and Hangul text
+    pages = ["".join(p.split()) for p in text.split("\f")]
     found, start = {}, after
     for docname, title in titles.items():
-        wanted = " ".join(title.split())
+        wanted = "".join(title.split())
         for number in range(start, len(pages)):
             if pages[number].startswith(wanted):
                 found[docname] = number + 1
