@@ -24,11 +24,12 @@ NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize
 # $(call timed,STAGE,COMMAND): run a stage of `make test`, stop on failure, print its time.
 timed = @$(PY) tools/timed.py "$(1)" $(2)
 
-.PHONY: help book serve test unit notebooks browser lint lab outputs translations linkcheck bench wheel-check clean
+.PHONY: help book serve pdf test unit notebooks browser lint lab outputs translations linkcheck bench wheel-check clean
 
 help:
 	@echo "make book       build the site into _build/html"
-	@echo "make serve      serve the built site on http://127.0.0.1:$(PORT)/ (live calculators need it)"
+	@echo "make serve      serve the built site, compressed, on http://127.0.0.1:$(PORT)/ (HOST=... for a room)"
+	@echo "make pdf        print each edition to _build/pdf/ (after make book)"
 	@echo "make test       every test: lint, -W build, unit, property, notebooks (strict nbval), browser"
 	@echo "make lab        open JupyterLab on the labs"
 	@echo "make outputs    re-execute every notebook in place (refresh committed outputs)"
@@ -60,11 +61,19 @@ book: $(STAMP)
 
 # The live calculators and the site's assets load as modules and workers, which browsers refuse
 # from file:// pages: serve the site. Builds it first if it has never been built.
+# Compressed (brotli or gzip), as a static host would (tools/serve.py). It answers only this
+# machine unless HOST names another address: `make serve HOST=0.0.0.0` serves a classroom.
 PORT ?= 8000
+HOST ?= 127.0.0.1
 serve: $(STAMP)
 	@$(PY) -c "import pathlib, sys; sys.exit(not pathlib.Path('_build/html/index.html').is_file())" || $(MAKE) book
-	@echo "Serving $(CURDIR)/_build/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+	$(PY) tools/serve.py --host $(HOST) --port $(PORT) --directory _build/html
+
+# A PDF of each edition from the built site (tools/pdf.py, Chromium): _build/pdf/, and a copy in
+# the site's pdf/ folder, where every page's download button points. Not part of `make book`.
+pdf: $(STAMP)
+	@$(PY) -c "import pathlib, sys; sys.exit(not pathlib.Path('_build/html/index.html').is_file())" || $(MAKE) book
+	$(PY) tools/pdf.py
 
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
@@ -72,6 +81,7 @@ test: $(STAMP)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
 	$(call timed,Korean edition build (-W -n),$(EDITION))
 	$(call timed,translation extraction (catalogues checked against it),$(PY) tools/translations.py extract)
+	$(call timed,PDF of each edition (make pdf),$(PY) tools/pdf.py)
 	$(call timed,pytest: unit + strict nbval + browser,$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS))
 
 unit: $(STAMP)
@@ -83,6 +93,7 @@ notebooks: $(STAMP)
 browser: $(STAMP)
 	$(BOOK)
 	$(EDITION)
+	$(PY) tools/pdf.py
 	$(PY) -m pytest -m browser tests $(PYTEST_ARGS)
 
 # ruff for the Python, mypy over the package (pyproject.toml); Biome (a pinned binary from npm,

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import os
 import shutil
 import socket
+import tempfile
 import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -111,25 +110,22 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="session")
 def site_url():
     """The built site, served on 127.0.0.1 and a free port for the whole session."""
     if not (HTML_DIR / "index.html").exists():
         _unavailable(f"no built site at {HTML_DIR}: build the book first (`make test` does; or "
                      "set BOOK_HTML_DIR to a built _build/html)")
-    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    # the book's own server (tools/serve.py), compressed as `make serve` and a static host are
+    from tools import serve
+
+    with tempfile.TemporaryDirectory(prefix="site-cache-") as cache:
+        server = serve.make_server(HTML_DIR, cache_dir=Path(cache), quiet=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -125,6 +125,9 @@ def book_strings() -> list[tuple[str, str]]:
 
     strings.append(("edition: note on the front page of a translated edition", EDITION_NOTE))
     strings += [("edition: a hidden code cell's toggle", text) for text in TOGGLE_STRINGS]
+    from reader.pages import WORDS as READER_WORDS
+
+    strings += [(f"reader: {key}", text) for key, text in READER_WORDS.items()]
 
     from ec2vslambda import live
 

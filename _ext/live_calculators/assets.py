@@ -73,6 +73,13 @@ MATHJAX = NpmPackage(
           "es5/ui", "es5/a11y", "es5/sre", "LICENSE", "package.json"),
     licence="Apache-2.0")
 PACKAGES = (PYODIDE, CHARTJS, MATHJAX)
+#: Not shipped with the site: the accessibility rules the browser tests run on every page
+#: (tests/test_accessibility_browser.py). The build fetches it with the others, so that the
+#: tests, which may not reach the network, find it in the cache.
+AXE_CORE = NpmPackage(
+    "axe-core", "4.14.1",
+    "sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==",
+    keep=("axe.min.js", "LICENSE", "package.json"), licence="MPL-2.0")
 
 
 def cache_dir() -> Path:
