@@ -877,6 +877,31 @@ def _reasons(rec: Recommendation, vcpus: float, sized_for: float,
     return reasons
 
 
+REGULARITY_LINES = (("lambda", "-"), ("ec2_on_demand", "--"), ("ec2_savings_plan", "--"),
+                    ("fargate", ":"), ("managed_instances", "-."))
+
+
+def draw_regularity(sweep: Mapping, title: str):
+    """Each option's monthly cost against the regularity of the traffic, on log scales
+    (``sweep``: :func:`regularity_sweep`'s table as :func:`ec2vslambda.figures.frame` stores
+    it; the drawing ``regularity`` of :mod:`ec2vslambda.figures`)."""
+    import matplotlib.pyplot as plt
+
+    from .figures import unframe
+
+    table = unframe(sweep)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for key, style in REGULARITY_LINES:
+        label = OPTIONS[key]
+        ax.plot(table.index, table[label], style, lw=2, label=word(label))
+    ax.set(xscale="log", yscale="log", xlabel=word("regularity (average load / peak load)"),
+           ylabel=word("USD per month"), title=word(title))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
 def regularity_sweep(workload: Workload, regularities: Sequence[float],
                      assumptions: Assumptions = Assumptions()):
     """Monthly cost of every option as the same traffic gets burstier.

@@ -31,10 +31,10 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 HERE = Path(__file__).resolve().parent
 #: Said once, on the front page of every translated edition (translated in its ``book.po``).
 EDITION_NOTE = ("This is a translation of the English book, built from the same pages: every "
-                "number, price and calculator is the same. The figures drawn by the notebooks "
-                "keep their English labels; their descriptions, the text around them, every "
-                "table and the calculators' forms are translated, and a calculator answers in "
-                "Korean once you press its button.")
+                "number, price and calculator is the same. The figures are drawn again from "
+                "the same data with translated labels; their descriptions, the text around "
+                "them, every table and the calculators' forms are translated, and a calculator "
+                "answers in Korean once you press its button.")
 
 #: language -> (folder under the English site's root, the switch's label in that language)
 EDITIONS = {"en": ("", "English"), "ko": ("ko/", "한국어")}
@@ -380,7 +380,7 @@ def _reuse_citation_styles() -> None:
 
 
 def setup(app: Sphinx) -> dict:
-    from . import tables, toggles
+    from . import figures, tables, toggles
 
     _reuse_citation_styles()
     app.add_config_value("editions_current", "", "html")
@@ -398,6 +398,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", lambda app, config: config.html_static_path.append(
         str(HERE / "static")))
     app.add_css_file("editions/editions.css")
+    figures.setup(app)  # notebooks' figures drawn again in the page's language
     tables.setup(app)  # notebooks' stored tables in the page's language
     toggles.setup(app)  # hidden cells' and sidebars' toggles in the page's language
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
