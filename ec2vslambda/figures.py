@@ -231,9 +231,9 @@ def render(description: Mapping[str, Any], catalogue: Mapping[str, str] | None =
 def code_version() -> str:
     """A fingerprint of what a drawing depends on besides its data and words: this package's
     source, its data files, matplotlib's version."""
-    import matplotlib
+    from importlib.metadata import version
 
-    digest = hashlib.sha256(matplotlib.__version__.encode())
+    digest = hashlib.sha256(version("matplotlib").encode())
     package = Path(__file__).resolve().parent
     for path in sorted([*package.rglob("*.py"), *(package.parent / "data").glob("*.csv")]):
         digest.update(path.name.encode())
