@@ -180,13 +180,6 @@ class Drawing:
         return f"Drawing({self.name!r})"
 
 
-def describe(name: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The description a notebook stores for drawing ``name`` of ``data``."""
-    figure, words = draw(name, plain(data))
-    with _closing(figure):
-        return {"drawing": name, "data": plain(data), "words": words}
-
-
 # --- the book's build -------------------------------------------------------------------------
 
 def check_font(language: str) -> None:
