@@ -31,11 +31,13 @@ from . import pricing as _pricing
 from . import simulate as _sim
 from . import workloads as _wl
 from .validation import Allowed, InputError, number, whole
+from .words import say, word
 
-__all__ = ["DEFAULT", "MAX_REQUESTS", "MS_PER_S", "BurstResult", "BurstScenario", "burst_workload",
-           "compare", "default_concurrency_limit", "fleet_for_peak", "lambda_cost_timeline",
+__all__ = ["BURST_COLUMNS", "DEFAULT", "MAX_REQUESTS", "MS_PER_S", "BurstResult", "BurstScenario",
+           "burst_drawing", "burst_workload", "compare", "default_concurrency_limit",
+           "draw_burst", "draw_traffic", "fleet_for_peak", "lambda_cost_timeline",
            "mean_duration_ms", "plot_burst", "provisioned_break_even_utilisation",
-           "provisioned_vs_on_demand", "run_burst"]
+           "provisioned_vs_on_demand", "run_burst", "traffic_drawing"]
 
 MS_PER_S = 1000.0
 
@@ -414,28 +416,50 @@ def provisioned_break_even_utilisation(*, duration_ms: float = 100.0, memory_mb:
 
 # --- figure ---------------------------------------------------------------------------------
 
+BURST_COLUMNS = ("start_s", "requests_per_s", "lambda_in_flight", "ec2_instances",
+                 "lambda_throttled", "lambda_p50_ms", "lambda_p99_ms", "ec2_p50_ms",
+                 "ec2_p99_ms", "lambda_cost_usd", "ec2_cost_usd")
+
+
 def plot_burst(result: BurstResult, *, bin_s: float = 10.0, title: str | None = None):
     """Lambda (left) and the Auto Scaling group (right), same axes: traffic and capacity,
     latency percentiles per time bin, cumulative cost. Returns a matplotlib Figure."""
+    return draw_burst(result.timeline(bin_s).to_dict(orient="list"), bin_s,
+                      result.scenario.instance_type, title)
+
+
+def burst_drawing(result: BurstResult, *, bin_s: float = 10.0, title: str | None = None):
+    """:func:`plot_burst` as a figure the book stores with its data (the drawing ``burst`` of
+    :mod:`ec2vslambda.figures`), which draws it again in each edition's language."""
+    from .figures import Drawing
+
+    timeline = result.timeline(bin_s)[list(BURST_COLUMNS)]
+    return Drawing("burst", timeline=timeline.to_dict(orient="list"), bin_s=bin_s,
+                   instance_type=result.scenario.instance_type, title=title)
+
+
+def draw_burst(timeline: dict, bin_s: float, instance_type: str, title: str | None = None):
+    """:func:`plot_burst` from its data (``timeline``: columns of :meth:`BurstResult.timeline`
+    as lists)."""
     import matplotlib.pyplot as plt
 
-    t = result.timeline(bin_s)
+    t = pd.DataFrame(timeline).astype(float)
     x = t["start_s"] + bin_s / 2
     fig, axes = plt.subplots(3, 2, figsize=(10, 8), sharex=True, sharey="row",
                              layout="constrained")
-    sides = (("Lambda", "lambda", "lambda_in_flight", "environments in flight"),
-             (f"EC2 Auto Scaling ({result.scenario.instance_type})", "ec2", "ec2_instances",
-              "instances running"))
+    sides = (("Lambda", "lambda", "lambda_in_flight", word("environments in flight")),
+             (say("EC2 Auto Scaling ({instance_type})", instance_type=instance_type), "ec2",
+              "ec2_instances", word("instances running")))
     for col, (name, key, capacity, capacity_label) in enumerate(sides):
         top, mid, low = axes[0, col], axes[1, col], axes[2, col]
         top.set_title(name)
-        top.plot(x, t["requests_per_s"], color="0.4", label="requests per second")
+        top.plot(x, t["requests_per_s"], color="0.4", label=word("requests per second"))
         twin = top.twinx()
         twin.plot(x, t[capacity], color="tab:blue", drawstyle="steps-mid", label=capacity_label)
         twin.set_ylabel(capacity_label, color="tab:blue")
         if key == "lambda" and t["lambda_throttled"].sum():
             top.bar(x, t["lambda_throttled"] / bin_s, width=bin_s, color="tab:red", alpha=0.4,
-                    label="throttled per second")
+                    label=word("throttled per second"))
         top.legend(fontsize=8, loc="upper right")
         for q, style in (("p50", "-"), ("p99", "--")):
             series = t[f"{key}_{q}_ms"].where(t[f"{key}_{q}_ms"] > 0)
@@ -443,12 +467,32 @@ def plot_burst(result: BurstResult, *, bin_s: float = 10.0, title: str | None = 
         mid.set_yscale("log")
         mid.legend(fontsize=8)
         low.plot(x, t[f"{key}_cost_usd"], color="tab:green")
-        low.set_xlabel("time (s)")
+        low.set_xlabel(word("time (s)"))
         for ax in (top, mid, low):
             ax.grid(True, alpha=0.3)
-    axes[0, 0].set_ylabel("requests per second")
-    axes[1, 0].set_ylabel("latency (ms, log scale)")
-    axes[2, 0].set_ylabel("cost so far (USD)")
+    axes[0, 0].set_ylabel(word("requests per second"))
+    axes[1, 0].set_ylabel(word("latency (ms, log scale)"))
+    axes[2, 0].set_ylabel(word("cost so far (USD)"))
     if title:
-        fig.suptitle(title)
+        fig.suptitle(word(title))
+    return fig
+
+
+def traffic_drawing(result: BurstResult, *, bin_s: float = 10.0, title: str = ""):
+    """The flash crowd's requests per second in bins of ``bin_s`` (the drawing ``flash_crowd``
+    of :mod:`ec2vslambda.figures`)."""
+    from .figures import Drawing
+
+    t = result.timeline(bin_s)
+    return Drawing("flash_crowd", start_s=list(t["start_s"]),
+                   requests_per_s=list(t["requests_per_s"]), title=title)
+
+
+def draw_traffic(start_s: list, requests_per_s: list, title: str):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    ax.plot(start_s, requests_per_s, drawstyle="steps-post")
+    ax.set(xlabel=word("time (s)"), ylabel=word("requests per second"), title=word(title))
+    ax.grid(True, alpha=0.3)
     return fig

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from . import data as _data
 from .validation import Allowed, InputError, choice
-from .words import term
+from .words import say, term, word
 
-__all__ = ["COLD_STARTS", "FILE", "ColdStart", "clear_cache", "cold_starts", "figure", "init_ms",
-           "runtimes", "table"]
+__all__ = ["COLD_STARTS", "FILE", "ColdStart", "clear_cache", "cold_starts", "draw_figure", "figure",
+           "init_ms", "runtimes", "table"]
 
 FILE = "cold_starts.csv"
 
@@ -141,13 +141,21 @@ def figure(directory: Path | None = None):
     for ax, arch in zip(axes, ("x86_64", "arm64"), strict=True):
         for i, size in enumerate(sizes):
             ax.barh(y + i * height, wide[(arch, size)].to_numpy(), height=height,
-                    label=f"{size} MB", color=plt.cm.Blues(0.35 + 0.6 * i / len(sizes)))
+                    label=say("{size} MB", size=f"{size}"),
+                    color=plt.cm.Blues(0.35 + 0.6 * i / len(sizes)))
         ax.set_yticks(y + 0.4 - height / 2, wide.index)
         ax.invert_yaxis()
-        ax.set(title=arch, xlabel="average INIT (ms), hello-world function")
+        ax.set(title=arch, xlabel=word("average INIT (ms), hello-world function"))
         ax.grid(True, axis="x", alpha=0.3)
     axes[0].legend(fontsize=8, loc="lower right")
     as_of = max(c.as_of for c in cold_starts(directory))
-    fig.suptitle(f"Measured cold-start floors (lambda-perf, {as_of:%Y-%m-%d})")
+    fig.suptitle(say("Measured cold-start floors (lambda-perf, {date})",
+                     date=f"{as_of:%Y-%m-%d}"))
     fig.tight_layout()
     return fig
+
+
+def draw_figure():
+    """:func:`figure` from the book's data (the drawing ``cold_starts`` of
+    :mod:`ec2vslambda.figures`)."""
+    return figure()

@@ -65,10 +65,10 @@ from .words import say, term, word
 
 __all__ = ["ASSUMPTIONS", "EXTRA_LINES", "FLEETS", "LAMBDA_FIXES", "LAMBDA_OPTIONS", "MIDDLE_FILE",
            "MIDDLE_PRICES", "MS_PER_S", "NO_COMMITMENT", "NO_SPOT", "OPTIONS", "PEAK_RPS",
-           "REASONS", "SERVERLESS_FRONT", "WORKLOAD", "Assumptions", "MiddlePrices", "OptionCost",
-           "Reason", "Recommendation", "Workload", "decide", "default_instance_type",
-           "durable_operations_usd", "fleet_size", "middle_prices", "middle_prices_table",
-           "peak_concurrency_for", "regularity_sweep"]
+           "REASONS", "REGULARITY_LINES", "SERVERLESS_FRONT", "WORKLOAD", "Assumptions",
+           "MiddlePrices", "OptionCost", "Reason", "Recommendation", "Workload", "decide",
+           "default_instance_type", "draw_regularity", "durable_operations_usd", "fleet_size",
+           "middle_prices", "middle_prices_table", "peak_concurrency_for", "regularity_sweep"]
 
 MS_PER_S = 1000.0
 
@@ -1003,6 +1003,30 @@ REASONS: tuple[Callable[[Recommendation, _Facts], list[Reason]], ...] = (
 def _reasons(rec: Recommendation, facts: _Facts) -> list[Reason]:
     return [reason for give in REASONS for reason in give(rec, facts)]
 
+
+REGULARITY_LINES = (("lambda", "-"), ("ec2_on_demand", "--"), ("ec2_savings_plan", "--"),
+                    ("fargate", ":"), ("managed_instances", "-."))
+
+
+def draw_regularity(sweep: Mapping, title: str):
+    """Each option's monthly cost against the regularity of the traffic, on log scales
+    (``sweep``: :func:`regularity_sweep`'s table as :func:`ec2vslambda.figures.frame` stores
+    it; the drawing ``regularity`` of :mod:`ec2vslambda.figures`)."""
+    import matplotlib.pyplot as plt
+
+    from .figures import unframe
+
+    table = unframe(sweep)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for key, style in REGULARITY_LINES:
+        label = OPTIONS[key]
+        ax.plot(table.index, table[label], style, lw=2, label=word(label))
+    ax.set(xscale="log", yscale="log", xlabel=word("regularity (average load / peak load)"),
+           ylabel=word("USD per month"), title=word(title))
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
 def regularity_sweep(workload: Workload, regularities: Sequence[float],

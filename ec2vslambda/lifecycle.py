@@ -35,12 +35,13 @@ from dataclasses import dataclass, field
 from . import bounds
 from . import data as _data
 from .validation import PROBLEMS, Allowed, InputError, number, whole
+from .words import say, term, word
 
-__all__ = ["EC2_STATES", "EC2_TRANSITIONS", "PHASE_COLOURS", "Ec2State", "ExecutionEnvironment",
-           "Handler", "Invocation", "InvokeContext", "LambdaModel", "Module", "Segment",
-           "concurrency_needed", "demo_module", "draw_ec2_state_diagram", "draw_timeline",
-           "max_environments_after", "poisson_cold_start_ratio", "poisson_kept_share",
-           "seconds_to_reach"]
+__all__ = ["EC2_STATES", "EC2_TRANSITIONS", "PHASE_COLOURS", "PHASE_WORDS", "Ec2State",
+           "ExecutionEnvironment", "Handler", "Invocation", "InvokeContext", "LambdaModel",
+           "Module", "Segment", "concurrency_needed", "demo_module", "draw_ec2_state_diagram",
+           "draw_ec2_states", "draw_environments", "draw_timeline", "max_environments_after",
+           "poisson_cold_start_ratio", "poisson_kept_share", "seconds_to_reach", "segments_data"]
 
 _MODULE = "a function that takes the environment and returns a handler"
 
@@ -377,7 +378,8 @@ def draw_ec2_state_diagram(ax) -> None:
     pos = {s.name: s.position for s in EC2_STATES}
     colour = {"yes": "#f6c28b"}
     for s in EC2_STATES:
-        ax.text(*s.position, f"{s.name}\nbilled: {s.billed.split(' (')[0]}", ha="center",
+        billed = say("billed: {answer}", answer=word(s.billed.split(" (")[0]))
+        ax.text(*s.position, f"{word(s.name)}\n{billed}", ha="center",
                 va="center", fontsize=9,
                 bbox=dict(boxstyle="round,pad=0.5", fc=colour.get(s.billed, "#dbe9f6"),
                           ec="#333"))
@@ -385,7 +387,7 @@ def draw_ec2_state_diagram(ax) -> None:
         x1, y1 = pos[target]
         if source is None:
             x0, y0 = x1 - 0.9, y1 + 0.8
-            ax.text(x0, y0 + 0.08, action, ha="center", fontsize=8, color="#333")
+            ax.text(x0, y0 + 0.08, word(action), ha="center", fontsize=8, color="#333")
             ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
                         arrowprops=dict(arrowstyle="->", shrinkA=0, shrinkB=24))
             continue
@@ -394,7 +396,7 @@ def draw_ec2_state_diagram(ax) -> None:
         if source == target:
             ax.annotate("", xy=(x1 + 0.15, y1 + 0.22), xytext=(x1 - 0.15, y1 + 0.22),
                         arrowprops=dict(arrowstyle="->", connectionstyle="arc3,rad=-1.6"))
-            ax.text(x1, y1 + 0.62, action, ha="center", fontsize=8)
+            ax.text(x1, y1 + 0.62, word(action), ha="center", fontsize=8)
             continue
         bend = 0.6 if (source, target) == ("stopped", "pending") else 0.0
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0),
@@ -404,13 +406,15 @@ def draw_ec2_state_diagram(ax) -> None:
             mx, my = (x0 + x1) / 2, (y0 + y1) / 2
             if bend:  # the arc peaks half its control offset above the chord
                 my += bend * abs(x1 - x0) / 2 + 0.02
-            ax.text(mx, my + 0.08, action, ha="center", fontsize=8, color="#333")
+            ax.text(mx, my + 0.08, word(action), ha="center", fontsize=8, color="#333")
     ax.set_xlim(-1.2, 5.4)
     ax.set_ylim(-0.5, 2.7)
     ax.axis("off")
 
 
 PHASE_COLOURS = {"init": "#e4572e", "invoke": "#2e86ab", "frozen": "#d9d9d9"}
+#: How a timeline's legend names each phase.
+PHASE_WORDS = {"init": term("init"), "invoke": term("invoke"), "frozen": term("frozen")}
 
 
 def draw_timeline(ax, segments: list[Segment], *, title: str = "") -> None:
@@ -423,14 +427,45 @@ def draw_timeline(ax, segments: list[Segment], *, title: str = "") -> None:
         y = row[s.env_id]
         if s.phase == "shutdown":
             ax.plot([s.start_ms], [y], marker="X", color="black", markersize=9)
-            ax.text(s.start_ms, y - 0.45, f"shut down: {s.label}", fontsize=7, ha="right")
+            ax.text(s.start_ms, y - 0.45, say("shut down: {reason}", reason=word(s.label)),
+                    fontsize=7, ha="right")
             continue
         ax.barh(y, s.end_ms - s.start_ms, left=s.start_ms, height=0.5,
                 color=PHASE_COLOURS[s.phase], edgecolor=PHASE_COLOURS[s.phase], linewidth=0.5)
-    ax.set_yticks(list(row.values()), [f"env {e}" for e in row])
-    ax.set_xlabel("time (ms)")
-    handles = [Patch(color=c, label=p) for p, c in PHASE_COLOURS.items()]
+    ax.set_yticks(list(row.values()), [say("env {number}", number=f"{e}") for e in row])
+    ax.set_xlabel(word("time (ms)"))
+    handles = [Patch(color=c, label=word(PHASE_WORDS[p])) for p, c in PHASE_COLOURS.items()]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
     ax.set_ylim(-0.8, len(envs) - 0.5)
     if title:
-        ax.set_title(title)
+        ax.set_title(word(title))
+
+
+def draw_ec2_states(title: str):
+    """The EC2 state diagram as a figure of its own (the drawing ``ec2_states`` of
+    :mod:`ec2vslambda.figures`)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 4))
+    draw_ec2_state_diagram(ax)
+    ax.set_title(word(title))
+    return fig
+
+
+def segments_data(segments: list[Segment]) -> list[dict]:
+    """Timeline segments as figure data (for :func:`draw_environments`)."""
+    from dataclasses import asdict
+
+    return [asdict(s) for s in segments]
+
+
+def draw_environments(segments: list[dict], title: str, linear_below_ms: float | None = None):
+    """A timeline of execution environments (:func:`draw_timeline`) as a figure of its own;
+    time on a scale that is linear up to ``linear_below_ms`` and logarithmic after it."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(10, 3.2))
+    draw_timeline(ax, [Segment(**s) for s in segments], title=title)
+    if linear_below_ms:
+        ax.set_xscale("symlog", linthresh=linear_below_ms)
+    return fig

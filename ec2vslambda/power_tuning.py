@@ -41,13 +41,13 @@ from . import bounds
 from . import data as _data
 from . import pricing as _pricing
 from .validation import Allowed, InputError, choice, number, whole
-from .words import term, word
+from .words import say, term, word
 
 __all__ = ["BALANCED_WEIGHT", "COLUMNS", "COST_TIE_TOLERANCE", "DEFAULT_MEMORY_MB",
            "MAX_COLLATZ_LIMIT", "PICK_STYLES", "REFERENCE", "STRATEGIES", "STRATEGY_WORDS",
-           "TuningResult", "collatz_steps_total", "compare_picks", "duration_at_memory_ms",
-           "measure_duration_ms", "plot_tuning", "relative_duration", "scaling_table", "tune",
-           "vcpus_at_memory"]
+           "TuningResult", "collatz_steps_total", "compare_picks", "draw_scaling", "draw_tuning",
+           "duration_at_memory_ms", "measure_duration_ms", "plot_tuning", "relative_duration",
+           "scaling_drawing", "scaling_table", "tune", "tuning_drawing", "vcpus_at_memory"]
 
 #: Memory settings tried by default, MB: Power Tuning's usual sizes, the one-vCPU point and the
 #: largest setting. Each is checked against ``lambda_limits.csv`` when used.
@@ -411,32 +411,82 @@ def plot_tuning(result: TuningResult, *, title: str | None = None):
 
     Returns a matplotlib Figure with two panels side by side (log-scaled memory axis).
     """
+    return draw_tuning(**_tuning_data(result), title=title)
+
+
+def tuning_drawing(result: TuningResult, *, title: str | None = None):
+    """:func:`plot_tuning` as a figure the book stores with its data (the drawing ``tuning`` of
+    :mod:`ec2vslambda.figures`), which draws it again in each edition's language."""
+    from .figures import Drawing
+
+    return Drawing("tuning", **_tuning_data(result), title=title)
+
+
+def _tuning_data(result: TuningResult) -> dict:
+    table = result.table[~result.table["timed_out"]]
+    return {"memory_mb": [int(m) for m in table["memory_mb"]],
+            "cost_usd_per_million": [float(v) for v in table["cost_usd_per_million"]],
+            "billed_duration_ms": [float(v) for v in table["billed_duration_ms"]],
+            "picks": {s: int(result.pick(s)) for s in STRATEGIES}, "arch": result.arch}
+
+
+def draw_tuning(memory_mb: list, cost_usd_per_million: list, billed_duration_ms: list,
+                picks: dict, arch: str, title: str | None = None):
+    """:func:`plot_tuning` from its data (the non-timed-out rows' columns and each strategy's
+    pick)."""
     import matplotlib.pyplot as plt
 
-    table = result.table[~result.table["timed_out"]]
+    columns = {"cost_usd_per_million": cost_usd_per_million,
+               "billed_duration_ms": billed_duration_ms}
     fig, (ax_cost, ax_time) = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
-    ax_cost.plot(table["memory_mb"], table["cost_usd_per_million"], "-", color="0.35",
-                 marker=".", label="cost")
-    ax_time.plot(table["memory_mb"], table["billed_duration_ms"], "-", color="0.35",
-                 marker=".", label="billed duration")
+    ax_cost.plot(memory_mb, cost_usd_per_million, "-", color="0.35", marker=".",
+                 label=word("cost"))
+    ax_time.plot(memory_mb, billed_duration_ms, "-", color="0.35", marker=".",
+                 label=word("billed duration"))
     for strategy in STRATEGIES:
-        pick = result.row(result.pick(strategy))
+        at = memory_mb.index(picks[strategy])
         marker, colour, size = PICK_STYLES[strategy]
-        label = f"{word(STRATEGY_WORDS[strategy])}: {int(pick['memory_mb'])} MB"
+        label = say("{strategy}: {memory} MB", strategy=word(STRATEGY_WORDS[strategy]),
+                    memory=f"{picks[strategy]}")
         for ax, column in ((ax_cost, "cost_usd_per_million"), (ax_time, "billed_duration_ms")):
-            ax.plot(pick["memory_mb"], pick[column], marker, color=colour, markersize=size,
+            ax.plot(picks[strategy], columns[column][at], marker, color=colour, markersize=size,
                     fillstyle="none", markeredgewidth=2, label=label)
-    ticks = [m for m in (128, 512, 2048, 8192) if table["memory_mb"].min() <= m
-             <= table["memory_mb"].max()]
+    ticks = [m for m in (128, 512, 2048, 8192) if min(memory_mb) <= m <= max(memory_mb)]
     for ax in (ax_cost, ax_time):
         ax.set_xscale("log", base=2)
         ax.set_xticks(ticks, [f"{m:,}" for m in ticks])
-        ax.set_xlabel("memory (MB, log scale)")
+        ax.set_xlabel(word("memory (MB, log scale)"))
         ax.grid(True, alpha=0.3)
-    ax_cost.set_ylabel(f"USD per million invocations ({result.arch})")
-    ax_time.set_ylabel("mean billed duration (ms)")
+    ax_cost.set_ylabel(say("USD per million invocations ({arch})", arch=arch))
+    ax_time.set_ylabel(word("mean billed duration (ms)"))
     ax_time.set_yscale("log")
     ax_cost.legend(fontsize=8)
     if title:
-        fig.suptitle(title)
+        fig.suptitle(word(title))
+    return fig
+
+
+def scaling_drawing(table, *, title: str):
+    """:func:`scaling_table`'s durations against memory, one line per parallel share (the
+    drawing ``scaling`` of :mod:`ec2vslambda.figures`)."""
+    from .figures import Drawing, frame
+
+    return Drawing("scaling", table=frame(table), title=title)
+
+
+def draw_scaling(table: dict, title: str):
+    import matplotlib.pyplot as plt
+
+    from .figures import unframe
+
+    durations = unframe(table)
+    fig, ax = plt.subplots(figsize=(7, 3.6))
+    for column in durations.columns:
+        ax.plot(durations.index, durations[column], marker=".", label=column)
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set(xlabel=word("memory (MB, log scale)"), ylabel=word("handler duration (ms, log scale)"),
+           title=word(title))
+    ax.grid(True, alpha=0.3)
+    ax.legend()
     return fig

@@ -41,13 +41,14 @@ from .simulate import (
     simulate_lambda,
 )
 from .validation import Allowed, InputError, choice, number, whole
-from .words import term, word
+from .words import say, term, word
 
 __all__ = ["BASELINE", "BURST_CYCLE_S", "BURST_ON_S", "HYBRID_RANGES_H", "MODELS",
-           "PAPER_FIXED_MIN", "SHAPES", "SHAPE_WORDS", "cold_start_grid", "frontier_position",
-           "paper_policies", "pareto_figure", "pareto_table", "policy_table",
-           "policy_table_by_group", "replay_policies", "routing_cases", "routing_table",
-           "run_policies", "shape_name", "shaped_workload", "split_functions"]
+           "PAPER_FIXED_MIN", "SHAPES", "SHAPE_WORDS", "cold_start_grid", "draw_pareto",
+           "frontier_position", "paper_policies", "pareto_drawing", "pareto_figure",
+           "pareto_table", "policy_table", "policy_table_by_group", "replay_policies",
+           "routing_cases", "routing_table", "run_policies", "shape_name", "shaped_workload",
+           "split_functions"]
 
 SHAPES = ("poisson", "diurnal", "bursty", "periodic")
 #: How a reader's table and figure name each shape (:mod:`ec2vslambda.words`).
@@ -395,19 +396,33 @@ def pareto_figure(table, *, baseline: str = BASELINE, title: str = "", ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 4.0))
     fixed = table[[str(p).startswith("fixed") for p in table.index]].sort_values(x_col)
-    ax.plot(fixed[x_col], fixed[y_col], "o-", color="C0", label="fixed keep-alive")
+    ax.plot(fixed[x_col], fixed[y_col], "o-", color="C0", label=word("fixed keep-alive"))
     for name, row in fixed.iterrows():
         ax.annotate(str(name).removeprefix("fixed "), (row[x_col], row[y_col]),
                     textcoords="offset points", xytext=(4, 4), fontsize=7, color="C0")
     adaptive = table.drop(index=fixed.index)
     for k, (name, row) in enumerate(adaptive.iterrows()):
-        ax.plot(row[x_col], row[y_col], "s^Dv"[k % 4], color=f"C{k + 1}", label=name,
+        ax.plot(row[x_col], row[y_col], "s^Dv"[k % 4], color=f"C{k + 1}", label=word(name),
                 markersize=7, linestyle="none")
-    ax.set_xlabel(f"wasted memory time, relative to {baseline}")
-    ax.set_ylabel("cold starts, 75th percentile of applications (%)")
+    ax.set_xlabel(say("wasted memory time, relative to {baseline}", baseline=word(baseline)))
+    ax.set_ylabel(word("cold starts, 75th percentile of applications (%)"))
     ax.set_ylim(0, 105)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="lower left")
     if title:
-        ax.set_title(title)
+        ax.set_title(word(title))
     return ax.figure
+
+
+def pareto_drawing(table, *, title: str = ""):
+    """:func:`pareto_figure` as a figure the book stores with its data (the drawing ``pareto``
+    of :mod:`ec2vslambda.figures`), which draws it again in each edition's language."""
+    from .figures import Drawing, frame
+
+    return Drawing("pareto", table=frame(table), title=title)
+
+
+def draw_pareto(table: Mapping, title: str):
+    from .figures import unframe
+
+    return pareto_figure(unframe(table), title=title)

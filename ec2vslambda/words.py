@@ -45,8 +45,8 @@ from contextvars import ContextVar
 from pathlib import Path
 from types import MappingProxyType
 
-__all__ = ["PARTICLES", "check_catalogue", "fields_of", "language", "large_count", "particle",
-           "say", "speaking", "templates", "term", "word"]
+__all__ = ["PARTICLES", "active_catalogue", "check_catalogue", "fields_of", "language",
+           "large_count", "particle", "say", "speaking", "templates", "term", "word"]
 
 _CATALOGUE: ContextVar[Mapping[str, str]] = ContextVar("ec2vslambda_words",
                                                      default=MappingProxyType({}))
@@ -105,6 +105,12 @@ def large_count(count: float) -> str:
         return f"{count:,.0f}"
     return say("{count} million", count=f"{count / 1e6:,.1f}") if count >= 1e6 \
         else f"{count:,.0f}"
+
+
+def active_catalogue() -> Mapping[str, str]:
+    """The catalogue :func:`word` reads now (English template -> translation; empty in
+    English)."""
+    return _CATALOGUE.get()
 
 
 @contextmanager

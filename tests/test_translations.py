@@ -436,3 +436,41 @@ def test_a_translated_page_shows_no_english_name_or_particle_written_both_ways(l
         found += [f"{page.name}: {m.group(0)!r} in …{text[max(0, m.start() - 30):m.end() + 20]}…"
                   for m in pattern.finditer(text)]
     assert not found, f"{len(found)} found: " + "\n".join(found[:12])
+
+
+def _figure_codes() -> re.Pattern:
+    """What a figure may show in any edition: tick numbers (matplotlib's mathtext), Lambda
+    runtime identifiers, and the names of a benchmark project and of its function."""
+    from ec2vslambda import coldstarts
+
+    names = ["lambda-perf", "hello-world", *coldstarts.runtimes()]
+    return re.compile(r"\$[^$]*\$|" + "|".join(re.escape(n) for n in names))
+
+
+_FIGURE_CODES = _figure_codes()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_figures_are_drawn_again_with_labels_in_the_page_language(language):
+    """Every notebook figure on a page is the build's own drawing of its stored description
+    (``_ext/editions/figures.py``), and on a translated page none of its labels is English:
+    the SVG keeps each text it draws as a comment beside the outlines."""
+    from bs4 import BeautifulSoup
+
+    pages = _edition_pages(language)
+    if not pages:
+        pytest.skip(f"the {language} edition is not built (`make book`)")
+    drawn, stored, english = 0, 0, []
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        stored += len(soup.select(".cell_output img"))
+        for image in soup.select("img.ec2vl-figure"):
+            drawn += 1
+            svg = (page.parent / image["src"]).read_text(encoding="utf-8")
+            texts = re.findall(r"<!-- (.*?) -->", svg, flags=re.DOTALL)
+            assert texts, f"{page.name}: {image['src']} has no text"
+            if language != "en":
+                english += [f"{page.name}: {t!r}" for t in texts
+                            if _english_in(_FIGURE_CODES.sub(" ", t))]
+    assert drawn >= 28 and drawn == stored, f"{drawn} of {stored} figures drawn by the build"
+    assert not english, f"{len(english)} English labels, e.g. {english[:8]}"

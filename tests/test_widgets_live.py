@@ -60,7 +60,13 @@ def test_show_displays_table_summary_and_figure(monkeypatch):
     assert result == live.compute("tail_latency", {"cold_percent": 5})
     assert list(shown[0].index) == ["p50", "p95", "p99"]
     assert result["summary"] in shown[1].data
-    assert isinstance(shown[2], Figure)
+    drawing = shown[2]  # stored with its data, so the book draws it in each edition's language
+    assert drawing.name == "chart"
+    assert drawing.data == {"calculator": "tail_latency",
+                            "inputs": live.calculator("tail_latency").inputs({"cold_percent": 5})}
+    figure = drawing.figure()
+    assert isinstance(figure, Figure)
+    assert figure.axes[0].get_title() == result["chart"]["title"]
 
 
 def test_chart_figure_draws_every_series_and_marker():

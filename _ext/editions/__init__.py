@@ -6,6 +6,9 @@
 * Korean text breaks between words, not inside them (``word-break: keep-all``):
   ``static/editions/editions.css``.
 * Exercise titles and notebook figures' alt texts become translatable: :mod:`.transforms`.
+* Notebook figures are drawn again from their stored data in the page's language
+  (:mod:`.figures`), and notebooks' stored tables are translated (:mod:`.tables`); hidden
+  cells' and sidebars' toggles too (:mod:`.toggles`).
 * A translated edition's front page says what is translated (:mod:`.note`), and the theme's
   own words are translated (:mod:`.theme`).
 * Citations are formatted with one pybtex style instance per style, which keeps the translated
@@ -24,7 +27,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
-from . import links, note, tables, theme, toggles, transforms
+from . import figures, links, note, tables, theme, toggles, transforms
 from .citations import reuse_citation_styles
 from .note import EDITION_NOTE
 from .search import SearchKorean
@@ -54,6 +57,7 @@ def setup(app: Sphinx) -> dict:
     app.add_search_language(SearchKorean)
     app.connect("config-inited", add_static_path)
     app.add_css_file("editions/editions.css")
+    figures.setup(app)  # notebooks' figures drawn again in the page's language
     tables.setup(app)  # notebooks' stored tables in the page's language
     toggles.setup(app)  # hidden cells' and sidebars' toggles in the page's language
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

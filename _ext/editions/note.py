@@ -9,10 +9,10 @@ from .languages import DEFAULT, book_catalogue, current
 
 #: Said once, on the front page of every translated edition (translated in its ``book.po``).
 EDITION_NOTE = ("This is a translation of the English book, built from the same pages: every "
-                "number, price and calculator is the same. The figures drawn by the notebooks "
-                "keep their English labels; their descriptions, the text around them, every "
-                "table and the calculators' forms are translated, and a calculator answers in "
-                "Korean once you press its button.")
+                "number, price and calculator is the same. The figures are drawn again from "
+                "the same data with translated labels; their descriptions, the text around "
+                "them, every table and the calculators' forms are translated, and a calculator "
+                "answers in Korean once you press its button.")
 
 
 def add_edition_note(app: Sphinx, doctree: nodes.document, docname: str) -> None:

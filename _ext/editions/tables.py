@@ -22,6 +22,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from .languages import book_tool
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: A header or cell of a stored table, or a bold title above one (the cheat sheet's blocks).
 _CELL = re.compile(r"(<t[hd]\b[^>]*>|<strong>)(.*?)(</t[hd]>|</strong>)", re.DOTALL)
@@ -57,20 +59,12 @@ def translate_cells(table_html: str, translate) -> str:
 
 
 @cache
-def _tools():
-    sys.path.insert(0, str(ROOT / "tools"))
-    import derived
-
-    return derived
-
-
-@cache
 def _package_words() -> object:
     """A retelling of the package's own templates in English: whatever it accounts for is
     ``book.po``'s to translate, not the page's."""
     from ec2vslambda import words
 
-    derived = _tools()
+    derived = book_tool("derived")
     templates = words.templates()
     return derived.Retelling({text: text for text in templates})
 
@@ -78,7 +72,7 @@ def _package_words() -> object:
 def words_to_translate(text: str) -> bool:
     """Whether a table's ``text`` needs a page translation: it holds English words (not only
     numbers, codes and names) and the course package did not write it."""
-    derived = _tools()
+    derived = book_tool("derived")
     if not text or derived.plain(text):
         return False
     return _package_words().retell(text) is None
@@ -125,7 +119,7 @@ class ExtractTableWords(SphinxPostTransform):
 
 @cache
 def _result_words(language: str) -> object:
-    derived = _tools()
+    derived = book_tool("derived")
     return derived.Retelling(derived.book_catalogue(language, ROOT / "locale"), language)
 
 

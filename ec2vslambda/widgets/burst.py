@@ -38,7 +38,8 @@ def summary(result: _burst.BurstResult, *, slo_ms: float = SLO_MS) -> str:
 def show(scenario: _burst.BurstScenario = _burst.DEFAULT) -> _burst.BurstResult:
     """Display the summary table, a sentence and the side-by-side figure for ``scenario``."""
     result = _burst.run_burst(scenario)
-    show_static(result.summary(slo_ms=SLO_MS).round(3), summary(result), _burst.plot_burst(result))
+    show_static(result.summary(slo_ms=SLO_MS).round(3), summary(result),
+                _burst.burst_drawing(result))
     return result
 
 

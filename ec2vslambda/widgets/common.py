@@ -28,12 +28,14 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from .. import live
+from ..figures import Drawing
 from ..live import adapter
 from ..validation import InputError
+from ..words import word
 
 __all__ = ["DEFAULT_INTRO", "HOW_TO_GO_LIVE", "LiveCalculator", "calculator", "chart_figure",
-           "control_style", "error_html", "guarded", "live_calculator", "note_html", "result_table",
-           "show", "show_static"]
+           "control_style", "draw_result_chart", "error_html", "guarded", "live_calculator",
+           "note_html", "result_table", "show", "show_static"]
 
 HOW_TO_GO_LIVE = (
     "needs a running Python kernel. Launch this page on Binder or Colab (rocket icon at the top "
@@ -99,9 +101,11 @@ def guarded(render: Callable[[], str], message: widgets.HTML) -> bool:
 
 
 
-def show_static(table: object, summary_markdown: str, figure: Figure | None = None) -> None:
+def show_static(table: object, summary_markdown: str, figure: Figure | Drawing | None = None
+                ) -> None:
     """Display a calculator's result as ordinary output: what the static site shows and nbval
-    checks. The figure, if any, is closed once shown.
+    checks. The figure, if any, is closed once shown (a :class:`~ec2vslambda.figures.Drawing`
+    is stored with its data, so the book draws it in each edition's language).
 
     Dollar signs in the summary are escaped: the book parses ``$...$`` as mathematics, and two
     amounts in one sentence ("$24.53 ... $0.40") must stay money, in English and in translation.
@@ -112,7 +116,8 @@ def show_static(table: object, summary_markdown: str, figure: Figure | None = No
     display(Markdown(re.sub(r"(?<!\\)\$", r"\\$", summary_markdown)))
     if figure is not None:
         display(figure)
-        plt.close(figure)
+        if isinstance(figure, Figure):
+            plt.close(figure)
 
 
 DEFAULT_INTRO = "Change any input; the result for the default inputs is shown above."
@@ -180,11 +185,12 @@ def chart_figure(chart: Mapping[str, Any]) -> Figure:
             length = s["end"] - s["start"]
             height = 0.25 if length > span / 20 else (0.6 if s["phase"] == "init" else 0.4)
             ax.barh(row[s["lane"]], max(length, span / 250), left=s["start"], height=height,
-                    color=s["colour"], label=None if s["phase"] in seen else s["phase"])
+                    color=s["colour"], label=None if s["phase"] in seen
+                    else chart.get("phase_labels", {}).get(s["phase"], s["phase"]))
             seen.add(s["phase"])
         for i, mark in enumerate(chart["marks"]):
             ax.plot([mark["at"]], [row[mark["lane"]]], "X", color="black", markersize=8,
-                    label="shut down" if i == 0 else None)
+                    label=(chart.get("marks_label") or word("shut down")) if i == 0 else None)
         ax.set_yticks(list(row.values()), list(row))
         _axis(ax, "x", chart["x"])
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
@@ -194,8 +200,8 @@ def chart_figure(chart: Mapping[str, Any]) -> Figure:
         floor = min(values) / 3 if chart["x"].get("log") and values else 0.0
         for y, bar in enumerate(bars):
             if bar["value"] is None:
-                ax.text(floor or 0, y, "  cannot run this work", va="center", fontsize=8,
-                        color="grey")
+                ax.text(floor or 0, y, "  " + word("cannot run this work"), va="center",
+                        fontsize=8, color="grey")
                 continue
             ax.barh(y, bar["value"] - floor, left=floor, color=bar["colour"])
             ax.text(bar["value"], y, f" ${bar['value']:,.2f}", va="center", fontsize=8)
@@ -238,12 +244,18 @@ def _axis(ax, which: str, spec: Mapping[str, Any]) -> None:
         getattr(ax, f"set_{which}lim")(low, high)
 
 
+def draw_result_chart(calculator: str, inputs: Mapping[str, Any]) -> Figure:
+    """Calculator ``calculator``'s chart for ``inputs``, computed and drawn in the active
+    catalogue's language (the drawing ``chart`` of :mod:`ec2vslambda.figures`)."""
+    return chart_figure(live.calculator(calculator).compute(inputs)["chart"])
+
+
 def show(name: str, **inputs) -> dict[str, Any]:
     """Display calculator ``name``'s result for ``inputs`` as static output; return it."""
     result = live.compute(name, inputs)
     chart = result.get("chart")
-    show_static(result_table(result), f"**{result['summary']}**",
-                chart_figure(chart) if chart else None)
+    drawing = Drawing("chart", calculator=name, inputs=live.calculator(name).inputs(inputs))
+    show_static(result_table(result), f"**{result['summary']}**", drawing if chart else None)
     return result
 
 

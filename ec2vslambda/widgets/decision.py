@@ -9,15 +9,19 @@ reasons and the figure for a workload.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import matplotlib.pyplot as plt
 from matplotlib.patches import Patch
 
 from .. import decide as _decide
 from .. import pricing
+from ..figures import Drawing
 from ..live.decision import DecisionInputs  # the guide's inputs, for chapter 6
+from ..words import say, word
 from .common import show_static
 
-__all__ = ["DecisionInputs", "cost_figure", "show"]
+__all__ = ["DecisionInputs", "cost_figure", "draw_costs", "show"]
 
 
 def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt.Figure:
@@ -30,7 +34,8 @@ def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt
     floor = min(costs) / 3 if costs else 0.01
     for y, o in enumerate(options):
         if o.monthly_usd is None:
-            ax.text(floor, y, "  cannot run this work", va="center", fontsize=8, color="grey")
+            ax.text(floor, y, "  " + word("cannot run this work"), va="center", fontsize=8,
+                    color="grey")
             continue
         colour = ("tab:orange" if o.option == rec.choice
                   else "tab:blue" if o.eligible else "lightgrey")
@@ -38,16 +43,18 @@ def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt
                 hatch=None if o.eligible else "//", edgecolor="grey")
         ax.text(o.monthly_usd, y, f" {pricing.format_usd(o.monthly_usd)}", va="center",
                 fontsize=8)
-    ax.set_yticks(range(len(options)), [o.label for o in options], fontsize=9)
+    ax.set_yticks(range(len(options)), [word(o.label) for o in options], fontsize=9)
     ax.set_xscale("log")
     ax.set_xlim(floor, max(costs + [floor * 10]) * 8)
-    ax.set(xlabel="USD per month (log scale)",
-           title=title or f"{rec.workload.name}: {rec.label} recommended")
+    ax.set(xlabel=word("USD per month (log scale)"),
+           title=word(title) if title else say("{workload}: {option} recommended",
+                                               workload=word(rec.workload.name),
+                                               option=word(rec.label)))
     ax.grid(True, axis="x", which="major", alpha=0.3)
-    ax.legend(handles=[Patch(facecolor="tab:orange", label="recommended"),
-                       Patch(facecolor="tab:blue", label="fits"),
+    ax.legend(handles=[Patch(facecolor="tab:orange", label=word("recommended")),
+                       Patch(facecolor="tab:blue", label=word("fits")),
                        Patch(facecolor="lightgrey", hatch="//", edgecolor="grey",
-                             label="ruled out")], fontsize=8, loc="lower right")
+                             label=word("ruled out"))], fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
 
@@ -55,6 +62,15 @@ def cost_figure(rec: _decide.Recommendation, *, title: str | None = None) -> plt
 def show(workload: _decide.Workload, assumptions: _decide.Assumptions | None = None, *,
          figure: bool = True) -> _decide.Recommendation:
     """Display the options table, the reasons and (optionally) the figure: the static result."""
-    rec = _decide.decide(workload, assumptions or _decide.Assumptions())
-    show_static(rec.table(), rec.reasons_markdown(), cost_figure(rec) if figure else None)
+    assumptions = assumptions or _decide.Assumptions()
+    rec = _decide.decide(workload, assumptions)
+    drawing = Drawing("decision", workload=asdict(workload), assumptions=asdict(assumptions))
+    show_static(rec.table(), rec.reasons_markdown(), drawing if figure else None)
     return rec
+
+
+def draw_costs(workload: dict, assumptions: dict, title: str | None = None):
+    """:func:`cost_figure` of the recommendation for ``workload`` and ``assumptions`` (the
+    drawing ``decision`` of :mod:`ec2vslambda.figures`)."""
+    return cost_figure(_decide.decide(_decide.Workload(**workload),
+                                      _decide.Assumptions(**assumptions)), title=title)

@@ -17,13 +17,14 @@ import pandas as pd
 
 from .. import keepalive as _ka
 from .. import replay as _replay
+from ..figures import Drawing, frame, unframe
 from ..simulate import LambdaResult, simulate_lambda
 from ..validation import number
-from ..words import say
+from ..words import say, word
 from .common import LiveCalculator, control_style, live_calculator, note_html, show_static
 
-__all__ = ["SWEEP_MIN", "KeepAliveInputs", "KeepAliveOutcome", "calculator", "evaluate",
-           "grid_figure", "show"]
+__all__ = ["GRID_COLUMNS", "SWEEP_MIN", "KeepAliveInputs", "KeepAliveOutcome", "calculator",
+           "draw_grid", "draw_sweep", "evaluate", "grid_drawing", "grid_figure", "show"]
 
 SWEEP_MIN = (0.5, 1, 2, 5, 10, 20, 30, 60, 120)
 
@@ -73,23 +74,38 @@ class KeepAliveOutcome:
                    cold=f"{self.result.cold_start_ratio:.1%}")
 
     def figure(self):
-        fig, ax = plt.subplots(figsize=(6.4, 3.2))
-        ax.plot(self.sweep["keep_alive_min"], 100 * self.sweep["cold_start_ratio"], "o-",
-                label="cold-start share")
-        ax.axvline(self.inputs.keep_alive_min, color="grey", linestyle="--", label="your window")
-        ax.set_xscale("log")
-        ax.set_xlabel("keep-alive window (minutes, log scale)")
-        ax.set_ylabel("cold starts (% of requests)")
-        ax.set_ylim(0, 105)
-        twin = ax.twinx()
-        twin.plot(self.sweep["keep_alive_min"], self.sweep["idle_gb_h"], "s:", color="C1",
-                  label="memory kept idle")
-        twin.set_ylabel("memory kept idle (GB-h)")
-        ax.set_title(f"{self.inputs.shape}, {self.inputs.rate_per_hour:g} requests/hour")
-        handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-        ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize=8)
-        fig.tight_layout()
-        return fig
+        return draw_sweep(self.sweep.to_dict(orient="list"), self.inputs.shape,
+                          self.inputs.rate_per_hour, self.inputs.keep_alive_min)
+
+    def drawing(self):
+        """:meth:`figure` as a figure the book stores with its data (the drawing
+        ``keepalive_sweep`` of :mod:`ec2vslambda.figures`)."""
+        return Drawing("keepalive_sweep", sweep=self.sweep.to_dict(orient="list"),
+                       shape=self.inputs.shape, rate_per_hour=self.inputs.rate_per_hour,
+                       keep_alive_min=self.inputs.keep_alive_min)
+
+
+def draw_sweep(sweep: dict, shape: str, rate_per_hour: float, keep_alive_min: float):
+    """Cold-start share and memory kept idle against the keep-alive window (``sweep``: columns
+    ``keep_alive_min``, ``cold_start_ratio`` and ``idle_gb_h``), the chosen window marked."""
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    ax.plot(sweep["keep_alive_min"], [100 * v for v in sweep["cold_start_ratio"]], "o-",
+            label=word("cold-start share"))
+    ax.axvline(keep_alive_min, color="grey", linestyle="--", label=word("your window"))
+    ax.set_xscale("log")
+    ax.set_xlabel(word("keep-alive window (minutes, log scale)"))
+    ax.set_ylabel(word("cold starts (% of requests)"))
+    ax.set_ylim(0, 105)
+    twin = ax.twinx()
+    twin.plot(sweep["keep_alive_min"], sweep["idle_gb_h"], "s:", color="C1",
+              label=word("memory kept idle"))
+    twin.set_ylabel(word("memory kept idle (GB-h)"))
+    ax.set_title(say("{shape}, {rate} requests/hour", shape=_replay.shape_name(shape),
+                     rate=f"{rate_per_hour:g}"))
+    handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig
 
 
 def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOutcome:
@@ -116,7 +132,7 @@ def evaluate(inputs: KeepAliveInputs | None = None, **overrides) -> KeepAliveOut
 def show(**inputs) -> KeepAliveOutcome:
     """Display the table, a one-line summary and the figure for the given inputs."""
     outcome = evaluate(**inputs)
-    show_static(outcome.table(), outcome.summary(), outcome.figure())
+    show_static(outcome.table(), outcome.summary(), outcome.drawing())
     return outcome
 
 
@@ -158,11 +174,24 @@ def grid_figure(grid: pd.DataFrame):
         mine = grid[grid["shape"] == shape]
         for minutes, line in mine.groupby("keep_alive_min"):
             ax.plot(line["rate_per_hour"], 100 * line["cold_start_ratio"], "o-", markersize=3,
-                    label=f"{minutes:g} min")
+                    label=say("{minutes} min", minutes=f"{minutes:g}"))
         ax.set_xscale("log")
         ax.set_title(_replay.shape_name(shape))
-        ax.set_xlabel("requests per hour (log)")
-    axes[0][0].set_ylabel("cold starts (% of requests)")
-    axes[0][-1].legend(title="keep-alive", fontsize=8)
+        ax.set_xlabel(word("requests per hour (log)"))
+    axes[0][0].set_ylabel(word("cold starts (% of requests)"))
+    axes[0][-1].legend(title=word("keep-alive"), fontsize=8)
     fig.tight_layout()
     return fig
+
+
+GRID_COLUMNS = ("shape", "keep_alive_min", "rate_per_hour", "cold_start_ratio")
+
+
+def grid_drawing(grid: pd.DataFrame):
+    """:func:`grid_figure` as a figure the book stores with its data (the drawing
+    ``keepalive_grid`` of :mod:`ec2vslambda.figures`)."""
+    return Drawing("keepalive_grid", grid=frame(grid[list(GRID_COLUMNS)].reset_index(drop=True)))
+
+
+def draw_grid(grid: dict):
+    return grid_figure(unframe(grid))

@@ -9,10 +9,13 @@ each figure comes from, :func:`cost_figure` draws cost against requests for seve
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import matplotlib.pyplot as plt
 
 from .. import data as _data
 from .. import pricing
+from ..figures import Drawing
 from ..live.pricing import (  # the calculator's model, used by chapters 5 and 6
     PRICING_LABELS,
     Comparison,
@@ -21,18 +24,20 @@ from ..live.pricing import (  # the calculator's model, used by chapters 5 and 6
     instance_choices,
     summary,
 )
+from ..words import say, term, word
 from .common import show_static
 
-__all__ = ["FLEET_COLOURS", "PRICING_LABELS", "Comparison", "PricingInputs", "comparison",
-           "cost_figure", "instance_choices", "rate_rows", "rates_table", "show", "summary"]
+__all__ = ["FLEET_COLOURS", "PRICING_LABELS", "PRICING_WORDS", "Comparison", "PricingInputs",
+           "comparison", "cost_drawing", "cost_figure", "draw_costs", "instance_choices",
+           "rate_rows", "rates_table", "show", "summary"]
 
 FLEET_COLOURS = ("tab:blue", "tab:green", "tab:purple", "tab:red", "tab:brown", "tab:cyan")
 
 
 def _quantity(x: float) -> str:
-    for size, word in ((1e9, "billion"), (1e6, "million")):
+    for size, name in ((1e9, "billion"), (1e6, "million")):
         if x >= size:
-            return f"{x / size:,.6g} {word}"
+            return f"{x / size:,.6g} {name}"
     return f"{x:,.10g}"
 
 
@@ -83,10 +88,13 @@ def cost_figure(inputs: PricingInputs, *, fleets: tuple[tuple[str, int, str], ..
                                                 arch=inputs.arch, free_tier=inputs.free_tier,
                                                 region=inputs.region),
             color="tab:orange", lw=2.5,
-            label=f"Lambda ({inputs.memory_mb} MB, {inputs.duration_ms:g} ms, {inputs.arch})")
+            label=say("Lambda ({memory} MB, {duration} ms, {arch})", memory=f"{inputs.memory_mb}",
+                      duration=f"{inputs.duration_ms:g}", arch=inputs.arch))
     for (name, count, model), colour in zip(fleets, FLEET_COLOURS, strict=False):
         monthly = pricing.ec2_monthly_usd(name, count=count, pricing=model, region=inputs.region)
-        label = f"EC2 {count} x {name}" + ("" if model == "on_demand" else f" ({model})")
+        label = (say("EC2 {count} x {name}", count=f"{count}", name=name) if model == "on_demand"
+                 else say("EC2 {count} x {name} ({model})", count=f"{count}", name=name,
+                          model=word(PRICING_WORDS.get(model, model))))
         ax.axhline(monthly, color=colour, lw=1.5, ls="--", label=label)
         even = pricing.break_even_requests(inputs.duration_ms, inputs.memory_mb, name, count=count,
                                            arch=inputs.arch, free_tier=inputs.free_tier,
@@ -97,10 +105,11 @@ def cost_figure(inputs: PricingInputs, *, fleets: tuple[tuple[str, int, str], ..
                         xytext=(6, -14), fontsize=9, color=colour)
     if requests_range[0] <= inputs.requests_per_month <= requests_range[1]:
         ax.axvline(inputs.requests_per_month, color="grey", lw=1, ls=":",
-                   label=f"your traffic: {inputs.requests_per_month:,.0f} requests")
-    ax.set(xscale="log", yscale="log", xlabel="requests per month",
-           ylabel="cost per month (USD)",
-           title="Lambda's bill follows traffic; an instance's does not")
+                   label=say("your traffic: {requests} requests",
+                             requests=f"{inputs.requests_per_month:,.0f}"))
+    ax.set(xscale="log", yscale="log", xlabel=word("requests per month"),
+           ylabel=word("cost per month (USD)"),
+           title=word("Lambda's bill follows traffic; an instance's does not"))
     ax.set_ylim(bottom=0.1)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
@@ -113,5 +122,22 @@ def show(inputs: PricingInputs | None = None, **figure_kwargs) -> Comparison:
     live calculator is ``ec2vslambda.widgets.calculator("pricing")``)."""
     inputs = inputs or PricingInputs()
     result = comparison(inputs)
-    show_static(result.table(), summary(result), cost_figure(inputs, **figure_kwargs))
+    show_static(result.table(), summary(result), cost_drawing(inputs, **figure_kwargs))
     return result
+
+
+#: How a figure's legend names a pricing model.
+PRICING_WORDS = {"savings_plan": term("Savings Plan"), "spot": term("Spot")}
+
+
+def cost_drawing(inputs: PricingInputs, *, fleets=None, requests_range=(1e5, 1e10)):
+    """:func:`cost_figure` as a figure the book stores with its data (the drawing ``pricing`` of
+    :mod:`ec2vslambda.figures`), which draws it again in each edition's language."""
+    return Drawing("pricing", inputs=asdict(inputs), fleets=fleets,
+                   requests_range=requests_range)
+
+
+def draw_costs(inputs: dict, fleets: list | None, requests_range: list):
+    return cost_figure(PricingInputs(**inputs),
+                       fleets=tuple(tuple(f) for f in fleets) if fleets else None,
+                       requests_range=tuple(requests_range))
