@@ -130,14 +130,15 @@ def _install_fix(names: list[str]) -> str:
 
 def _imports(modules: tuple[str, ...]) -> tuple[str, list[str], list[str]]:
     """Import each module; return (versions found, problems, missing top-level names)."""
-    problems, missing = [], []
+    problems: list[str] = []
+    missing: list[str] = []
     for name in modules:
         try:
             importlib.import_module(name)
         except Exception as error:  # noqa: BLE001 - any failure to import is the finding
             problems.append(f"{name}: {type(error).__name__}: {error}")
-            if _missing(error):
-                missing.append(_missing(error))
+            if top := _missing(error):
+                missing.append(top)
     return ", ".join(modules), problems, missing
 
 
@@ -216,7 +217,7 @@ def _tried(part: str, action: Callable[[], str], other_fix: str) -> Outcome:
     try:
         found = action()
     except Exception as error:  # noqa: BLE001 - any failure of the part is the finding
-        missing = [_missing(error)] if _missing(error) else []
+        missing = [top] if (top := _missing(error)) else []
         return Outcome(part, False, f"{type(error).__name__}: {error}",
                        _install_fix(missing) if missing else other_fix)
     return Outcome(part, True, found)

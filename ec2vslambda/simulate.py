@@ -65,6 +65,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from types import ModuleType
 
 import numpy as np
 
@@ -76,6 +77,7 @@ from .keepalive import FixedKeepAlive, HybridHistogram
 from .validation import Allowed, InputError, choice, number, whole
 from .workloads import check_requests
 
+kernels: ModuleType | None
 try:
     from . import kernels
 except ImportError:  # no numba here: the standard-library engine runs every simulation
@@ -357,6 +359,7 @@ def _run_lambda(engine: str, arrivals: np.ndarray, durations: np.ndarray, init_m
     params = np.array(policy.params(), dtype=np.float64)
     most = min(limit, arrivals.size) + 2  # environments alive at once never exceed the limit
     capacity = min(most, FIRST_CAPACITY)
+    assert kernels is not None  # _pick_engine picks "compiled" only where numba imports
     while True:
         *result, overflow = kernels.lambda_kernel(
             arrivals, durations, init_ms, limit, rate, provisioned, params, idle_from,
@@ -439,6 +442,7 @@ def simulate_application(arrivals_s, durations_ms, *,
             arrivals.tolist(), durations.tolist(), init_ms, policy, idle_from, idle_until)
         cold = np.frombuffer(cold_bytes, dtype=bool)
     else:
+        assert kernels is not None  # _pick_engine picks "compiled" only where numba imports
         cold, wasted_s, prewarm_loads = kernels.application_kernel(
             arrivals, durations, init_ms, np.array(policy.params(), dtype=np.float64),
             idle_from, idle_until)

@@ -30,6 +30,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +48,7 @@ __all__ = ["AZURE_DURATION_COLUMNS", "AZURE_KEYS", "MAX_REQUESTS", "MINUTES_PER_
            "load_azure_trace", "load_trace", "merge", "minute_columns", "periodic", "poisson",
            "trace_path", "trace_workload"]
 
+kernels: ModuleType | None
 try:
     from . import kernels
 except ImportError:  # no numba: check_requests falls back to numpy's vectorised tests

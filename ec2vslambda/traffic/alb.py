@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from typing import TextIO
 
 from ..words import term
@@ -62,10 +63,11 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
     """The requests of one access log file (see the module's notes).
 
     Lines are read as bytes from ``text.buffer``: only the arrival time is ever decoded."""
-    columns = Columns.empty(keys=True)
+    keys = array("q")
+    columns = Columns(keys=keys)
     add_arrival = columns.arrivals_epoch_s.append
     add_duration = columns.durations_ms.append
-    add_key = columns.keys.append
+    add_key = keys.append
     crc32 = zlib.crc32
     parse_iso = iso_parser()
     skipped: dict[str, int] = {}

@@ -150,7 +150,7 @@ def parse_statistics(text: TextIO, name: str) -> tuple[Series, dict[str, int]]:
     """``metric-statistics``: one metric's ``get-metric-statistics`` output."""
     document = _load(text, name)
     points = document.get("Datapoints") if isinstance(document, dict) else None
-    if not isinstance(points, list):
+    if not isinstance(document, dict) or not isinstance(points, list):
         raise TrafficError(name, "has no Datapoints list",
                            expected="aws cloudwatch get-metric-statistics output")
     label = str(document.get("Label") or "")

@@ -53,7 +53,9 @@ class _Reader:
     def peek(self) -> str:
         """The next character that is not white space ('' at the end)."""
         while True:
-            self.pos = _SPACE.match(self.text, self.pos).end()
+            space = _SPACE.match(self.text, self.pos)
+            assert space is not None  # a pattern of ``*`` matches everywhere, if only ''
+            self.pos = space.end()
             if self.pos < len(self.text) or not self.more():
                 return self.text[self.pos:self.pos + 1]
 

@@ -62,6 +62,7 @@ import json
 import math
 import re
 import zlib
+from array import array
 from typing import TextIO
 
 from ..words import term
@@ -95,10 +96,14 @@ class _Skip(Exception):
     """A record to leave out, with the reason it is counted under."""
 
 
-def _number(metrics: dict, key: str, *, required: bool = False) -> float | None:
+def _number(metrics: dict, key: str) -> float | None:
+    """``metrics[key]`` as a number, or None when the record leaves it out."""
+    return None if metrics.get(key) is None else _required_number(metrics, key)
+
+
+def _required_number(metrics: dict, key: str) -> float:
+    """``metrics[key]``, a finite number >= 0; any other value (or none) skips the record."""
     value = metrics.get(key)
-    if value is None and not required:
-        return None
     if isinstance(value, bool) or not isinstance(value, int | float) or not (
             math.isfinite(value) and value >= 0):
         raise _Skip(MALFORMED_JSON)
@@ -108,12 +113,12 @@ def _number(metrics: dict, key: str, *, required: bool = False) -> float | None:
 class _Builder:
     """Columns of REPORT records, with the bound methods the hot loops call."""
 
-    def __init__(self):
-        self.columns = Columns.empty(keys=True, cold=True, memory=True)
-        c = self.columns
+    def __init__(self) -> None:
+        keys, cold, init, memory = array("q"), bytearray(), array("d"), array("l")
+        self.columns = c = Columns(keys=keys, cold=cold, init_ms=init, memory_mb=memory)
         self.arrival, self.duration = c.arrivals_epoch_s.append, c.durations_ms.append
-        self.key, self.cold, self.init = c.keys.append, c.cold.append, c.init_ms.append
-        self.memory = c.memory_mb.append
+        self.key, self.cold, self.init = keys.append, cold.append, init.append
+        self.memory = memory.append
         self.used = 0
         self.skipped: dict[str, int] = {}
 
@@ -123,7 +128,7 @@ class _Builder:
     def add(self, end_s: float, request_id: str, duration_ms: float, memory_mb: int,
             used_mb: int | None, init_ms: float | None) -> None:
         cold = init_ms is not None
-        init = init_ms if cold else 0.0
+        init = 0.0 if init_ms is None else init_ms
         self.arrival(end_s - (init + duration_ms) / 1000.0)
         self.duration(duration_ms)
         self.key(zlib.crc32(request_id.encode()))
@@ -152,7 +157,7 @@ class _Builder:
         request_id = body.get("requestId") if isinstance(body, dict) else None
         if not isinstance(metrics, dict) or not isinstance(request_id, str):
             raise _Skip(MALFORMED_JSON)
-        duration = _number(metrics, "durationMs", required=True)
+        duration = _required_number(metrics, "durationMs")
         memory = _number(metrics, "memorySizeMB")
         used = _number(metrics, "maxMemoryUsedMB")
         init = _number(metrics, "initDurationMs")
@@ -204,8 +209,7 @@ def parse_text(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
     build = _Builder()
     c = build.columns
     add_arrival, add_duration = c.arrivals_epoch_s.append, c.durations_ms.append
-    add_key, add_cold, add_init = c.keys.append, c.cold.append, c.init_ms.append
-    add_memory = c.memory_mb.append
+    add_key, add_cold, add_init, add_memory = build.key, build.cold, build.init, build.memory
     parse_iso = iso_parser()
     match_report = _REPORT_BYTES.match
     mark, json_mark = REPORT_MARK.encode(), JSON_MARK.encode()

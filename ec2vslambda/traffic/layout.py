@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from .. import decide as _decide
 from .. import pricing
@@ -22,13 +22,14 @@ from ..validation import choice
 from ..words import fields_of, large_count, say, term, word
 from . import alb
 from .model import Traffic
-from .profiling import Profile
+from .profiling import Profile, Recorded
 from .replay_engine import Plan
 
 if TYPE_CHECKING:
     from .report import Settings
 
-__all__ = ["FORMAT_LABELS", "Findings", "assemble", "report_text", "table_frame"]
+__all__ = ["FORMAT_LABELS", "Findings", "Report", "Table", "assemble", "report_text",
+           "table_frame"]
 
 #: How the report names each format the readers know (:data:`ec2vslambda.traffic.FORMATS`).
 FORMAT_LABELS = {
@@ -47,6 +48,31 @@ FORMAT_LABELS = {
 CHART_POINTS = 720
 
 
+class Table(TypedDict):
+    """One of a report's tables: display strings, row by row."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+class Report(TypedDict):
+    """A workload report: :func:`ec2vslambda.live.result`'s keys, then the report's own.
+
+    ``tables``: ``profile``, ``replay``, ``recorded``, ``bill`` and ``what_if`` (``recorded``
+    and ``what_if`` may be ``None``); ``charts``: ``traffic`` and ``bill``."""
+
+    title: str
+    summary: str
+    numbers: dict[str, Any]
+    table: dict[str, Any] | None
+    chart: dict[str, Any] | None
+    tables: dict[str, Table | None]
+    charts: dict[str, object]
+    reasons: list[str]
+    notes: list[str]
+
+
 @dataclass(frozen=True)
 class Findings:
     """Everything a report lays out: the traffic, its profile, the replay's plan and figures
@@ -59,7 +85,7 @@ class Findings:
     plan: Plan
     run: Mapping[str, float]
     rec: _decide.Recommendation
-    recorded: Mapping[str, float] | None
+    recorded: Recorded | None
     variants: Sequence[tuple[str, Mapping[str, float], _decide.Recommendation]]
     settings: Settings
     init_from: str
@@ -91,7 +117,7 @@ def _span(minutes: int) -> str:
     return say("{days} days", days=f"{minutes / 1440:,.1f}")
 
 
-def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> dict:
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
     return {"title": title, "columns": [str(c) for c in columns],
             "rows": [[str(cell) for cell in row] for row in rows]}
 
@@ -213,7 +239,7 @@ def replay_rows(f: Findings) -> list[list[str]]:
     ]
 
 
-def recorded_table(f: Findings) -> dict | None:
+def recorded_table(f: Findings) -> Table | None:
     r, run = f.recorded, f.run
     if r is None:
         return None
@@ -226,7 +252,7 @@ def recorded_table(f: Findings) -> dict | None:
          [word("p99 latency (ms)"), _ms(r["p99_ms"]), _ms(run["p99_ms"])]])
 
 
-def what_if_table(f: Findings) -> dict | None:
+def what_if_table(f: Findings) -> Table | None:
     if not f.variants:
         return None
     return _table(
@@ -311,7 +337,7 @@ def numbers(f: Findings) -> dict[str, object]:
     }
 
 
-def assemble(f: Findings) -> dict[str, object]:
+def assemble(f: Findings) -> Report:
     """The report: :func:`ec2vslambda.live.result`'s keys (the bills as its table and chart),
     with ``tables``, ``charts``, ``reasons`` and ``notes``."""
     columns, rows = bill_rows(f.rec)
@@ -321,28 +347,30 @@ def assemble(f: Findings) -> dict[str, object]:
                            axis(word("USD per month"), log=True), bars)
     out = result(word("Your workload"), summary(f), numbers=numbers(f), columns=columns,
                  rows=rows, chart=bill_chart)
-    out.update(clean({
-        "tables": {"profile": _table(word("Profile"), [word("figure"), word("value")],
-                                     profile_rows(f)),
-                   "replay": _table(word("Lambda replay"), [word("figure"), word("value")],
-                                    replay_rows(f)),
-                   "recorded": recorded_table(f),
-                   "bill": _table(word("Whole bill of every option"), columns, rows),
-                   "what_if": what_if_table(f)},
-        "charts": {"traffic": traffic_chart(f.traffic, f.profile), "bill": bill_chart},
-        "reasons": [reason.text for reason in f.rec.reasons],
-        "notes": notes(f)}))
-    return out
+    # Tables, reasons and notes hold strings only; the charts' numbers lose NaN and infinities.
+    return Report(
+        title=out["title"], summary=out["summary"], numbers=out["numbers"], table=out["table"],
+        chart=out["chart"],
+        tables={"profile": _table(word("Profile"), [word("figure"), word("value")],
+                                  profile_rows(f)),
+                "replay": _table(word("Lambda replay"), [word("figure"), word("value")],
+                                 replay_rows(f)),
+                "recorded": recorded_table(f),
+                "bill": _table(word("Whole bill of every option"), columns, rows),
+                "what_if": what_if_table(f)},
+        charts={"traffic": clean(traffic_chart(f.traffic, f.profile)),
+                "bill": clean(bill_chart)},
+        reasons=[reason.text for reason in f.rec.reasons], notes=notes(f))
 
 
 # --- showing a report --------------------------------------------------------------------------
 
-def table_frame(report: Mapping[str, object], name: str):
+def table_frame(report: Report, name: str):
     """One of the report's ``tables`` as a pandas DataFrame indexed by its first column (for a
     notebook), or ``None`` where the report has no such table."""
     import pandas as pd
 
-    table = report["tables"][choice("name", name, tuple(report["tables"]))]  # type: ignore[index]
+    table = report["tables"][choice("name", name, tuple(report["tables"]))]
     if table is None:
         return None
     frame = pd.DataFrame(table["rows"], columns=table["columns"])
@@ -352,9 +380,9 @@ def table_frame(report: Mapping[str, object], name: str):
 _FIGURE = re.compile(r"[$—\d.,%/ ()+-]*\d[$—\d.,%/ ()+-]*|—")
 
 
-def _text_table(table: Mapping[str, object], keep: Sequence[int] | None = None) -> list[str]:
-    columns = list(table["columns"])  # type: ignore[arg-type]
-    rows = [list(r) for r in table["rows"]]  # type: ignore[union-attr]
+def _text_table(table: Table, keep: Sequence[int] | None = None) -> list[str]:
+    columns = list(table["columns"])
+    rows = [list(r) for r in table["rows"]]
     if keep is not None:
         columns = [columns[i] for i in keep]
         rows = [[r[i] for i in keep] for r in rows]
@@ -370,18 +398,17 @@ def _text_table(table: Mapping[str, object], keep: Sequence[int] | None = None) 
             *(line(r) for r in rows)]
 
 
-def report_text(report: Mapping[str, object]) -> str:
-    """The report as plain text for a terminal: the profile, the replay, the bills (total and
-    compute) and the recommendation with its reasons."""
-    tables = report["tables"]
-    parts = [str(report["title"]), "", *_text_table(tables["profile"]), "",  # type: ignore[index]
-             *_text_table(tables["replay"]), ""]  # type: ignore[index]
-    if tables["recorded"]:  # type: ignore[index]
-        parts += [*_text_table(tables["recorded"]), ""]  # type: ignore[index]
-    parts += [*_text_table(tables["bill"], keep=(0, 1, 2)), ""]  # type: ignore[index]
-    if tables["what_if"]:  # type: ignore[index]
-        parts += [*_text_table(tables["what_if"]), ""]  # type: ignore[index]
+def report_text(report: Report) -> str:
+    """The report as plain text for a terminal: the profile, the replay, the recorded figures
+    and the what-ifs where there are some, the bills (total and compute) and the
+    recommendation with its reasons."""
+    parts = [str(report["title"]), ""]
+    for name, keep in (("profile", None), ("replay", None), ("recorded", None),
+                       ("bill", (0, 1, 2)), ("what_if", None)):
+        table = report["tables"][name]
+        if table:
+            parts += [*_text_table(table, keep), ""]
     parts += [str(report["summary"]), ""]
-    parts += [f"- {reason}" for reason in report["reasons"]]  # type: ignore[attr-defined]
-    parts += [""] + [f"* {note}" for note in report["notes"]]  # type: ignore[attr-defined]
+    parts += [f"- {reason}" for reason in report["reasons"]]
+    parts += [""] + [f"* {note}" for note in report["notes"]]
     return "\n".join(parts) + "\n"

@@ -141,9 +141,7 @@ def _minute(epoch_s: float) -> int:
 
 def _most_common(values: Iterable[int | None]) -> int | None:
     """The most frequent value other than None and 0 (unknown); the smallest on a tie."""
-    counts = Counter(values)
-    counts.pop(None, None)
-    counts.pop(0, None)
+    counts = Counter(value for value in values if value)
     return max(sorted(counts), key=counts.__getitem__) if counts else None
 
 
@@ -205,7 +203,8 @@ class Columns:
             out.durations_ms.extend(p.durations_ms)
             if out.keys is not None:
                 out.keys.extend(p.keys if p.keys is not None else array("q", [NO_KEY]) * n)
-            if out.cold is not None:
+            if out.cold is not None and out.init_ms is not None:
+                assert p.cold is not None and p.init_ms is not None  # every part has cold here
                 out.cold.extend(p.cold)
                 out.init_ms.extend(p.init_ms)
             if out.memory_mb is not None:
@@ -308,14 +307,14 @@ def from_columns(format: str, parts: Sequence[Columns], *, skipped: Mapping[str,
             init, memory = kept(init, "d"), kept(memory, "l")
             cold = None if cold is None else bytes(itertools.compress(cold, keep))
     first = epochs[0]
-    known_cold = cold is not None and UNKNOWN not in cold
+    known_cold = cold if cold is not None and UNKNOWN not in cold else None
     return Traffic(
         format=format, start=utc(first), end=utc(epochs[-1]), invocations=len(epochs),
         per_minute=_per_minute(epochs),
         arrivals_s=array("d", map(first.__rsub__, epochs)),  # t - first, at C speed
         durations_ms=array("d", durations),
-        cold=tuple(map(bool, cold)) if known_cold else None,
-        init_ms=array("d", init) if known_cold else None,
+        cold=tuple(map(bool, known_cold)) if known_cold is not None else None,
+        init_ms=array("d", init) if known_cold is not None else None,
         memory_mb=None if memory is None else _most_common(memory),
         max_memory_used_mb=joined.max_memory_used_mb, skipped=skipped, sources=tuple(sources))
 
@@ -329,14 +328,15 @@ def from_requests(format: str, requests: Iterable[Request], *, skipped: Mapping[
     another time is another invocation (Lambda keeps a RequestId when it retries). The rest are
     sorted by arrival, ties in the order given.
     """
-    columns = Columns.empty(keys=True, cold=True, memory=True)
+    keys, cold, init_ms, memory_mb = array("q"), bytearray(), array("d"), array("l")
+    columns = Columns(keys=keys, cold=cold, init_ms=init_ms, memory_mb=memory_mb)
     for r in requests:
         columns.arrivals_epoch_s.append(r.arrival_epoch_s)
         columns.durations_ms.append(r.duration_ms)
-        columns.keys.append(NO_KEY if r.key is None else key_of(r.key))
-        columns.cold.append(UNKNOWN if r.cold is None else int(r.cold))
-        columns.init_ms.append(r.init_ms or 0.0)
-        columns.memory_mb.append(r.memory_mb or 0)
+        keys.append(NO_KEY if r.key is None else key_of(r.key))
+        cold.append(UNKNOWN if r.cold is None else int(r.cold))
+        init_ms.append(r.init_ms or 0.0)
+        memory_mb.append(r.memory_mb or 0)
         if r.max_memory_used_mb is not None:
             columns.max_memory_used_mb = max(columns.max_memory_used_mb or 0,
                                              r.max_memory_used_mb)
@@ -403,8 +403,7 @@ def _period_of(series: Series, others: Sequence[Series]) -> float:
         return series.period_s
     own = _gcd_spacing_s(series.starts())
     if own is None:  # a single data point: take the other files' period
-        found = {_gcd_spacing_s(o.starts()) for o in others}
-        found.discard(None)
+        found = {gcd for o in others if (gcd := _gcd_spacing_s(o.starts())) is not None}
         if len(found) != 1:
             raise TrafficError(series.source, "has a single data point, so its period cannot "
                                "be told", expected="two or more data points (the period is read "

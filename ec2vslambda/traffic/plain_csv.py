@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import math
 import zlib
+from array import array
 from typing import TextIO
 
 from ..words import term
@@ -53,7 +54,7 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
     parse_iso = iso_parser()
     row_number = 1
     try:
-        header = _names(next(rows, None) or [])
+        header = _names(next(rows, []))
         missing = [c for c in REQUIRED if c not in header]
         if missing:
             raise TrafficError(name, f"has no {' or '.join(missing)} column (its header: "
@@ -65,8 +66,8 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
         at_init = header.index("init_ms") if "init_ms" in header else None
         at_memory = header.index("memory_mb") if "memory_mb" in header else None
         at_id = next((header.index(c) for c in ("request_id", "id") if c in header), None)
-        columns = Columns.empty(keys=at_id is not None, cold=at_cold is not None,
-                                memory=at_memory is not None)
+        arrivals, durations = array("d"), array("d")
+        keys, colds, inits, memories = array("q"), bytearray(), array("d"), array("l")
         for row_number, row in enumerate(rows, 2):  # noqa: B007 (the except names it)
             if not any(cell.strip() for cell in row):
                 continue
@@ -75,7 +76,7 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
                 duration = float(row[at_duration])
                 if not (math.isfinite(duration) and 0 <= duration < 1e9):
                     raise Malformed(duration)
-                cold = init = memory = None
+                cold, init, memory = UNKNOWN, 0.0, 0  # set where the CSV has the column
                 if at_cold is not None:
                     flag = row[at_cold].strip().lower()
                     cold = 1 if flag in TRUE else 0 if flag in FALSE else UNKNOWN
@@ -90,18 +91,21 @@ def parse(text: TextIO, name: str) -> tuple[Columns, dict[str, int]]:
             except (ValueError, IndexError):
                 skipped[MALFORMED] = skipped.get(MALFORMED, 0) + 1
                 continue
-            columns.arrivals_epoch_s.append(arrival)
-            columns.durations_ms.append(duration)
+            arrivals.append(arrival)
+            durations.append(duration)
             if at_id is not None:
                 identity = row[at_id].strip()
-                columns.keys.append(zlib.crc32(identity.encode()) if identity else NO_KEY)
+                keys.append(zlib.crc32(identity.encode()) if identity else NO_KEY)
             if at_cold is not None:
-                columns.cold.append(cold)
-                columns.init_ms.append(init if cold == 1 else 0.0)
+                colds.append(cold)
+                inits.append(init if cold == 1 else 0.0)
             if at_memory is not None:
-                columns.memory_mb.append(memory)
+                memories.append(memory)
     except csv.Error as error:
         raise TrafficError(name, f"is not valid CSV ({error})", line=row_number) from None
     except (EOFError, OSError, zlib.error) as error:
         raise broken(name, error, row_number) from None
-    return columns, skipped
+    has_cold = at_cold is not None
+    return Columns(arrivals, durations, keys=keys if at_id is not None else None,
+                   cold=colds if has_cold else None, init_ms=inits if has_cold else None,
+                   memory_mb=memories if at_memory is not None else None), skipped

@@ -16,13 +16,14 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import TypedDict
 
 from .. import pricing
 from ..validation import InputError
 from .model import Traffic
 from .replay_engine import SECONDS_PER_MINUTE, Plan, Source
 
-__all__ = ["Profile", "percentile", "profile", "recorded", "source"]
+__all__ = ["Profile", "Recorded", "percentile", "profile", "recorded", "source"]
 
 MINUTES_PER_MONTH = pricing.HOURS_PER_MONTH * 60.0
 
@@ -40,6 +41,17 @@ class Profile:
     peak_minute_invocations: int
     regularity: float
     idle_share: float
+
+
+class Recorded(TypedDict):
+    """What a source recorded over the requests a replay counts (see :func:`recorded`)."""
+
+    requests: int
+    cold_starts: int
+    cold_share: float
+    init_ms: float | None  # the mean INIT of a cold start; None when none was cold
+    p50_ms: float
+    p99_ms: float
 
 
 def source(traffic: Traffic, duration_ms: float | None) -> Source:
@@ -71,6 +83,7 @@ def profile(traffic: Traffic, source: Source) -> Profile:
         busy = tuple(math.fsum(durations[a:b]) for a, b in
                      zip(source.starts, source.starts[1:], strict=False))
     else:
+        assert source.minute_durations_ms is not None  # an aggregated source's (see source())
         busy = tuple(n * d for n, d in zip(counts, source.minute_durations_ms, strict=True))
     total_ms = math.fsum(busy)
     if total_ms <= 0:
@@ -104,10 +117,10 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
-def recorded(traffic: Traffic, source: Source, plan: Plan) -> dict[str, float] | None:
+def recorded(traffic: Traffic, source: Source, plan: Plan) -> Recorded | None:
     """Cold starts and latency as the source recorded them, over the requests the replay
     counts (so that both sides describe the same requests), and INIT over the whole file."""
-    if traffic.cold is None or traffic.init_ms is None:
+    if traffic.cold is None or traffic.init_ms is None or traffic.durations_ms is None:
         return None
     latencies: list[float] = []
     cold = 0

@@ -138,8 +138,12 @@ def combine(format: str, parts: Sequence[Columns | Series], *, skipped: dict[str
             sources: Sequence[str]) -> Traffic:
     """The :class:`Traffic` of the parts parsed from the files of one call, in their order."""
     if _format(format).kind == "requests":
-        return from_columns(format, parts, skipped=skipped, sources=sources)
-    return from_series(format, parts, skipped=skipped, sources=sources)
+        columns = [part for part in parts if isinstance(part, Columns)]
+        assert len(columns) == len(parts), "a per-request format's readers return Columns"
+        return from_columns(format, columns, skipped=skipped, sources=sources)
+    series = [part for part in parts if isinstance(part, Series)]
+    assert len(series) == len(parts), "an aggregated format's readers return Series"
+    return from_series(format, series, skipped=skipped, sources=sources)
 
 
 def _add(total: dict[str, int], more: dict[str, int]) -> None:
@@ -205,13 +209,14 @@ def parse_files(*paths: object, format: str | None = None, scheduler: object = N
     first = wanted or detect(sources[0])
     meter = _Meter(sources, on_progress)
     skipped: dict[str, int] = {}
-    if _BY_NAME[first].parse_all is not None:
+    parse_all = _BY_NAME[first].parse_all
+    if parse_all is not None:
         if wanted is None:
             for source in sources[1:]:
                 found = detect(source)
                 if found != first:
                     raise _mixed(source.name, found, sources[0].name, first)
-        parts, skipped = _BY_NAME[first].parse_all(
+        parts, skipped = parse_all(
             sources, lambda source: meter.file(sources.index(source)))
     elif scheduler is not None:
         parts, skipped = _read_parallel(sources, wanted, first, scheduler, meter)
@@ -269,10 +274,11 @@ def _read_parallel(sources: Sequence[Source], wanted: str | None, first: str, sc
                    meter: _Meter):
     import dask  # noqa: PLC0415 (the trace extra; the browser never comes here)
 
-    if any(s.path is None for s in sources):
+    paths = [s.path for s in sources if s.path is not None]
+    if len(paths) < len(sources):
         raise TrafficError(next(s.name for s in sources if s.path is None), "is a file object",
                            expected="paths when reading with a Dask scheduler")
-    batches = batches_for([s.path for s in sources], _workers(scheduler))
+    batches = batches_for(paths, _workers(scheduler))
     tasks = [dask.delayed(parse_batch, pure=False)(batch, wanted) for batch in batches]
     ends = list(itertools.accumulate(len(b) for b in batches))
     sizes = [meter.before[end] - meter.before[end - len(b)] for b, end in zip(batches, ends,

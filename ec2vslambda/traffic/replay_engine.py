@@ -82,6 +82,7 @@ def requests(source: Source, plan: Plan, seed: int):
     for a, b in plan.windows:
         counted_minutes[a:b] = True
     if source.arrivals_s is not None:
+        assert source.durations_ms is not None  # a per-request source gives both
         arrivals = (np.frombuffer(source.arrivals_s, dtype=np.float64)[index]
                     + source.offset_s)
         durations = np.frombuffer(source.durations_ms, dtype=np.float64)[index]

@@ -57,7 +57,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .. import coldstarts, pricing
+from .. import bills, coldstarts, pricing
 from .. import data as _data
 from .. import decide as _decide
 from ..power_tuning import duration_at_memory_ms
@@ -190,8 +190,7 @@ def _check(traffic: object, region: str, memory_mb: object, arch: object, keep_a
         pricing.check_arch(arch)
     number("keep_alive_s", keep_alive_s, high=MAX_KEEP_ALIVE_S)
     if duration_ms is not None:
-        pricing.check_duration_ms(duration_ms)
-        if duration_ms <= 0:
+        if pricing.check_duration_ms(duration_ms) <= 0:
             raise InputError("duration_ms", duration_ms, "is out of range",
                              "more than 0 ms, or None to use the source's durations")
     if concurrency_limit is not None:
@@ -209,7 +208,7 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
            latency_target_ms: float | None = None, steady_for_a_year: bool = False,
            interruptible: bool = False, instance_type: str | None = None,
            what_ifs: bool = True, seed: int = 0,
-           replay_requests: int = REPLAY_REQUESTS) -> dict[str, object]:
+           replay_requests: int = REPLAY_REQUESTS) -> layout.Report:
     """The workload report of ``traffic``: profile, Lambda replay, every option's whole bill,
     the recommendation with its reasons, and what-ifs, as plain JSON-able data.
 
@@ -252,7 +251,7 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
     settings = Settings(
         region=region, memory_mb=memory, arch=arch, keep_alive_s=float(keep_alive_s),
         init_ms=init, concurrency_limit=limit, cpu_fraction=float(cpu_fraction),
-        front_door=choice("front_door", front_door, tuple(pricing.FRONT_DOORS)),
+        front_door=choice("front_door", front_door, tuple(bills.FRONT_DOORS)),
         response_kb=number("response_kb", response_kb),
         latency_target_ms=(None if latency_target_ms is None
                            else number("latency_target_ms", latency_target_ms)),

@@ -16,7 +16,7 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from .model import TrafficError
 
@@ -55,16 +55,19 @@ class Source:
                 raise TrafficError(str(getattr(value, "name", value)),
                                    "is open in text mode", expected="a path, or a file object "
                                    "opened in binary mode ('rb')")
-            name = str(getattr(value, "name", None) or "<stream>")
-            seekable = getattr(value, "seekable", None)
+            # Any object with read() is taken for a binary file (a browser's dropped file, a
+            # pipe): the checks above are all a duck-typed stream allows.
+            stream = cast(BinaryIO, value)
+            name = str(getattr(stream, "name", None) or "<stream>")
+            seekable = getattr(stream, "seekable", None)
             if not (callable(seekable) and seekable()):
                 # A pipe is read twice (its format is told from its start): keep a copy, in
                 # memory up to SPOOL_BYTES and on disk beyond
                 copy = tempfile.SpooledTemporaryFile(SPOOL_BYTES)  # noqa: SIM115 (kept open)
-                shutil.copyfileobj(value, copy, BUFFER_BYTES)
+                shutil.copyfileobj(stream, copy, BUFFER_BYTES)
                 copy.seek(0)
-                value = copy
-            return cls(name=name, stream=value)
+                stream = cast(BinaryIO, copy)
+            return cls(name=name, stream=stream)
         raise TrafficError(repr(value), "is neither a path nor a file object",
                            expected="a path, or a binary file object with a name")
 
@@ -75,6 +78,8 @@ class Source:
                 return os.path.getsize(self.path)
             except OSError:
                 return None
+        if self.stream is None:
+            return None
         try:
             position = self.stream.tell()
             end = self.stream.seek(0, io.SEEK_END)
@@ -83,7 +88,7 @@ class Source:
         except (AttributeError, OSError, ValueError):
             return None
 
-    def open_binary(self) -> BinaryIO:
+    def open_binary(self) -> BinaryIO | io.RawIOBase:
         if self.path is not None:
             try:
                 return open(self.path, "rb")  # noqa: SIM115 (closed by the caller)
@@ -95,6 +100,7 @@ class Source:
                                    expected="a file (pass each file of a folder)") from None
             except OSError as error:
                 raise TrafficError(self.name, f"cannot be opened ({error.strerror})") from None
+        assert self.stream is not None, "a Source (made by Source.of) has a path or a stream"
         if hasattr(self.stream, "seek"):
             try:
                 self.stream.seek(0)
@@ -121,7 +127,7 @@ class _Unclosed(io.RawIOBase):
 class _Counting(io.RawIOBase):
     """Reads through ``raw``, reporting the bytes taken so far to ``report``."""
 
-    def __init__(self, raw: BinaryIO, report: Callable[[int], None] | None):
+    def __init__(self, raw: BinaryIO | io.RawIOBase, report: Callable[[int], None] | None):
         self._raw = raw
         self._report = report
         self.done = 0
@@ -208,7 +214,7 @@ def open_text(source: Source, *, report: Callable[[int], None] | None = None
     try:
         buffered = io.BufferedReader(raw, BUFFER_BYTES)
         head = buffered.peek(8)[:8]
-        stream = buffered
+        stream: io.BufferedIOBase = buffered
         if head.startswith(GZIP_MAGIC):
             stream = gzip.GzipFile(fileobj=buffered, mode="rb")
         else:
