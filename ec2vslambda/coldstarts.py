@@ -23,8 +23,8 @@ from . import data as _data
 from .validation import Allowed, InputError, choice
 from .words import say, term, word
 
-__all__ = ["COLD_STARTS", "FILE", "ColdStart", "clear_cache", "cold_starts", "draw_figure", "figure",
-           "init_ms", "runtimes", "table"]
+__all__ = ["COLD_STARTS", "FILE", "ColdStart", "clear_cache", "cold_starts", "draw_figure",
+           "figure", "init_ms", "runtimes", "table"]
 
 FILE = "cold_starts.csv"
 

@@ -63,6 +63,8 @@ DRAWINGS: dict[str, str] = {
     "tuning": "power_tuning:draw_tuning",
     "pictures": "diagrams:draw_pictures",
     "latency_runs": "diagrams:draw_latency_runs",
+    "workload_report": "widgets.workload:draw_report_chart",
+    "workload_layouts": "widgets.workload:draw_layouts",
 }
 
 #: Fonts of a drawing made for the book's pages: Latin in DejaVu Sans (matplotlib's own), Hangul
@@ -191,7 +193,8 @@ def check_font(language: str) -> None:
     try:
         font_manager.findfont(CJK_FONT, fallback_to_default=False)
     except ValueError:
-        font_manager.fontManager = font_manager._load_fontmanager(try_read_cache=False)
+        font_manager.fontManager = font_manager._load_fontmanager(  # type: ignore[attr-defined]
+            try_read_cache=False)
         try:
             font_manager.findfont(CJK_FONT, fallback_to_default=False)
         except ValueError:
@@ -208,9 +211,10 @@ def render(description: Mapping[str, Any], catalogue: Mapping[str, str] | None =
     import matplotlib.pyplot as plt
 
     check_font(language)
-    settings = {"svg.fonttype": "path", "svg.hashsalt": "ec2vslambda",
-                "font.family": BOOK_FONTS if language != "en" else ["DejaVu Sans"]}
-    with plt.rc_context(settings):
+    settings: dict[str, Any] = {"svg.fonttype": "path", "svg.hashsalt": "ec2vslambda",
+                                "font.family": BOOK_FONTS if language != "en"
+                                else ["DejaVu Sans"]}
+    with plt.rc_context(settings):  # type: ignore[arg-type]
         if matplotlib.get_backend().lower() not in ("agg", "svg"):
             plt.switch_backend("agg")
         figure, _words = draw(description["drawing"], description["data"], catalogue or {})

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 from functools import cache
 from pathlib import Path
 

@@ -103,7 +103,7 @@ def draw_sweep(sweep: dict, shape: str, rate_per_hour: float, keep_alive_min: fl
     ax.set_title(say("{shape}, {rate} requests/hour", shape=_replay.shape_name(shape),
                      rate=f"{rate_per_hour:g}"))
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    ax.legend(handles, [h.get_label() for h in handles], loc="upper right", fontsize=8)
+    ax.legend(handles, [str(h.get_label()) for h in handles], loc="upper right", fontsize=8)
     fig.tight_layout()
     return fig
 
