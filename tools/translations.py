@@ -125,6 +125,9 @@ def book_strings() -> list[tuple[str, str]]:
 
     strings.append(("edition: note on the front page of a translated edition", EDITION_NOTE))
     strings += [("edition: a hidden code cell's toggle", text) for text in TOGGLE_STRINGS]
+    from selfcheck.words import WORDS as SELFCHECK_WORDS
+
+    strings += [(f"self-check: {key}", text) for key, text in SELFCHECK_WORDS.items()]
 
     from ec2vslambda import live
 
