@@ -245,12 +245,14 @@ def test_interface_words_come_from_book_po(tmp_path, monkeypatch):
     po = polib.POFile()
     po.append(polib.POEntry(msgid=words.WORDS["check"], msgstr="Vérifier"))
     po.save(str(folder / "book.po"))
-    monkeypatch.setattr(words, "LOCALE", tmp_path)
-    words._catalogue.cache_clear()
+    from live_calculators import i18n
+
+    monkeypatch.setattr(i18n, "LOCALE", tmp_path)
+    i18n.strings.cache_clear()
     try:
         table = words.words("xx")
     finally:
-        words._catalogue.cache_clear()
+        i18n.strings.cache_clear()
     assert table["check"] == "Vérifier" and table["clear"] == words.WORDS["clear"]
     assert words.words("en") == words.WORDS
 

@@ -8,11 +8,6 @@ them into the page's catalogue like any paragraph. The words the directive adds 
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
-LOCALE = Path(__file__).resolve().parent.parent.parent / "locale"
-
 #: Every word a self-check shows besides its own text, in English.
 WORDS = {
     "title": "Self-check {number}",
@@ -29,17 +24,10 @@ WORDS = {
 }
 
 
-@cache
-def _catalogue(language: str) -> dict[str, str]:
-    path = LOCALE / language / "LC_MESSAGES" / "book.po"
-    if language == "en" or not path.exists():
-        return {}
-    import polib
-
-    return {e.msgid: e.msgstr for e in polib.pofile(str(path)).translated_entries()}
-
-
 def words(language: str | None) -> dict[str, str]:
-    """:data:`WORDS` in ``language`` (English where the catalogue has no translation)."""
-    table = _catalogue(language or "en")
-    return {key: table.get(text, text) for key, text in WORDS.items()}
+    """:data:`WORDS` in ``language`` (English where its ``book.po`` has no translation), read
+    as the live calculators read their interface words."""
+    from live_calculators import i18n
+
+    translate = i18n.translator(language or "en")
+    return {key: translate(text) for key, text in WORDS.items()}

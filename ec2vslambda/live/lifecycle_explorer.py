@@ -2,7 +2,8 @@
 billed time out.
 
 Requests arrive in groups of ``requests_per_arrival`` every ``gap_s`` seconds, with one longer pause
-of ``pause_min`` minutes after arrival ``pause_after``, and run for ``duration_ms`` each. The
+of ``pause_min`` minutes halfway through the arrivals (0 minutes: no pause, every gap the same),
+and run for ``duration_ms`` each. The
 execution environments are :class:`ec2vslambda.lifecycle.LambdaModel`'s: a request that finds no
 idle environment creates one and pays INIT; an environment idle for the keep-alive window is shut
 down. The bill is :func:`ec2vslambda.pricing.lambda_cost`'s, with INIT billed on the cold starts (as
@@ -32,7 +33,7 @@ def run(inputs: dict) -> dict:
                          f"{MAX_REQUESTS} requests in all (arrivals x requests per arrival)")
     gap_ms = number("gap_s", inputs["gap_s"]) * 1000.0
     pause_ms = number("pause_min", inputs["pause_min"]) * 60_000.0
-    pause_after = whole("pause_after", inputs["pause_after"], low=0)
+    pause_after = arrivals // 2 if pause_ms > 0 else 0  # halfway; 0 minutes means no pause
     keep_alive_ms = number("keep_alive_min", inputs["keep_alive_min"]) * 60_000.0
     duration_ms, init_ms = inputs["duration_ms"], inputs["init_ms"]
     model = lifecycle.LambdaModel(_noop_module, init_ms=init_ms, keep_alive_ms=keep_alive_ms)
@@ -106,9 +107,8 @@ CALCULATOR = Calculator(
         Field("requests_per_arrival", "Requests per arrival (at once)", "integer", 2,
               minimum=1, maximum=MAX_REQUESTS),
         Field("gap_s", "Gap between arrivals", "number", 60.0, "s", minimum=0),
-        Field("pause_after", "A long pause after arrival", "integer", 3, minimum=0,
+        Field("pause_min", "A long pause halfway through", "number", 12.0, "minutes", minimum=0,
               help="0 = no pause."),
-        Field("pause_min", "Length of the pause", "number", 12.0, "minutes", minimum=0),
         Field("duration_ms", "Handler duration", "number", 400.0, "ms", minimum=0),
         Field("init_ms", "INIT duration", "number", 600.0, "ms", minimum=0),
         Field("keep_alive_min", "Keep-alive (an assumption)", "number", 10.0, "minutes",
