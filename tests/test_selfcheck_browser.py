@@ -1,0 +1,187 @@
+"""The self-checks in a real Chromium: every one on every chapter and lab page of both editions,
+answered both ways.
+
+For each page: between three and six self-checks; each answered wrong, then right, through its
+real form controls (a click on an option's label or a number typed into the input, then the
+submit button), with ``data-answered`` and the feedback for that answer checked each time (one
+feedback shown, the others hidden, a verdict in the live region). The first check of each page
+is answered by keyboard only (arrow keys within the radio group, Tab to the button, Enter; or a
+number typed and Enter). Then the page is reloaded: every answer comes back from
+``localStorage``; one check is cleared with its button, which forgets it (its key is gone and it
+stays unanswered after another reload). One page per edition is also drawn on a 360 px phone in
+dark mode, where no check may be wider than the screen.
+
+The testing contract is the one the directive writes (``_ext/selfcheck``): ``data-selfcheck="ID"``
+on the element, ``data-kind``, ``data-correct`` or ``data-answer``/``data-tolerance``.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urljoin
+
+import pytest
+
+from tests import site_check
+
+pytestmark = pytest.mark.browser
+
+PAGES = ("chapters/01_what_they_are", "chapters/02_use_cases", "chapters/03_how_they_work",
+         "chapters/04_performance", "chapters/05_pricing", "chapters/06_choosing",
+         "labs/01_cold_starts_keepalive", "labs/02_burst_lambda_vs_asg", "labs/03_power_tuning",
+         "labs/04_thumbnail_pipeline")
+EDITIONS = ("", "ko/")
+PREFIX = "ec2vslambda-selfcheck:"
+
+READ = """() => [...document.querySelectorAll('[data-selfcheck]')].map(box => ({
+  id: box.dataset.selfcheck, kind: box.dataset.kind, correct: box.dataset.correct,
+  options: [...box.querySelectorAll('input[type=radio]')].map(r => r.value),
+  answer: Number(box.dataset.answer), tolerance: Number(box.dataset.tolerance),
+  relative: box.dataset.toleranceKind === 'relative', answered: box.dataset.answered || null,
+  feedback: [...box.querySelectorAll('.selfcheck-feedback')].filter(f => !f.hidden)
+    .map(f => f.dataset.feedback),
+  verdict: box.querySelector('.selfcheck-verdict').textContent.trim(),
+  live: box.querySelector('.selfcheck-result').getAttribute('aria-live')}))"""
+
+
+def boxes(page) -> list[dict]:
+    return page.evaluate(READ)
+
+
+def state(page, ident: str) -> dict:
+    return next(b for b in boxes(page) if b["id"] == ident)
+
+
+def answers(check: dict) -> tuple[str, str]:
+    """(a wrong answer, the right one), as a reader would give them."""
+    if check["kind"] == "choice":
+        wrong = next(o for o in check["options"] if o != check["correct"])
+        return wrong, check["correct"]
+    margin = check["tolerance"] * (abs(check["answer"]) if check["relative"] else 1)
+    return f"{check['answer'] + 2 * margin + 1:g}", f"{check['answer']:g}"
+
+
+def give(page, check: dict, answer: str) -> None:
+    box = page.locator(f'[data-selfcheck="{check["id"]}"]')
+    if check["kind"] == "choice":
+        box.locator(f'label[for="selfcheck-{check["id"]}-{answer}"]').click()
+    else:
+        box.locator("input[type=number]").fill(answer)
+    box.locator("button[type=submit]").click()
+
+
+def expect(page, check: dict, answered: str, feedback: str) -> None:
+    now = state(page, check["id"])
+    assert now["answered"] == answered, (check["id"], now)
+    assert now["feedback"] == [feedback], (check["id"], now)
+    assert now["verdict"] and now["live"] == "polite", (check["id"], now)
+
+
+def feedback_for(check: dict, answer: str) -> str:
+    if check["kind"] == "choice":
+        return answer
+    return "right" if answer == f"{check['answer']:g}" else "high"
+
+
+def by_keyboard(page, check: dict) -> None:
+    """Answer the check with the keyboard alone, the right way."""
+    box = page.locator(f'[data-selfcheck="{check["id"]}"]')
+    if check["kind"] == "choice":
+        box.locator("input[type=radio]").first.focus()
+        page.keyboard.press("Space")  # the first option, then arrows to the right one
+        for _ in range(int(check["correct"]) - 1):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")  # a radio group is one tab stop: the next is the button
+        assert page.evaluate("document.activeElement.type") == "submit"
+        page.keyboard.press("Enter")
+    else:
+        box.locator("input[type=number]").focus()
+        page.keyboard.type(f"{check['answer']:g}")
+        page.keyboard.press("Enter")
+    expect(page, check, "correct", feedback_for(check, answers(check)[1]))
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two CSS colours given as ``rgb(...)``/``rgba(...)``."""
+    def luminance(colour: str) -> float:
+        parts = [float(p) for p in colour[colour.index("(") + 1:-1].split(",")[:3]]
+        linear = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+                  for c in parts]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.fixture(scope="module")
+def edition_pages(browser, site_url):
+    contexts = {}
+
+    def page_for(edition: str):
+        if edition not in contexts:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            contexts[edition] = (context, context.new_page())
+        return contexts[edition][1]
+
+    yield page_for
+    for context, _page in contexts.values():
+        context.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "ko"])
+def test_every_self_check_answers_both_ways_by_mouse_and_keyboard_and_remembers(
+        edition_pages, site_url, edition):
+    page = edition_pages(edition)
+    start, counts = time.perf_counter(), {}
+    for docname in PAGES:
+        url = urljoin(site_url, edition + site_check.html_name(docname))
+        page.goto(url, wait_until="domcontentloaded")
+        page.evaluate("localStorage.clear()")
+        checks = boxes(page)
+        counts[docname] = len(checks)
+        assert 3 <= len(checks) <= 6, f"{edition}{docname} has {len(checks)} self-checks"
+        assert all(c["answered"] is None and c["feedback"] == [] for c in checks)
+        by_keyboard(page, checks[0])
+        for check in checks:
+            wrong, right = answers(check)
+            give(page, check, wrong)
+            expect(page, check, "wrong", feedback_for(check, wrong))
+            give(page, check, right)
+            expect(page, check, "correct", feedback_for(check, right))
+        page.reload(wait_until="domcontentloaded")
+        assert [b["answered"] for b in boxes(page)] == ["correct"] * len(checks), docname
+        cleared = checks[-1]["id"]
+        key = f"{PREFIX}{page.evaluate('location.pathname')}#{cleared}"
+        assert page.evaluate(f"localStorage.getItem({key!r}) !== null")
+        page.locator(f'[data-selfcheck="{cleared}"] .selfcheck-clear').click()
+        now = state(page, cleared)
+        assert now["answered"] is None and now["feedback"] == [] and not now["verdict"]
+        assert page.evaluate(f"localStorage.getItem({key!r})") is None
+        page.reload(wait_until="domcontentloaded")
+        after = {b["id"]: b["answered"] for b in boxes(page)}
+        assert after.pop(cleared) is None and set(after.values()) == {"correct"}, docname
+    print(f"\n{edition or 'en/'}: self-checks per page {counts}, "
+          f"{sum(counts.values())} in {time.perf_counter() - start:.1f} s")
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "ko"])
+def test_a_self_check_fits_a_phone_in_dark_mode(browser, site_url, edition):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(urljoin(site_url, edition + site_check.html_name("chapters/05_pricing")),
+                  wait_until="domcontentloaded")
+        page.evaluate("document.documentElement.dataset.theme = 'dark'")
+        widths = page.evaluate("""() => [...document.querySelectorAll('[data-selfcheck]')]
+          .map(b => [b.getBoundingClientRect().right, b.scrollWidth - b.clientWidth])""")
+        assert widths and all(right <= 360 and overflow <= 0 for right, overflow in widths), widths
+        text, ground = page.evaluate("""() => {
+          const s = getComputedStyle(document.querySelector('[data-selfcheck]'));
+          return [s.color, s.backgroundColor]; }""")
+        assert contrast(text, ground) >= 4.5, (text, ground)
+        box = page.locator("[data-selfcheck]").first
+        box.locator("input").first.click()
+        box.locator("button[type=submit]").click()
+        assert box.get_attribute("data-answered") in ("correct", "wrong")
+    finally:
+        context.close()
