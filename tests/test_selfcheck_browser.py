@@ -7,8 +7,8 @@ submit button), with ``data-answered`` and the feedback for that answer checked 
 feedback shown, the others hidden, a verdict in the live region). The first check of each page
 is answered by keyboard only (arrow keys within the radio group, Tab to the button, Enter; or a
 number typed and Enter). Then the page is reloaded: every answer comes back from
-``localStorage``; one check is cleared with its button, which forgets it (its key is gone and it
-stays unanswered after another reload). One page per edition is also drawn on a 360 px phone in
+``localStorage``; one check is cleared with its button, which forgets it (its key is gone, and on
+the first page it stays unanswered after another reload). One page per edition is also drawn on a 360 px phone in
 dark mode, where no check may be wider than the screen.
 
 The testing contract is the one the directive writes (``_ext/selfcheck``): ``data-selfcheck="ID"``
@@ -119,7 +119,7 @@ def edition_pages(browser, site_url):
 
     def page_for(edition: str):
         if edition not in contexts:
-            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
             contexts[edition] = (context, context.new_page())
         return contexts[edition][1]
 
@@ -157,9 +157,10 @@ def test_every_self_check_answers_both_ways_by_mouse_and_keyboard_and_remembers(
         now = state(page, cleared)
         assert now["answered"] is None and now["feedback"] == [] and not now["verdict"]
         assert page.evaluate(f"localStorage.getItem({key!r})") is None
-        page.reload(wait_until="domcontentloaded")
-        after = {b["id"]: b["answered"] for b in boxes(page)}
-        assert after.pop(cleared) is None and set(after.values()) == {"correct"}, docname
+        if docname == PAGES[0]:  # once is enough to see that a cleared answer stays cleared
+            page.reload(wait_until="domcontentloaded")
+            after = {b["id"]: b["answered"] for b in boxes(page)}
+            assert after.pop(cleared) is None and set(after.values()) == {"correct"}, docname
     print(f"\n{edition or 'en/'}: self-checks per page {counts}, "
           f"{sum(counts.values())} in {time.perf_counter() - start:.1f} s")
 

@@ -75,5 +75,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", record_ids)
     app.connect("env-purge-doc", purge_ids)
     app.connect("env-merge-info", merge_ids)
-    app.connect("html-page-context", on_page_context)
+    # before handlers that rebuild the page's script list (live_calculators drops Thebe's)
+    app.connect("html-page-context", on_page_context, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
