@@ -2,14 +2,16 @@
 answered both ways.
 
 For each page: between three and six self-checks; each answered wrong, then right, through its
-real form controls (a click on an option's label or a number typed into the input, then the
-submit button), with ``data-answered`` and the feedback for that answer checked each time (one
-feedback shown, the others hidden, a verdict in the live region). The first check of each page
-is answered by keyboard only (arrow keys within the radio group, Tab to the button, Enter; or a
-number typed and Enter). Then the page is reloaded: every answer comes back from
-``localStorage``; one check is cleared with its button, which forgets it (its key is gone, and on
-the first page it stays unanswered after another reload). One page per edition is also drawn on a 360 px phone in
-dark mode, where no check may be wider than the screen.
+real form controls, with ``data-answered`` and the feedback for that answer checked each time
+(one feedback shown, the others hidden, a verdict in the live region). The first check of each
+page is answered wrong with the mouse (a click on an option's label, or a number typed, then a
+click on the button) and right with the keyboard alone (Space and the arrow keys within the radio
+group, Tab to the button, Enter; or a number typed and Enter); the others by keyboard (Space on
+an option, Enter on the button). One check is then cleared with its button, which forgets it: its
+``localStorage`` key is gone. On the first page of each edition the page is reloaded: every other
+answer comes back from ``localStorage``, and the cleared one stays unanswered. One page per
+edition is also drawn on a 360 px phone in dark mode, where no check may be wider than the screen
+and its text keeps its contrast.
 
 The testing contract is the one the directive writes (``_ext/selfcheck``): ``data-selfcheck="ID"``
 on the element, ``data-kind``, ``data-correct`` or ``data-answer``/``data-tolerance``.
@@ -61,13 +63,23 @@ def answers(check: dict) -> tuple[str, str]:
     return f"{check['answer'] + 2 * margin + 1:g}", f"{check['answer']:g}"
 
 
-def give(page, check: dict, answer: str) -> None:
+def give(page, check: dict, answer: str, *, mouse: bool = False) -> None:
+    """Answer through the check's own controls: with the mouse (a click on the option's label,
+    then on the button), or with the keyboard (Space on the option, Enter on the button)."""
     box = page.locator(f'[data-selfcheck="{check["id"]}"]')
     if check["kind"] == "choice":
-        box.locator(f'label[for="selfcheck-{check["id"]}-{answer}"]').click()
+        if mouse:
+            box.locator(f'label[for="selfcheck-{check["id"]}-{answer}"]').click()
+        else:
+            box.locator(f'#selfcheck-{check["id"]}-{answer}').focus()
+            page.keyboard.press("Space")
     else:
         box.locator("input[type=number]").fill(answer)
-    box.locator("button[type=submit]").click()
+    if mouse:
+        box.locator("button[type=submit]").click()
+    else:
+        box.locator("button[type=submit]").focus()
+        page.keyboard.press("Enter")
 
 
 def expect(page, check: dict, answered: str, feedback: str) -> None:
@@ -88,7 +100,7 @@ def by_keyboard(page, check: dict) -> None:
     box = page.locator(f'[data-selfcheck="{check["id"]}"]')
     if check["kind"] == "choice":
         box.locator("input[type=radio]").first.focus()
-        page.keyboard.press("Space")  # the first option, then arrows to the right one
+        page.keyboard.press("Space")  # the first option, then arrows down to the right one
         for _ in range(int(check["correct"]) - 1):
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Tab")  # a radio group is one tab stop: the next is the button
@@ -96,8 +108,9 @@ def by_keyboard(page, check: dict) -> None:
         page.keyboard.press("Enter")
     else:
         box.locator("input[type=number]").focus()
+        page.keyboard.press("Control+A")  # over the wrong answer typed before
         page.keyboard.type(f"{check['answer']:g}")
-        page.keyboard.press("Enter")
+        page.keyboard.press("Enter")  # a form with one field submits on Enter
     expect(page, check, "correct", feedback_for(check, answers(check)[1]))
 
 
@@ -119,7 +132,8 @@ def edition_pages(browser, site_url):
 
     def page_for(edition: str):
         if edition not in contexts:
-            context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+            context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                          reduced_motion="reduce")
             contexts[edition] = (context, context.new_page())
         return contexts[edition][1]
 
@@ -141,15 +155,15 @@ def test_every_self_check_answers_both_ways_by_mouse_and_keyboard_and_remembers(
         counts[docname] = len(checks)
         assert 3 <= len(checks) <= 6, f"{edition}{docname} has {len(checks)} self-checks"
         assert all(c["answered"] is None and c["feedback"] == [] for c in checks)
-        by_keyboard(page, checks[0])
-        for check in checks:
+        for number, check in enumerate(checks):
             wrong, right = answers(check)
-            give(page, check, wrong)
+            give(page, check, wrong, mouse=number == 0)
             expect(page, check, "wrong", feedback_for(check, wrong))
-            give(page, check, right)
-            expect(page, check, "correct", feedback_for(check, right))
-        page.reload(wait_until="domcontentloaded")
-        assert [b["answered"] for b in boxes(page)] == ["correct"] * len(checks), docname
+            if number == 0:
+                by_keyboard(page, check)
+            else:
+                give(page, check, right)
+                expect(page, check, "correct", feedback_for(check, right))
         cleared = checks[-1]["id"]
         key = f"{PREFIX}{page.evaluate('location.pathname')}#{cleared}"
         assert page.evaluate(f"localStorage.getItem({key!r}) !== null")
@@ -157,7 +171,7 @@ def test_every_self_check_answers_both_ways_by_mouse_and_keyboard_and_remembers(
         now = state(page, cleared)
         assert now["answered"] is None and now["feedback"] == [] and not now["verdict"]
         assert page.evaluate(f"localStorage.getItem({key!r})") is None
-        if docname == PAGES[0]:  # once is enough to see that a cleared answer stays cleared
+        if docname == PAGES[0]:  # a reload brings back every answer but the one cleared
             page.reload(wait_until="domcontentloaded")
             after = {b["id"]: b["answered"] for b in boxes(page)}
             assert after.pop(cleared) is None and set(after.values()) == {"correct"}, docname
@@ -184,5 +198,35 @@ def test_a_self_check_fits_a_phone_in_dark_mode(browser, site_url, edition):
         box.locator("input").first.click()
         box.locator("button[type=submit]").click()
         assert box.get_attribute("data-answered") in ("correct", "wrong")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("edition", EDITIONS, ids=["en", "ko"])
+def test_paper_shows_the_questions_and_their_answers_after_the_chapter(browser, site_url, edition):
+    context = browser.new_context(viewport={"width": 900, "height": 1200})
+    try:
+        page = context.new_page()
+        page.goto(urljoin(site_url, edition + site_check.html_name("chapters/03_how_they_work")),
+                  wait_until="domcontentloaded")
+        assert page.locator(".selfcheck-answers").is_hidden()  # on screen, the answers wait
+        page.emulate_media(media="print")
+        checks = page.locator("[data-selfcheck]")
+        assert checks.count() >= 3
+        for n in range(checks.count()):
+            box = checks.nth(n)
+            assert box.locator(".selfcheck-question").is_visible()
+            assert box.locator(".selfcheck-options").is_visible()
+            assert box.locator(".selfcheck-actions").is_hidden()
+            assert box.locator(".selfcheck-result").is_hidden()
+        answers = page.locator(".selfcheck-answers")
+        assert answers.is_visible()
+        assert answers.locator(".selfcheck-answer").count() == checks.count()
+        ids = [checks.nth(n).get_attribute("data-selfcheck") for n in range(checks.count())]
+        assert [a.get_attribute("data-answers") for a in
+                answers.locator(".selfcheck-answer").all()] == ids
+        assert page.evaluate("""() => { const a = document.querySelector('.selfcheck-answers');
+          return [...document.querySelectorAll('[data-selfcheck]')].every(b =>
+            b.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
     finally:
         context.close()
