@@ -306,3 +306,45 @@ def test_tolerances_are_shares_or_amounts():
     for bad in ("-1", "x", "nan"):
         with pytest.raises(ValueError, match=f"tolerance={bad!r} is not a number"):
             directive.parse_tolerance(bad)
+
+
+# --- the book's own self-checks, read from the notebooks (no build) ---------------------------
+
+LESSONS = sorted(p for folder in ("chapters", "labs") for p in (ROOT / folder).glob("*.ipynb"))
+_CHECK = re.compile(r"^```\{selfcheck\}\n:id: (?P<id>\S+)\n(?P<options>(?::\S+: .*\n)*)", re.M)
+
+
+def book_checks() -> dict[Path, list[tuple[str, str]]]:
+    found = {}
+    for path in LESSONS:
+        cells = nbformat.read(path, as_version=4).cells
+        found[path] = [(m.group("id"), m.group("options")) for c in cells
+                       if c.cell_type == "markdown" for m in _CHECK.finditer(c.source)]
+    return found
+
+
+def test_every_chapter_and_lab_has_three_to_five_self_checks_with_ids_of_its_own():
+    checks = book_checks()
+    counts = {p.stem: len(found) for p, found in checks.items()}
+    assert len(counts) == 10 and all(3 <= n <= 5 for n in counts.values()), counts
+    ids = [ident for found in checks.values() for ident, _ in found]
+    assert len(ids) == len(set(ids)), "a self-check id is used twice"
+    for path, found in checks.items():
+        number = int(path.stem[:2])
+        prefix = f"ch{number:02d}-" if path.parent.name == "chapters" else f"lab{number}-"
+        assert all(ident.startswith(prefix) for ident, _ in found), (path.stem, found)
+
+
+def test_a_numeric_self_check_names_a_value_its_page_glues():
+    numeric = 0
+    for path, found in book_checks().items():
+        glued = {o.get("metadata", {}).get("scrapbook", {}).get("name")
+                 for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+                 for o in c.get("outputs", [])}
+        for ident, options in found:
+            answer = re.search(r"^:answer: (\S+)", options, re.M)
+            if answer:
+                numeric += 1
+                assert answer.group(1) in glued, f"{path.stem}: {ident} reads an unglued value"
+                assert ":correct:" not in options
+    assert numeric >= 7  # a numeric check, its answer computed by the package, on most pages
