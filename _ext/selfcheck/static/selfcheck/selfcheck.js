@@ -6,57 +6,54 @@
  * says). Answering sets data-answered="correct" or "wrong" on the element and shows the feedback
  * for that answer in the check's live region. The answer is kept in localStorage under the
  * page's path and the check's id, restored on the next visit, and forgotten by "Clear my answer".
- * A classic script, so that it also runs on a page opened from a file. */
-(function () {
-  "use strict";
+ * A classic script (a module would not run on a page opened from a file), deferred. */
+(() => {
+  const PREFIX = "ec2vslambda-selfcheck:";
 
-  var PREFIX = "ec2vslambda-selfcheck:";
+  const storageKey = (id) => `${PREFIX}${window.location.pathname}#${id}`;
 
-  function storageKey(id) {
-    return PREFIX + window.location.pathname + "#" + id;
-  }
-
-  function remembered(id) {
+  const remembered = (id) => {
     try {
       return JSON.parse(window.localStorage.getItem(storageKey(id)));
-    } catch (error) {
-      return null; // storage refused (private mode, file page) or an unreadable entry
+    } catch {
+      return null; // storage refused (private mode, a file page) or an unreadable entry
     }
-  }
+  };
 
-  function remember(id, given) {
+  const remember = (id, given) => {
     try {
-      window.localStorage.setItem(storageKey(id), JSON.stringify({ given: given }));
-    } catch (error) {
+      window.localStorage.setItem(storageKey(id), JSON.stringify({ given }));
+    } catch {
       // the answer still shows; it is only not kept
     }
-  }
+  };
 
-  function forget(id) {
+  const forget = (id) => {
     try {
       window.localStorage.removeItem(storageKey(id));
-    } catch (error) {
+    } catch {
       // nothing was kept
     }
-  }
+  };
 
-  function given(box) {
+  /* The reader's answer as text, or null when there is none yet. */
+  const given = (box) => {
     if (box.dataset.kind === "choice") {
-      var picked = box.querySelector("input[type=radio]:checked");
+      const picked = box.querySelector("input[type=radio]:checked");
       return picked ? picked.value : null;
     }
-    var input = box.querySelector("input[type=number]");
-    return input.value === "" || !isFinite(input.valueAsNumber) ? null : input.value;
-  }
+    const input = box.querySelector("input[type=number]");
+    return input.value === "" || !Number.isFinite(input.valueAsNumber) ? null : input.value;
+  };
 
   /* Which feedback an answer gets, and whether it is right. */
-  function judge(box, answer) {
+  const judge = (box, answer) => {
     if (box.dataset.kind === "choice") {
       return { right: answer === box.dataset.correct, feedback: answer };
     }
-    var value = Number(answer);
-    var expected = Number(box.dataset.answer);
-    var tolerance = Number(box.dataset.tolerance);
+    const value = Number(answer);
+    const expected = Number(box.dataset.answer);
+    let tolerance = Number(box.dataset.tolerance);
     if (box.dataset.toleranceKind === "relative") {
       tolerance *= Math.abs(expected);
     }
@@ -64,16 +61,16 @@
     if (Math.abs(value - expected) <= tolerance) {
       return { right: true, feedback: "right" };
     }
-    var side = value < expected ? "low" : "high";
-    var hasSide = box.querySelector('[data-feedback="' + side + '"]') !== null;
+    const side = value < expected ? "low" : "high";
+    const hasSide = box.querySelector(`[data-feedback="${side}"]`) !== null;
     return { right: false, feedback: hasSide ? side : "wrong" };
-  }
+  };
 
-  function show(box, verdict) {
-    var words = JSON.parse(box.dataset.words);
-    var feedback = box.querySelectorAll(".selfcheck-feedback");
-    for (var i = 0; i < feedback.length; i += 1) {
-      feedback[i].hidden = !verdict || feedback[i].dataset.feedback !== verdict.feedback;
+  /* Show a verdict and its feedback (or, with null, neither). */
+  const show = (box, verdict) => {
+    const words = JSON.parse(box.dataset.words);
+    for (const feedback of box.querySelectorAll(".selfcheck-feedback")) {
+      feedback.hidden = !verdict || feedback.dataset.feedback !== verdict.feedback;
     }
     box.querySelector(".selfcheck-verdict").textContent = verdict
       ? words[verdict.right ? "right" : "wrong"]
@@ -83,31 +80,32 @@
     } else {
       delete box.dataset.answered;
     }
-  }
+  };
 
-  function restore(box, answer) {
+  /* Put a kept answer back into the controls; false when it no longer fits them. */
+  const restore = (box, answer) => {
     if (box.dataset.kind === "choice") {
-      var option = box.querySelector('input[type=radio][value="' + answer + '"]');
+      const option = box.querySelector(`input[type=radio][value="${CSS.escape(answer)}"]`);
       if (!option) {
         return false;
       }
       option.checked = true;
-    } else {
-      if (!isFinite(Number(answer))) {
-        return false;
-      }
-      box.querySelector("input[type=number]").value = answer;
+      return true;
     }
+    if (!Number.isFinite(Number(answer))) {
+      return false;
+    }
+    box.querySelector("input[type=number]").value = answer;
     return true;
-  }
+  };
 
-  function setUp(box) {
-    var id = box.dataset.selfcheck;
-    var form = box.querySelector("form");
-    var words = JSON.parse(box.dataset.words);
-    form.addEventListener("submit", function (event) {
+  const setUp = (box) => {
+    const id = box.dataset.selfcheck;
+    const form = box.querySelector("form");
+    const words = JSON.parse(box.dataset.words);
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      var answer = given(box);
+      const answer = given(box);
       if (answer === null) {
         show(box, null);
         box.querySelector(".selfcheck-verdict").textContent =
@@ -117,20 +115,19 @@
       show(box, judge(box, answer));
       remember(id, answer);
     });
-    box.querySelector(".selfcheck-clear").addEventListener("click", function () {
+    box.querySelector(".selfcheck-clear").addEventListener("click", () => {
       form.reset();
       show(box, null);
       forget(id);
     });
     box.querySelector(".selfcheck-actions").hidden = false;
-    var kept = remembered(id);
+    const kept = remembered(id);
     if (kept && typeof kept.given === "string" && restore(box, kept.given)) {
       show(box, judge(box, kept.given));
     }
-  }
+  };
 
-  var boxes = document.querySelectorAll("[data-selfcheck]");
-  for (var i = 0; i < boxes.length; i += 1) {
-    setUp(boxes[i]);
+  for (const box of document.querySelectorAll("[data-selfcheck]")) {
+    setUp(box);
   }
 })();
