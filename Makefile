@@ -1,17 +1,28 @@
 # Two commands from a fresh clone: `make book` and `make test`.
-# Everything else (lab, outputs, linkcheck, bench) is for authors and instructors.
+# Everything else (lab, outputs, linkcheck, bench) is for authors and instructors. Learners need
+# none of it: they install with one pip command (requirements-learner.txt; workshop/setup).
+#
+# Works with GNU make on Linux, macOS and WSL. On native Windows (GNU make from cmd or
+# PowerShell) the recipes avoid POSIX-only commands and use the venv's Scripts folder, but only
+# WSL is tested: Windows authors are best served by WSL.
 
-PYTHON ?= python3
 VENV   := .venv
-BIN    := $(VENV)/bin
+ifeq ($(OS),Windows_NT)
+PYTHON ?= python
+PY     := $(VENV)\Scripts\python.exe
+JB     := $(VENV)\Scripts\jupyter-book.exe
+else
+PYTHON ?= python3
+PY     := $(VENV)/bin/python
+JB     := $(VENV)/bin/jupyter-book
+endif
 STAMP  := $(VENV)/.installed
 # The book builds from the outputs stored in the notebooks (_config.yml: execute_notebooks: off),
 # failing on any warning; strict nbval in `make test` executes each notebook once and checks them.
-BOOK   := $(BIN)/jupyter-book build --all -W -n --keep-going .
+BOOK   := $(JB) build --all -W -n --keep-going .
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 # $(call timed,STAGE,COMMAND): run a stage of `make test`, stop on failure, print its time.
-timed = @start=$$(date +%s.%N); echo "== $(1)"; $(2) || exit $$?; \
-	echo "== $(1): $$(awk "BEGIN {printf \"%.1f\", $$(date +%s.%N) - $$start}") s"
+timed = @$(PY) tools/timed.py "$(1)" $(2)
 
 .PHONY: help book serve test unit notebooks browser lint lab outputs translations linkcheck bench wheel-check clean
 
@@ -26,17 +37,21 @@ help:
 	@echo "make bench      print the benchmark figures"
 	@echo "make wheel-check  build the wheel and use it from a fresh venv outside the checkout"
 
-$(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0])'
+$(PY):
+	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11+ is needed; found ' + sys.version.split()[0])"
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): requirements.txt pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	@touch $(STAMP)
+# requirements-nodeps.txt: test-only packages pinned by hash and installed without their own
+# dependencies (a requirements file cannot say --no-deps for one line), so they run with the
+# versions requirements.txt pins.
+$(STAMP): requirements.txt requirements-nodeps.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-nodeps.txt
+	@$(PY) -c "import pathlib; pathlib.Path('$(STAMP)').touch()"
 
 # Both editions: English at _build/html/, Korean at _build/html/ko/ (from locale/ko's catalogues).
-EDITION = $(BIN)/python tools/translations.py build ko
+EDITION = $(PY) tools/translations.py build ko
 
 book: $(STAMP)
 	$(BOOK)
@@ -47,53 +62,54 @@ book: $(STAMP)
 # from file:// pages: serve the site. Builds it first if it has never been built.
 PORT ?= 8000
 serve: $(STAMP)
-	@test -f _build/html/index.html || $(MAKE) book
+	@$(PY) -c "import pathlib, sys; sys.exit(not pathlib.Path('_build/html/index.html').is_file())" || $(MAKE) book
 	@echo "Serving $(CURDIR)/_build/html at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
+	$(PY) -m http.server --bind 127.0.0.1 --directory _build/html $(PORT)
 
 # Each notebook executes once, in nbval. The build comes first so the browser tests find the site.
 test: $(STAMP)
-	$(call timed,lint,$(BIN)/ruff check .)
+	$(call timed,lint,$(PY) -m ruff check .)
 	$(call timed,book build from stored outputs (-W -n),$(BOOK))
 	$(call timed,Korean edition build (-W -n),$(EDITION))
-	$(call timed,translation extraction (catalogues checked against it),$(BIN)/python tools/translations.py extract)
-	$(call timed,pytest: unit + strict nbval + browser,$(BIN)/python -m pytest $(NBVAL) $(PYTEST_ARGS))
+	$(call timed,translation extraction (catalogues checked against it),$(PY) tools/translations.py extract)
+	$(call timed,pytest: unit + strict nbval + browser,$(PY) -m pytest $(NBVAL) $(PYTEST_ARGS))
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest tests -m "not browser" $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) chapters labs workshop $(PYTEST_ARGS)
+	$(PY) -m pytest $(NBVAL) chapters labs workshop $(PYTEST_ARGS)
 
 browser: $(STAMP)
 	$(BOOK)
 	$(EDITION)
-	$(BIN)/python -m pytest -m browser tests $(PYTEST_ARGS)
+	$(PY) -m pytest -m browser tests $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(PY) -m ruff check .
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab labs
+	$(PY) -m jupyterlab labs
 
 outputs: $(STAMP)
-	$(BIN)/python tools/refresh_outputs.py $(NOTEBOOKS)
+	$(PY) tools/refresh_outputs.py $(NOTEBOOKS)
 
 # Re-extract the English text, update the translation catalogues (locale/), report what is
 # untranslated or fuzzy page by page. Translate, then `make book` builds every edition.
 translations: $(STAMP)
-	$(BIN)/python tools/translations.py update
+	$(PY) tools/translations.py update
 
 linkcheck: $(STAMP)
-	$(BIN)/jupyter-book build --builder linkcheck .
+	$(JB) build --builder linkcheck .
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(PY) benchmarks/run_all.py
 
-# Build the wheel, install it with its extras into a fresh venv (from the package index) and use
-# it from outside the checkout. .ci/run runs it.
+# Build the wheel, install it with requirements-learner.txt into a fresh venv (from the package
+# index), run the learner's smoke test and every notebook from outside the checkout, then check
+# that the smoke test fails loudly once a part is removed. .ci/run runs it.
 wheel-check: $(STAMP)
-	$(BIN)/python tools/check_wheel.py
+	$(PY) tools/check_wheel.py
 
 clean:
-	rm -rf _build test-artifacts
+	$(PY) -c "import shutil; [shutil.rmtree(d, ignore_errors=True) for d in ('_build', 'test-artifacts')]"

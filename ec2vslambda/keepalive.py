@@ -5,7 +5,8 @@ trackers below are the readable reference of what a policy decides, and
 :func:`poisson_cold_start_ratio` (defined in :mod:`ec2vslambda.lifecycle`) runs unchanged in the
 reader's browser. The simulators in :mod:`ec2vslambda.simulate` run the same rules in compiled
 loops (:mod:`ec2vslambda.kernels`); tests check that both give the same windows after the same
-idle times. This module imports neither :mod:`ec2vslambda.simulate` nor
+idle times. The standard-library engine (:mod:`ec2vslambda.engine`) asks these trackers
+directly. This module imports neither :mod:`ec2vslambda.simulate` nor
 :mod:`ec2vslambda.replay`, which import it.
 
 A tracker answers two things:
@@ -24,41 +25,63 @@ Policies
     (20 minutes) used when Shahrad et al. measured them; AWS does not document or guarantee it.
 :class:`HybridHistogram`
     The hybrid histogram policy of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020),
-    rule by rule:
+    rule by rule. Each rule says whose it is: **paper** (the paper's description), **reproduction**
+    (where the paper leaves a choice open and we follow what open reproductions of it do, such as
+    the ``serverless-in-the-wild`` example of DSLab FaaS and OpenDC's serverless policy), or
+    **book** (our own choice, which a reader should not take for the paper's). The paper's own
+    text could not be opened while this was written: the paper's rules below are those its
+    abstract, its talk and the reproductions agree on.
 
-    1. *Histogram.* Idle times go into a histogram of 1-minute bins covering 4 hours
-       (``bin_s``, ``range_s``); longer ones are out of bounds (OOB). As in the paper.
-    2. *Pre-warm window* = the 5th percentile of the histogram, rounded down to its bin's lower
-       edge, less a 10% margin. As in the paper.
-    3. *Keep-alive window* = until the 99th percentile, rounded up to its bin's upper edge, plus a
-       10% margin, counted from the pre-warm (so ``keepalive = 1.1 × tail - 0.9 × head``). As in
-       the paper.
-    4. *Unloading.* With a non-zero pre-warm window the function is unloaded when its execution
-       ends and holds no memory until the pre-warm; wasted memory is loaded-idle time only. As in
-       the paper; the simulators count it so.
-    5. *Representativeness.* The histogram is trusted when the coefficient of variation (CV) of
-       its bin counts is at least ``cv_threshold`` (2, the paper's value): a few tall bins mean
-       a clear pattern. We compute the CV with the population standard deviation (``ddof=0``).
-       **Departure:** the paper gives no minimum number of idle times; we also wait for
-       ``min_samples`` (10) of them, because a CV over two or three idle times is meaningless.
-    6. *Fallback.* While the histogram is not representative: no pre-warm and a keep-alive of
-       the histogram's whole range (4 hours), the paper's conservative standard keep-alive.
-    7. *Out-of-bound idle times.* When more than ``out_of_range_share`` (half) of the idle times
-       are OOB, the next idle time is forecast from the recent ones, and the function is
-       pre-warmed at the forecast less ``forecast_margin`` (15%) and kept until the forecast
-       plus 15%, the paper's margins for this case. The paper forecasts with ARIMA:
-       ``forecast="arima"`` fits :class:`statsmodels.tsa.arima.model.ARIMA` of order (1, 0, 0)
-       with a constant (an AR(1) model, by Burg's method) to the last ``forecast_samples`` idle
-       times (in minutes) at every idle time. **Departure:** we fix the order instead of
-       choosing it per function, because a general ARIMA fit by maximum likelihood takes about
-       half a second here and a week's replay makes hundreds; and we fall back to the median
-       when a fit fails or the history is shorter than 4 idle times or constant.
-       ``forecast="median"`` (the default, and standard-library only) uses the median of the
-       recent OOB idle times instead: it ignores trends and the order of the idle times.
-
-    **Departure (speed):** windows are recomputed after every idle time while a histogram holds
-    up to 100 of them, then whenever the count has grown by 1% (and after every idle time while
-    forecasting), not after every single idle time.
+    1. *Histogram* (**paper**). Idle times go into a histogram of 1-minute bins covering 4 hours
+       (``bin_s``, ``range_s``); longer ones are out of bounds (OOB). The paper also ran ranges
+       of 1, 2 and 3 hours; lab 1 replays all four.
+    2. *Idle time* (**paper**): from the end of the application's last execution to its next
+       invocation.
+    3. *Pre-warm window* = the 5th percentile of the histogram less a 10% margin (**paper**),
+       the percentile taken as its bin's lower edge (**reproduction**).
+    4. *Keep-alive window* = until the 99th percentile plus a 10% margin (**paper**), the
+       percentile taken as its bin's upper edge (**reproduction**). Counting the window from
+       the pre-warm, so that ``keepalive = 1.1 × tail - 0.9 × head`` and the image is unloaded
+       at the 99th percentile plus the margin, is our reading (**book**).
+    5. *Unloading.* With a non-zero pre-warm window the function is unloaded when its execution
+       ends and holds no memory until the pre-warm; wasted memory is loaded-idle time only
+       (**paper**; the simulators count it so).
+    6. *Representativeness.* The histogram is trusted when the coefficient of variation (CV) of
+       its bin counts is at least ``cv_threshold`` (2; **paper**): a few tall bins mean a clear
+       pattern. The CV uses the population standard deviation, ``ddof=0`` (**book**; DSLab
+       divides by the number of bins less one). We also wait for ``min_samples`` (10) idle
+       times before trusting any histogram, because a CV over two or three idle times means
+       little (**book**: the paper gives no minimum).
+    7. *Fallback.* While the histogram is not representative: no pre-warm and a keep-alive of
+       the histogram's whole range (4 hours), the paper's conservative standard keep-alive
+       (**paper**, as the reproductions implement it).
+    8. *Out-of-bound idle times.* When "too many" idle times are OOB (**paper**: no number is
+       given), the next idle time is forecast. Our threshold: more than
+       ``out_of_range_share`` (half) of *all* the idle times seen so far, counted cumulatively
+       (**book**; reproductions use 0.5 or 0.8 of the idle times, DSLab's default with
+       ``>=``). The function is then pre-warmed at the forecast less ``forecast_margin``
+       (15%) and kept until the forecast plus 15% (**reproduction**: DSLab's default margin and
+       both reproductions' formulas, ``prewarm = f × (1 - m)`` and ``keepalive = 2 × m × f``).
+       The paper forecasts with ARIMA (**paper**): ``forecast="arima"`` fits
+       :class:`statsmodels.tsa.arima.model.ARIMA` of order (1, 0, 0) with a constant (an AR(1)
+       model, by Burg's method) to the last ``forecast_samples`` (10) idle times in minutes
+       (**book**: the order is fixed instead of chosen per function, because a general ARIMA
+       fit by maximum likelihood takes about half a second here and a week's replay makes
+       hundreds; the reproductions fit all the idle times seen). When a fit fails or the
+       history is shorter than 4 idle times or constant, the median stands in (**book**).
+       ``forecast="median"`` (the default, standard library only) uses the median of the
+       recent OOB idle times instead (**book**): it ignores trends and the order of the idle
+       times.
+    9. *Memory of the past.* The histogram never ages: every idle time since the start counts
+       for ever (**book**). Per secondary sources, Azure's production version starts a new
+       histogram every day and keeps two weeks of them, so that it forgets old patterns; a week
+       of synthetic traffic whose patterns do not change does not need that, a real trace may.
+    10. *Recomputing* (**book**, for speed): windows are recomputed after every idle time while a
+        histogram holds up to 100 of them, then whenever the count has grown by 1% (and after
+        every idle time while forecasting), not after every single idle time.
+    11. *Per environment* (**book**): the paper applies the policy to an application's one
+        image; :func:`ec2vslambda.simulate.simulate_lambda` applies the same windows to each of
+        Lambda's execution environments (see its module docstring).
 """
 
 from __future__ import annotations
@@ -116,8 +139,9 @@ class FixedKeepAlive:
 
 @dataclass(frozen=True)
 class HybridHistogram:
-    """The hybrid histogram policy (Shahrad et al., 2020), with the paper's default settings
-    (see the module docstring for each rule and our departures)."""
+    """The hybrid histogram policy (Shahrad et al., 2020), with the paper's settings where it
+    gives them (the module docstring says, rule by rule, whether a rule is the paper's, a
+    reproduction's or the book's)."""
 
     range_s: float = 4 * 3600.0
     bin_s: float = 60.0

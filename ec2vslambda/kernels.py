@@ -183,31 +183,35 @@ def _clipped(start, end, from_s, until_s):
 
 
 @njit(cache=True, inline="always")
-def _compact(buf, lo, hi):
-    """Move the sorted region ``buf[lo:hi]`` to the front of ``buf``; returns its new end."""
+def _compact(buf, created, ids, lo, hi):
+    """Move the sorted region ``buf[lo:hi]`` (and its payload) to the front; returns its new
+    end."""
     size = hi - lo
     for k in range(size):
         buf[k] = buf[lo + k]
+        created[k] = created[lo + k]
+        ids[k] = ids[lo + k]
     return size
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _push(buf, lo, hi, value):
+def _push(buf, created, ids, lo, hi, value, made_at, env):
     """Add ``value`` to the sorted live region ``buf[lo:hi]``, moving the region to the front
-    first when it has reached the end of ``buf``; returns the region's new ``(lo, hi)``."""
+    first when it has reached the end of ``buf``; returns the region's new ``(lo, hi)``. The
+    environment's creation time and id ride along (``routing="newest"`` reads them)."""
     if hi == buf.size:
-        hi = _compact(buf, lo, hi)
+        hi = _compact(buf, created, ids, lo, hi)
         lo = 0
-    return lo, _insert_sorted(buf, lo, hi, value)
+    return lo, _insert_sorted(buf, created, ids, lo, hi, value, made_at, env)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _insert_sorted(buf, lo, hi, value):
+def _insert_sorted(buf, created, ids, lo, hi, value, made_at, env):
     """Insert ``value`` into the sorted ``buf[lo:hi]`` (``hi < buf.size``); returns the new end.
 
     The busy environments' end times are kept sorted, so that the earliest is ``buf[lo]`` and
     freeing it is ``lo += 1``. A new end is usually among the latest, so its slot is searched
-    from the back, by bisection beyond 16 steps.
+    from the back, by bisection beyond 16 steps. ``created`` and ``ids`` move with ``buf``.
     """
     j = hi
     steps = 0
@@ -223,22 +227,100 @@ def _insert_sorted(buf, lo, hi, value):
                     left = middle + 1
             for k in range(j, left, -1):
                 buf[k] = buf[k - 1]
+                created[k] = created[k - 1]
+                ids[k] = ids[k - 1]
             j = left
             break
         buf[j] = buf[j - 1]
+        created[j] = created[j - 1]
+        ids[j] = ids[j - 1]
         j -= 1
     buf[j] = value
+    created[j] = made_at
+    ids[j] = env
     return hi + 1
+
+
+@njit(cache=True, inline="always")
+def _before(key, ids, a, b):
+    """Whether heap entry ``a`` comes before ``b``: the later creation time, then the smaller
+    id (``key`` holds minus the creation time), as Python compares ``(-created, id)``."""
+    return key[a] < key[b] or (key[a] == key[b] and ids[a] < ids[b])
+
+
+@njit(cache=True, inline="always")
+def _move(key, ids, loaded, expires, to, source):
+    key[to] = key[source]
+    ids[to] = ids[source]
+    loaded[to] = loaded[source]
+    expires[to] = expires[source]
+
+
+@njit(cache=True)
+def _sift_down(key, ids, loaded, expires, start, pos):
+    """``heapq._siftdown`` on four parallel arrays (the spare slot ``key.size - 1`` holds the
+    moving entry), so that the compiled heap stays laid out as Python's ``heapq`` lays it."""
+    spare = key.size - 1
+    _move(key, ids, loaded, expires, spare, pos)
+    while pos > start:
+        parent = (pos - 1) >> 1
+        if _before(key, ids, spare, parent):
+            _move(key, ids, loaded, expires, pos, parent)
+            pos = parent
+            continue
+        break
+    _move(key, ids, loaded, expires, pos, spare)
+
+
+@njit(cache=True)
+def _heap_push(key, ids, loaded, expires, size, k, env, start, end):
+    """``heapq.heappush`` of ``(k, env, start, end)``; returns the new size."""
+    key[size] = k
+    ids[size] = env
+    loaded[size] = start
+    expires[size] = end
+    _sift_down(key, ids, loaded, expires, 0, size)
+    return size + 1
+
+
+@njit(cache=True)
+def _heap_pop(key, ids, loaded, expires, size):
+    """``heapq.heappop``: the first entry moves to the spare slot ``key.size - 2``; returns the
+    new size."""
+    out = key.size - 2
+    size -= 1
+    if size == 0:
+        _move(key, ids, loaded, expires, out, 0)
+        return size
+    _move(key, ids, loaded, expires, out, 0)
+    _move(key, ids, loaded, expires, 0, size)
+    # heapq._siftup: move the smaller child up until a leaf, then sift the entry down
+    pos = 0
+    spare = key.size - 1
+    _move(key, ids, loaded, expires, spare, 0)
+    child = 1
+    while child < size:
+        right = child + 1
+        if right < size and not _before(key, ids, child, right):
+            child = right
+        _move(key, ids, loaded, expires, pos, child)
+        pos = child
+        child = 2 * pos + 1
+    _move(key, ids, loaded, expires, pos, spare)
+    _sift_down(key, ids, loaded, expires, 0, pos)
+    return size
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, params,
-                  idle_from_s, idle_until_s, capacity, step_ms):
+                  idle_from_s, idle_until_s, capacity, step_ms, newest):
     """Lambda's rules for one function (see :mod:`ec2vslambda.simulate`).
 
     Busy environments are kept as sorted arrays of the times they free (on-demand and
     provisioned apart, see :func:`_insert_sorted`); idle on-demand ones on a stack of (loaded
-    from, expires at), most recently freed on top. Returns per-request ``cold``,
+    from, expires at), most recently freed on top, or with ``newest`` (``routing="newest"``) in
+    a heap ordered as Python's ``heapq`` orders ``(-created, id)``: the latest created first,
+    the first created among those created at once. Returns per-request ``cold``,
     ``throttled`` and ``by_provisioned`` masks, the idle memory-time (environment-seconds
     inside ``[idle_from_s, idle_until_s]``), the number of pre-warm loads, the peak number of
     requests in flight, the per-request latencies and the totals of :func:`_bill` (billed ms,
@@ -246,6 +328,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     True when more than ``capacity`` environments were needed at once (the arrays are sized
     before the loop, because arrays reassigned inside a numba loop slow every iteration; call
     again with a larger ``capacity``, at most ``limit + 1`` is ever needed).
+    :mod:`ec2vslambda.engine` runs the same rules in standard-library Python.
     """
     n = arrivals.size
     cold = np.zeros(n, np.bool_)
@@ -258,14 +341,23 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     state, bins, recent, recent_out = new_state(params)
     adaptive = params[0] != 0.0
     busy = np.empty(2 * capacity)  # end times of busy on-demand environments, sorted
+    busy_created = np.empty(2 * capacity)  # and when each environment was created, its id
+    busy_id = np.empty(2 * capacity, np.int64)
     b_lo = b_hi = 0  # the live region busy[b_lo:b_hi]
     provisioned_busy = np.empty(2 * provisioned + 2)  # the same for provisioned ones
+    provisioned_created = np.empty(2 * provisioned + 2)  # (unused)
+    provisioned_id = np.empty(2 * provisioned + 2, np.int64)
     p_lo = p_hi = 0
     provisioned_idle = provisioned
-    loaded_at = np.empty(capacity + 1)
-    expires_at = np.empty(capacity + 1)
+    idle_cap = capacity + 1
+    loaded_at = np.empty(idle_cap + 2)  # the idle set; two spare slots for the heap
+    expires_at = np.empty(idle_cap + 2)
+    heap_key = np.empty(idle_cap + 2 if newest else 2)  # minus the creation time (newest)
+    heap_id = np.empty(idle_cap + 2 if newest else 2, np.int64)
+    top = heap_key.size - 2  # where _heap_pop leaves the entry it takes
     n_idle = 0
-    pending = False  # the top of the stack is a pre-warm not loaded yet (only ever the top)
+    created = 0  # environments created so far (their ids)
+    pending = False  # the idle set holds a pre-warm not loaded yet (then it is the only one)
     idle_env_s = 0.0
     prewarm_loads = 0
     peak = 0
@@ -273,6 +365,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
     window = -1.0
     tokens = 0
     overflow = False
+    env = 0
     i = 0
     while not overflow:
         t = arrivals[i] if i < n else INF
@@ -285,6 +378,7 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                 break
             if take_od and (not take_pc or busy[b_lo] <= provisioned_busy[p_lo]):
                 freed = busy[b_lo]
+                env = b_lo
                 b_lo += 1
                 on_demand = True
             else:
@@ -298,12 +392,17 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
             if in_flight > 0 or prewarm == 0.0:
                 # still busy (or no pre-warm): it stays loaded for the keep-alive window
                 if on_demand:
-                    if n_idle == loaded_at.size:
+                    if n_idle == idle_cap:
                         overflow = True
                         break
-                    loaded_at[n_idle] = freed
-                    expires_at[n_idle] = freed + keep
-                    n_idle += 1
+                    if newest:
+                        n_idle = _heap_push(heap_key, heap_id, loaded_at, expires_at, n_idle,
+                                            -busy_created[env], busy_id[env], freed,
+                                            freed + keep)
+                    else:
+                        loaded_at[n_idle] = freed
+                        expires_at[n_idle] = freed + keep
+                        n_idle += 1
             else:  # the function goes idle: unload everything; one comes back at the pre-warm
                 for j in range(n_idle):
                     idle_env_s += _clipped(loaded_at[j], min(freed, expires_at[j]),
@@ -312,6 +411,10 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                 if provisioned == 0:
                     loaded_at[0] = freed + prewarm
                     expires_at[0] = freed + prewarm + keep
+                    heap_key[0] = -(freed + prewarm)
+                    heap_id[0] = created
+                    if newest:
+                        created += 1
                     n_idle = 1
                     pending = True
             if in_flight == 0:
@@ -333,18 +436,35 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
         if provisioned_idle > 0:
             provisioned_idle -= 1
             by_provisioned[i] = True
-            p_lo, p_hi = _push(provisioned_busy, p_lo, p_hi, t + d_s)
+            p_lo, p_hi = _push(provisioned_busy, provisioned_created, provisioned_id, p_lo,
+                               p_hi, t + d_s, 0.0, 0)
             latency[i] = d_ms
         else:
-            while n_idle > 0 and t > expires_at[n_idle - 1]:
-                # expired: it held memory for its whole keep-alive
-                n_idle -= 1
-                idle_env_s += _clipped(loaded_at[n_idle], expires_at[n_idle], idle_from_s,
-                                       idle_until_s)
-            if n_idle > 0:  # the most recently freed loaded environment: warm
-                n_idle -= 1
-                idle_env_s += _clipped(loaded_at[n_idle], t, idle_from_s, idle_until_s)
-                b_lo, b_hi = _push(busy, b_lo, b_hi, t + d_s)
+            warm = False
+            if newest:
+                while n_idle > 0 and t > expires_at[0]:
+                    # expired: it held memory for its whole keep-alive
+                    n_idle = _heap_pop(heap_key, heap_id, loaded_at, expires_at, n_idle)
+                    idle_env_s += _clipped(loaded_at[top], expires_at[top], idle_from_s,
+                                           idle_until_s)
+                if n_idle > 0:  # the newest loaded environment: warm
+                    n_idle = _heap_pop(heap_key, heap_id, loaded_at, expires_at, n_idle)
+                    idle_env_s += _clipped(loaded_at[top], t, idle_from_s, idle_until_s)
+                    b_lo, b_hi = _push(busy, busy_created, busy_id, b_lo, b_hi, t + d_s,
+                                       -heap_key[top], heap_id[top])
+                    warm = True
+            else:
+                while n_idle > 0 and t > expires_at[n_idle - 1]:
+                    # expired: it held memory for its whole keep-alive
+                    n_idle -= 1
+                    idle_env_s += _clipped(loaded_at[n_idle], expires_at[n_idle], idle_from_s,
+                                           idle_until_s)
+                if n_idle > 0:  # the most recently freed loaded environment: warm
+                    n_idle -= 1
+                    idle_env_s += _clipped(loaded_at[n_idle], t, idle_from_s, idle_until_s)
+                    b_lo, b_hi = _push(busy, busy_created, busy_id, b_lo, b_hi, t + d_s, 0.0, 0)
+                    warm = True
+            if warm:
                 latency[i] = d_ms
             else:
                 w = floor_div(t, SCALING_WINDOW_S)
@@ -360,7 +480,10 @@ def lambda_kernel(arrivals, durations_ms, init_ms, limit, rate, provisioned, par
                     if b_hi - b_lo == capacity:
                         overflow = True
                         break
-                    b_lo, b_hi = _push(busy, b_lo, b_hi, t + (init_ms + d_ms) / 1000.0)
+                    b_lo, b_hi = _push(busy, busy_created, busy_id, b_lo, b_hi,
+                                       t + (init_ms + d_ms) / 1000.0, t, created)
+                    if newest:
+                        created += 1
                     latency[i] = init_ms + d_ms
         if not throttled[i]:
             billed_ms += _bill(latency[i], step_ms)

@@ -19,6 +19,11 @@ This module sits on top of both :mod:`ec2vslambda.keepalive` (the policies) and
 * :func:`pareto_table` and :func:`frontier_position` -- the paper's two axes (75th-percentile
   per-application cold-start percentage; wasted memory-time normalised to fixed 10 minutes) and
   where an adaptive policy sits against the fixed windows' frontier.
+* :func:`routing_table` -- how much the simulator's routing assumption (which idle environment
+  serves a request) moves cold starts and idle memory.
+
+Every function that simulates takes ``engine`` (``"compiled"`` or ``"python"``, see
+:func:`ec2vslambda.simulate.simulate_lambda`).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
 BURST_CYCLE_S = 3600.0
 MODELS = ("application", "environment")
 PAPER_FIXED_MIN = (5, 10, 20, 30, 45, 60, 90, 120)  # the fixed windows of the paper's figure
+HYBRID_RANGES_H = (1, 2, 3, 4)  # the histogram ranges the paper ran
 BASELINE = "fixed 10 min"
 
 
@@ -82,7 +88,7 @@ def shaped_workload(shape: str, rate_per_hour: float, hours: float = 24.0, *,
 def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000),
                     keep_alive_min=(1, 5, 10, 20, 60), *, hours: float = 24.0,
                     duration_ms=100.0, init_ms: float = 200.0, memory_mb: int = 512,
-                    seed: int = 0):
+                    seed: int = 0, engine: str | None = None):
     """Cold-start share and idle memory for every shape × rate × fixed keep-alive window.
 
     Returns a DataFrame with one row per combination: ``shape``, ``rate_per_hour``,
@@ -98,7 +104,8 @@ def cold_start_grid(shapes=SHAPES, rates_per_hour=(1, 3, 10, 30, 100, 300, 1000)
             for minutes in keep_alive_min:
                 policy = FixedKeepAlive(number("keep_alive_min", minutes) * 60.0)
                 r = simulate_lambda(w.arrivals_s, w.durations_ms, init_ms=init_ms,
-                                    policy=policy, memory_mb=memory_mb, with_cost=False)
+                                    policy=policy, memory_mb=memory_mb, with_cost=False,
+                                    engine=engine)
                 rows.append({"shape": shape, "rate_per_hour": rate, "keep_alive_min": minutes,
                              "requests": r.requests, "cold_starts": r.cold_starts,
                              "cold_start_ratio": r.cold_start_ratio,
@@ -120,12 +127,13 @@ def _named(policies) -> dict:
     return named
 
 
-def run_policies(workload, policies, *, memory_mb: int = 512, init_ms: float = 200.0) -> dict:
+def run_policies(workload, policies, *, memory_mb: int = 512, init_ms: float = 200.0,
+                 engine: str | None = None) -> dict:
     """Simulate every function of a (multi-function) workload under each policy, per
     environment. ``policies`` is a sequence of policies (named by their ``label``) or a mapping
     from names to policies. Returns ``{name: [LambdaResult per function]}``."""
     return {name: simulate_functions(workload, policy=policy, memory_mb=memory_mb,
-                                     init_ms=init_ms, with_cost=False)
+                                     init_ms=init_ms, with_cost=False, engine=engine)
             for name, policy in _named(policies).items()}
 
 
@@ -166,14 +174,69 @@ def policy_table_by_group(runs: dict, groups, *, baseline: str | None = None):
     return pd.concat(tables, names=["functions"])
 
 
+# --- the routing assumption ----------------------------------------------------------------
+
+def routing_cases(seed: int = 1) -> dict:
+    """A day of three kinds of traffic whose requests overlap, so that several environments are
+    often idle at once and the routing rule has a choice to make."""
+    one_s = _w.LogNormalMs(1000.0, 1.0)
+    return {
+        "steady, 1 request/s of 1 s": _w.poisson(1.0, _w.SECONDS_PER_DAY, duration_ms=one_s,
+                                                 seed=seed),
+        "day and night, 5 requests/s of 1 s": _w.diurnal(5.0, _w.SECONDS_PER_DAY,
+                                                          peak_to_trough=10.0,
+                                                          duration_ms=one_s, seed=seed),
+        "steady, 10 requests/s of 0.1 s": _w.poisson(10.0, _w.SECONDS_PER_DAY,
+                                                     duration_ms=_w.LogNormalMs(100.0, 1.0),
+                                                     seed=seed),
+    }
+
+
+def routing_table(cases: Mapping | None = None, keep_alive_min=(1, 10), *, memory_mb: int = 512,
+                  engine: str | None = None):
+    """Cold starts and idle memory under both routing rules of
+    :func:`~ec2vslambda.simulate.simulate_lambda`, per traffic and fixed window.
+
+    ``cases`` maps a name to a workload (default: :func:`routing_cases`). Columns: requests,
+    cold starts and idle GB-hours with ``"recently_freed"`` (the course's default) and
+    ``"newest"`` (SimFaaS's), and each change in percent (recently freed against newest).
+    """
+    import pandas as pd
+
+    cases = routing_cases() if cases is None else cases
+    rows = []
+    for name, w in cases.items():
+        for minutes in keep_alive_min:
+            runs = {routing: simulate_lambda(w.arrivals_s, w.durations_ms,
+                                             keep_alive_s=number("keep_alive_min", minutes)
+                                             * 60.0, memory_mb=memory_mb, with_cost=False,
+                                             routing=routing, engine=engine)
+                    for routing in ("recently_freed", "newest")}
+            freed, newest = runs["recently_freed"], runs["newest"]
+            rows.append({
+                "traffic": name, "keep-alive (min)": minutes, "requests": freed.requests,
+                "cold starts, recently freed": freed.cold_starts,
+                "cold starts, newest": newest.cold_starts,
+                "cold starts change (%)": _change(freed.cold_starts, newest.cold_starts),
+                "idle GB-h, recently freed": freed.idle_gb_s / 3600.0,
+                "idle GB-h, newest": newest.idle_gb_s / 3600.0,
+                "idle memory change (%)": _change(freed.idle_gb_s, newest.idle_gb_s)})
+    return pd.DataFrame(rows).set_index(["traffic", "keep-alive (min)"])
+
+
+def _change(value: float, reference: float) -> float:
+    return 100.0 * (value / reference - 1.0) if reference else 0.0
+
+
 # --- trace replays, the paper's way ---------------------------------------------------------
 
 def paper_policies(*, arima: bool = True) -> dict:
     """The policies of the paper's Pareto figure: fixed windows of 5 to 120 minutes, and the
-    hybrid policy with a 4-hour histogram (and 1 and 3 hours); ``arima`` adds the 4-hour hybrid
-    with the ARIMA forecast next to our default median forecast."""
+    hybrid policy with a 4-hour histogram and the shorter ranges the paper also ran (1, 2 and
+    3 hours); ``arima`` adds the 4-hour hybrid with the ARIMA forecast next to our default
+    median forecast."""
     policies = {f"fixed {m} min": FixedKeepAlive(m * 60.0) for m in PAPER_FIXED_MIN}
-    for hours in (1, 3, 4):
+    for hours in HYBRID_RANGES_H:
         policies[f"hybrid {hours} h"] = HybridHistogram(range_s=hours * 3600.0)
     if arima:
         policies["hybrid 4 h, ARIMA"] = HybridHistogram(forecast="arima")
@@ -193,7 +256,8 @@ def split_functions(workload: _w.Workload) -> list[tuple[np.ndarray, np.ndarray]
 
 
 def _replay_chunk(functions, first_id: int, name: str, policy, model: str, init_ms: float,
-                  score_from_s: float, score_until_s: float | None) -> list[dict]:
+                  score_from_s: float, score_until_s: float | None,
+                  engine: str | None = None) -> list[dict]:
     """Replay some functions under one policy (one Dask task)."""
     rows = []
     for offset, (arrivals, durations) in enumerate(functions):
@@ -202,7 +266,7 @@ def _replay_chunk(functions, first_id: int, name: str, policy, model: str, init_
             scored &= arrivals < score_until_s
         simulate = simulate_application if model == "application" else lambda_cold_and_idle
         r = simulate(arrivals, durations, policy=policy, init_ms=init_ms,
-                     idle_from_s=score_from_s, idle_until_s=score_until_s)
+                     idle_from_s=score_from_s, idle_until_s=score_until_s, engine=engine)
         rows.append({"policy": name, "function": first_id + offset,
                      "requests": int(np.count_nonzero(scored)),
                      "cold_starts": int(np.count_nonzero(r.cold & scored)),
@@ -212,7 +276,8 @@ def _replay_chunk(functions, first_id: int, name: str, policy, model: str, init_
 
 def replay_policies(functions, policies, *, model: str = "application",
                     score_from_s: float = 0.0, score_until_s: float | None = None,
-                    init_ms: float = 200.0, chunk_size: int = 16, scheduler=None):
+                    init_ms: float = 200.0, chunk_size: int = 16, scheduler=None,
+                    engine: str | None = None):
     """Replay every function under every policy; returns one row per (policy, function).
 
     ``functions`` is a multi-function :class:`~ec2vslambda.workloads.Workload` (each function id
@@ -245,7 +310,7 @@ def replay_policies(functions, policies, *, model: str = "application",
                    for a, d in functions])
     tasks = [dask.delayed(_replay_chunk, pure=True)(
                  pairs[start:start + chunk_size], start, name, policy, model, init_ms,
-                 score_from_s, score_until_s)
+                 score_from_s, score_until_s, engine)
              for name, policy in named.items() for start in range(0, len(pairs), chunk_size)]
     if hasattr(scheduler, "compute") and hasattr(scheduler, "gather"):  # a distributed Client
         chunks = scheduler.gather(scheduler.compute(tasks))

@@ -7,7 +7,10 @@ Lambda rules (:func:`simulate_lambda`)
   always initialised, so such a request is warm).
 * Otherwise it reuses the on-demand environment that became idle most recently, if that one is
   still loaded: idle for at most ``keep_alive_s`` (with a fixed policy; see
-  :mod:`ec2vslambda.keepalive` for pre-warming). Warm: latency = duration.
+  :mod:`ec2vslambda.keepalive` for pre-warming). Warm: latency = duration. Which idle
+  environment AWS picks is not documented: this *routing* is an assumption, and
+  ``routing="newest"`` picks the newest created one instead, as SimFaaS does (see
+  :func:`simulate_lambda`).
 * Otherwise a new environment starts (cold: latency = ``init_ms`` + duration), unless
   ``concurrency_limit`` requests are already in flight or the scaling rate is spent; then the
   request is *throttled*: it is not run, not billed, not retried, and its latency is NaN.
@@ -47,32 +50,57 @@ vCPU); each request takes the slot that frees earliest and waits for it if neede
 target-tracking autoscaling (:class:`Autoscaling`). Instances are billed per second with a
 60-second minimum through :func:`ec2vslambda.pricing.ec2_cost`.
 
-Speed: the Lambda loops are compiled with numba (:mod:`ec2vslambda.kernels`): a heap of busy
-environments keyed by the time they free and a stack of idle ones, most recently freed on top.
+Engines: the Lambda loops are compiled with numba (:mod:`ec2vslambda.kernels`): busy
+environments sorted by the time they free and a stack of idle ones, most recently freed on top.
 A day at 100 requests a second (8.64 million) takes under a second;
 ``benchmarks/bench_simulate.py`` measures it against a plain-Python heapq loop of the same
 rules, and ``tests/simpy_reference.py`` restates the rules in SimPy to check them request by
-request.
+request. :mod:`ec2vslambda.engine` runs the same rules in standard-library Python, for the
+reader's browser (``engine="python"``; ``benchmarks/bench_engine.py`` times it), and property
+tests require both engines to agree request by request (``tests/test_engine.py``).
 """
 
 from __future__ import annotations
 
-import heapq
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
 from . import data as _data
-from . import kernels, pricing
+from . import engine as _engine
+from . import pricing
+from .engine import Autoscaling
 from .keepalive import FixedKeepAlive, HybridHistogram
-from .validation import number, whole
+from .validation import choice, number, whole
 from .workloads import check_requests
 
+try:
+    from . import kernels
+except ImportError:  # no numba here: the standard-library engine runs every simulation
+    kernels = None
+
 PERCENTILES = (50, 95, 99)
-SCALING_WINDOW_S = kernels.SCALING_WINDOW_S
+SCALING_WINDOW_S = _engine.SCALING_WINDOW_S
 FIRST_CAPACITY = 4096  # environments alive at once, for the first try (see lambda_kernel)
+ENGINES = ("compiled", "python")
+ROUTINGS = _engine.ROUTINGS
+
+
+def default_engine() -> str:
+    """``"compiled"`` where numba imports, else ``"python"``."""
+    return "python" if kernels is None else "compiled"
+
+
+def _pick_engine(engine: str | None) -> str:
+    if engine is None:
+        return default_engine()
+    engine = choice("engine", engine, ENGINES)
+    if engine == "compiled" and kernels is None:
+        raise ValueError("engine='compiled' is not allowed here: numba is not installed; "
+                         "allowed: engine='python' (or None)")
+    return engine
 
 
 def _percentiles(latency_ms: np.ndarray, *, served_only: bool = False) -> dict[str, float]:
@@ -213,7 +241,9 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
                     policy: FixedKeepAlive | HybridHistogram | None = None,
                     memory_mb: int = 512, arch: str = "x86_64", free_tier: bool = False,
                     horizon_s: float | None = None, with_cost: bool = True,
-                    idle_from_s: float = 0.0, idle_until_s: float | None = None) -> LambdaResult:
+                    idle_from_s: float = 0.0, idle_until_s: float | None = None,
+                    routing: str = "recently_freed", engine: str | None = None
+                    ) -> LambdaResult:
     """Simulate one Lambda function under the rules in the module docstring.
 
     Parameters
@@ -239,7 +269,23 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     idle_from_s, idle_until_s: count idle memory-time only inside this span (a trace replay
         scores the days after its training days). By default from 0 with no end: environments
         still loaded when the workload ends count their whole remaining window.
+    routing: which idle environment serves a request when several are loaded -- an
+        assumption, because AWS documents no rule. AWS says only that Lambda reuses an
+        execution environment for later invocations when it can; which of several idle ones
+        gets the next request is not published, and Amazon's patents on the worker managers
+        describe random or semi-random choices, which fit neither rule here.
+        ``"recently_freed"`` (the default): the one that became idle most recently (a stack),
+        which keeps the fewest environments in use, so the others expire. ``"newest"``: the
+        idle environment created most recently, as SimFaaS (Mahmoudi and Khazaei's simulator,
+        PACS lab) picks it; among environments created at the same instant, the first
+        created, as its ``argmax`` does. The two agree whenever at most one environment is
+        idle; lab 1 shows how much they differ otherwise.
+    engine: ``"compiled"`` (numba, :mod:`ec2vslambda.kernels`; the default where numba
+        imports) or ``"python"`` (:mod:`ec2vslambda.engine`, standard library, as the
+        reader's browser runs it). Both give the same answers request by request.
     """
+    engine = _pick_engine(engine)
+    newest = choice("routing", routing, ROUTINGS) == "newest"
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
     arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
     keep_alive_s = number("keep_alive_s", keep_alive_s, low=0.0)
@@ -256,18 +302,9 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
     arch = pricing.check_arch(arch)
     idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
 
-    params = np.array(policy.params(), dtype=np.float64)
-    step_ms = _data.lambda_prices().duration_rounding_ms
-    most = min(limit, arrivals.size) + 2  # environments alive at once never exceed the limit
-    capacity = min(most, FIRST_CAPACITY)
-    while True:
-        (cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, latency, billed_ms,
-         last_end, n_served, overflow) = kernels.lambda_kernel(
-            arrivals, durations, init_ms, limit, rate, provisioned, params, idle_from,
-            idle_until, capacity, step_ms)
-        if not overflow:
-            break
-        capacity = most
+    (cold, throttled, by_provisioned, idle_env_s, prewarm_loads, peak, latency, billed_ms,
+     last_end, n_served) = _run_lambda(engine, arrivals, durations, init_ms, limit, rate,
+                                       provisioned, policy, idle_from, idle_until, newest)
     n_cold = int(np.count_nonzero(cold))
     n_prov = int(np.count_nonzero(by_provisioned))
     n_throttled = arrivals.size - n_served
@@ -298,14 +335,42 @@ def simulate_lambda(arrivals_s, durations_ms, *, keep_alive_s: float = 600.0,
         policy_label=policy.label, prewarm_loads=int(prewarm_loads))
 
 
+def _run_lambda(engine: str, arrivals: np.ndarray, durations: np.ndarray, init_ms: float,
+                limit: int, rate: int, provisioned: int, policy, idle_from: float,
+                idle_until: float, newest: bool) -> tuple:
+    """One engine's replay on checked inputs, as numpy arrays: ``(cold, throttled,
+    by_provisioned, idle_env_s, prewarm_loads, peak, latency, billed_ms, last_end, served)``."""
+    step_ms = _data.lambda_prices().duration_rounding_ms
+    if engine == "python":
+        r = _engine.lambda_loop(arrivals.tolist(), durations.tolist(), init_ms, limit, rate,
+                                provisioned, policy, idle_from, idle_until, step_ms, newest)
+        return (np.frombuffer(r.cold, dtype=bool), np.frombuffer(r.throttled, dtype=bool),
+                np.frombuffer(r.provisioned, dtype=bool), r.idle_env_s, r.prewarm_loads,
+                r.peak_concurrency, np.frombuffer(r.latency_ms, dtype=np.float64), r.billed_ms,
+                r.last_end_s, r.served)
+    params = np.array(policy.params(), dtype=np.float64)
+    most = min(limit, arrivals.size) + 2  # environments alive at once never exceed the limit
+    capacity = min(most, FIRST_CAPACITY)
+    while True:
+        *result, overflow = kernels.lambda_kernel(
+            arrivals, durations, init_ms, limit, rate, provisioned, params, idle_from,
+            idle_until, capacity, step_ms, newest)
+        if not overflow:
+            return tuple(result)
+        capacity = most
+
+
 def lambda_cold_and_idle(arrivals_s, durations_ms, *,
                          policy: FixedKeepAlive | HybridHistogram | None = None,
                          keep_alive_s: float = 600.0, init_ms: float = 200.0,
-                         idle_from_s: float = 0.0, idle_until_s: float | None = None):
+                         idle_from_s: float = 0.0, idle_until_s: float | None = None,
+                         routing: str = "recently_freed", engine: str | None = None):
     """:func:`simulate_lambda`'s cold starts and idle memory only, for trace replays: the same
     rules with the default limits and no provisioned environments, without latencies, bills or
     percentiles. Returns an :class:`ApplicationResult` whose ``wasted_memory_s`` is
-    environment-seconds."""
+    environment-seconds. ``routing`` and ``engine`` as in :func:`simulate_lambda`."""
+    engine = _pick_engine(engine)
+    newest = choice("routing", routing, ROUTINGS) == "newest"
     timeout_ms = _data.limit_value("timeout_max") * 1000.0
     arrivals, durations = check_requests(arrivals_s, durations_ms, max_duration_ms=timeout_ms)
     policy = _check_policy(policy, number("keep_alive_s", keep_alive_s, low=0.0))
@@ -313,11 +378,9 @@ def lambda_cold_and_idle(arrivals_s, durations_ms, *,
     idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
     limit = int(_data.limit_value("concurrency_default"))
     rate = int(_data.limit_value("scaling_rate"))
-    params = np.array(policy.params(), dtype=np.float64)
-    capacity = min(limit, arrivals.size) + 2
-    cold, _, _, idle_env_s, prewarm_loads, *_ = kernels.lambda_kernel(
-        arrivals, durations, init_ms, limit, rate, 0, params, idle_from, idle_until, capacity,
-        _data.lambda_prices().duration_rounding_ms)
+    cold, _, _, idle_env_s, prewarm_loads, *_ = _run_lambda(
+        engine, arrivals, durations, init_ms, limit, rate, 0, policy, idle_from, idle_until,
+        newest)
     return ApplicationResult(arrivals_s=arrivals, cold=cold,
                              cold_starts=int(np.count_nonzero(cold)),
                              wasted_memory_s=float(idle_env_s),
@@ -347,8 +410,8 @@ class ApplicationResult:
 def simulate_application(arrivals_s, durations_ms, *,
                          policy: FixedKeepAlive | HybridHistogram | None = None,
                          keep_alive_s: float = 600.0, init_ms: float = 200.0,
-                         idle_from_s: float = 0.0,
-                         idle_until_s: float | None = None) -> ApplicationResult:
+                         idle_from_s: float = 0.0, idle_until_s: float | None = None,
+                         engine: str | None = None) -> ApplicationResult:
     """Shahrad et al.'s model of an application: one image, loaded or not.
 
     Concurrency does not matter here: while any request executes the image is loaded, so every
@@ -358,14 +421,21 @@ def simulate_application(arrivals_s, durations_ms, *,
     unloaded is cold and runs ``init_ms`` longer. Wasted memory-time is the time the image is
     loaded while nothing executes, inside ``[idle_from_s, idle_until_s]`` (by default the last
     idle period counts its whole window). There are no limits, throttles or provisioned images.
+    ``engine`` as in :func:`simulate_lambda`.
     """
+    engine = _pick_engine(engine)
     arrivals, durations = check_requests(arrivals_s, durations_ms)
     policy = _check_policy(policy, number("keep_alive_s", keep_alive_s, low=0.0))
     init_ms = number("init_ms", init_ms)
     idle_from, idle_until = _idle_span(idle_from_s, idle_until_s)
-    cold, wasted_s, prewarm_loads = kernels.application_kernel(
-        arrivals, durations, init_ms, np.array(policy.params(), dtype=np.float64), idle_from,
-        idle_until)
+    if engine == "python":
+        cold_bytes, wasted_s, prewarm_loads = _engine.application_loop(
+            arrivals.tolist(), durations.tolist(), init_ms, policy, idle_from, idle_until)
+        cold = np.frombuffer(cold_bytes, dtype=bool)
+    else:
+        cold, wasted_s, prewarm_loads = kernels.application_kernel(
+            arrivals, durations, init_ms, np.array(policy.params(), dtype=np.float64),
+            idle_from, idle_until)
     return ApplicationResult(arrivals_s=arrivals, cold=cold,
                              cold_starts=int(np.count_nonzero(cold)),
                              wasted_memory_s=float(wasted_s), prewarm_loads=int(prewarm_loads),
@@ -373,43 +443,6 @@ def simulate_application(arrivals_s, durations_ms, *,
 
 
 # --- EC2 ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Autoscaling:
-    """Target-tracking autoscaling for :func:`simulate_ec2`.
-
-    Every ``evaluation_s`` the fleet's utilisation over the last period (busy slot-seconds over
-    in-service slot-seconds) is compared with ``target_utilisation``; the desired count is
-    ``ceil(in_service × utilisation / target)``, clamped to ``[min_instances, max_instances]``.
-    New instances are billed from launch and take requests after ``warmup_s``. Scale-in happens
-    only when ``scale_in_cooldown_s`` has passed since the last scaling action; the newest
-    instances stop taking requests, finish what they hold, and are terminated.
-    """
-
-    target_utilisation: float = 0.5
-    warmup_s: float = 120.0
-    scale_in_cooldown_s: float = 300.0
-    min_instances: int = 1
-    max_instances: int = 20
-    evaluation_s: float = 60.0
-
-    def __post_init__(self) -> None:
-        number("target_utilisation", self.target_utilisation, low=0.01, high=1.0)
-        number("warmup_s", self.warmup_s)
-        number("scale_in_cooldown_s", self.scale_in_cooldown_s)
-        whole("min_instances", self.min_instances, low=1, high=10_000)
-        whole("max_instances", self.max_instances, low=self.min_instances, high=10_000)
-        number("evaluation_s", self.evaluation_s, low=1.0)
-
-
-@dataclass
-class _Instance:
-    launched_s: float
-    ready_s: float
-    ended_s: float | None = None  # terminated (after draining)
-    draining: bool = False
-    slot_free_s: list[float] = field(default_factory=list)
-
 
 @dataclass(frozen=True)
 class Ec2Result:
@@ -460,101 +493,28 @@ class Ec2Result:
 def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int = 1,
                  concurrency_per_instance: int | None = None,
                  autoscaling: Autoscaling | None = None, horizon_s: float | None = None,
-                 pricing_model: str = "on_demand") -> Ec2Result:
+                 pricing_model: str = "on_demand", engine: str | None = None) -> Ec2Result:
     """Serve the requests with a fleet of ``instance_type``; FIFO, earliest free slot first.
 
     ``instances`` is the fleet at time 0 (with autoscaling: the starting size, within its
     bounds). The fleet runs from 0 to ``horizon_s`` (at least the last arrival), or until the
     last request finishes if that is later; each instance is billed per second, 60 s minimum.
+    The fleet's loop is :func:`ec2vslambda.engine.ec2_loop`, standard-library Python for either
+    ``engine`` (accepted as in :func:`simulate_lambda`; the fleet was never compiled: a heap
+    push and pop per request is fast enough).
     """
+    _pick_engine(engine)
     arrivals, durations = check_requests(arrivals_s, durations_ms)
     spec = pricing.instance(instance_type)
     slots = spec.vcpu if concurrency_per_instance is None else whole(
         "concurrency_per_instance", concurrency_per_instance, low=1, high=100_000)
-    if autoscaling is not None and not isinstance(autoscaling, Autoscaling):
-        raise ValueError(f"autoscaling={autoscaling!r} is not allowed; allowed: None or "
-                         "Autoscaling(...)")
-    low, high = ((autoscaling.min_instances, autoscaling.max_instances) if autoscaling
-                 else (1, 10_000))
-    instances = whole("instances", instances, low=low, high=high)
-    period = autoscaling.evaluation_s if autoscaling else 60.0
-
-    fleet = [_Instance(0.0, 0.0, slot_free_s=[0.0] * slots) for _ in range(instances)]
-    free: list[tuple[float, int, int]] = [(0.0, k, s) for k in range(instances)
-                                         for s in range(slots)]
-    heapq.heapify(free)
-    starts = np.empty(arrivals.size)
-    ends = np.empty(arrivals.size)
-    active: list[tuple[float, float]] = []  # (start, end) of requests that may overlap a period
-    tick = period
-    last_action = -math.inf
-    times, utilisation, in_service = [], [], []
-
-    def evaluate(now: float) -> None:
-        nonlocal active, last_action
-        since = now - period
-        busy_s = sum(max(0.0, min(e, now) - max(s, since)) for s, e in active)
-        active = [(s, e) for s, e in active if e > now]
-        capacity_s = slots * sum(
-            max(0.0, min(now, now if inst.ended_s is None else inst.ended_s)
-                - max(since, inst.ready_s)) for inst in fleet)
-        use = busy_s / capacity_s if capacity_s > 0 else 0.0
-        serving = [k for k, inst in enumerate(fleet) if inst.ended_s is None
-                   and not inst.draining]
-        times.append(since)
-        utilisation.append(use)
-        in_service.append(sum(1 for k in serving if fleet[k].ready_s <= now))
-        if autoscaling is None:
-            return
-        current = len(serving)
-        ready = in_service[-1]
-        desired = math.ceil(round(ready * use / autoscaling.target_utilisation, 9))
-        desired = min(max(desired, autoscaling.min_instances), autoscaling.max_instances)
-        if desired > current:
-            for _ in range(desired - current):
-                k = len(fleet)
-                ready_at = now + autoscaling.warmup_s
-                fleet.append(_Instance(now, ready_at, slot_free_s=[ready_at] * slots))
-                for s in range(slots):
-                    heapq.heappush(free, (ready_at, k, s))
-            last_action = now
-        elif desired < current and now - last_action >= autoscaling.scale_in_cooldown_s:
-            for k in sorted(serving, key=lambda k: fleet[k].launched_s)[desired:]:
-                inst = fleet[k]
-                inst.draining = True
-                inst.ended_s = max(now, max(inst.slot_free_s))
-            last_action = now
-
-    for i, (t, d_ms) in enumerate(zip(arrivals.tolist(), durations.tolist(), strict=True)):
-        while True:
-            while fleet[free[0][1]].draining:  # slots of retired instances are dropped lazily
-                heapq.heappop(free)
-            start = max(t, free[0][0])
-            if start <= tick:
-                break
-            evaluate(tick)
-            tick += period
-        _, k, s = heapq.heappop(free)
-        end = start + d_ms / 1000.0
-        fleet[k].slot_free_s[s] = end
-        heapq.heappush(free, (end, k, s))
-        starts[i], ends[i] = start, end
-        active.append((start, end))
-
-    last = max(float(ends.max()) if ends.size else 0.0,
-               float(arrivals[-1]) if arrivals.size else 0.0)
-    if horizon_s is not None:
-        number("horizon_s", horizon_s,
-                low=float(arrivals[-1]) if arrivals.size else 0.0)  # the fleet waits for work
-    horizon = last if horizon_s is None else max(float(horizon_s), last)
-    while tick <= horizon:
-        evaluate(tick)
-        tick += period
-    if horizon > tick - period:
-        evaluate(horizon)  # the last, partial period
-
-    spans = tuple((inst.launched_s, min(horizon, inst.ended_s if inst.ended_s is not None
-                                        else horizon)) for inst in fleet)
+    instances, horizon_s = _engine.check_fleet(
+        instances, autoscaling, horizon_s, float(arrivals[-1]) if arrivals.size else 0.0)
+    run, horizon = _engine.ec2_loop(arrivals.tolist(), durations.tolist(), slots, instances,
+                                    autoscaling, horizon_s)
+    starts = np.frombuffer(run.starts_s, dtype=np.float64)
+    ends = np.frombuffer(run.ends_s, dtype=np.float64)
+    spans = tuple(run.spans_s)
     bills = tuple(pricing.ec2_cost(instance_type, max(0.0, finish - begin)
                                    / pricing.SECONDS_PER_HOUR, pricing=pricing_model)
                   for begin, finish in spans)
@@ -563,9 +523,9 @@ def simulate_ec2(arrivals_s, durations_ms, *, instance_type: str, instances: int
     return Ec2Result(
         arrivals_s=arrivals, durations_ms=durations, latency_ms=latency, wait_ms=wait,
         percentiles=_percentiles(latency), wait_percentiles=_percentiles(wait),
-        time_s=np.array(times), utilisation=np.array(utilisation),
-        instances_in_service=np.array(in_service, dtype=np.int64),
-        instance_hours=sum(b.hours for b in bills), launches=len(fleet), bills=bills,
+        time_s=np.array(run.period_starts_s), utilisation=np.array(run.utilisation),
+        instances_in_service=np.array(run.in_service, dtype=np.int64),
+        instance_hours=sum(b.hours for b in bills), launches=len(spans), bills=bills,
         cost_usd=sum(b.total_usd for b in bills), instance_type=instance_type,
         slots_per_instance=slots, horizon_s=horizon, instance_spans_s=spans)
 

@@ -34,8 +34,12 @@ from pathlib import Path
 import numpy as np
 
 from . import data as _data
-from . import kernels
 from .validation import number, whole
+
+try:
+    from . import kernels
+except ImportError:  # no numba: check_requests falls back to numpy's vectorised tests
+    kernels = None
 
 MINUTES_PER_DAY = 1440
 SECONDS_PER_DAY = 86_400.0
@@ -114,7 +118,10 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
         raise ValueError(f"arrivals_s has {arrivals.size} values but durations_ms has "
                          f"{durations.size}; allowed: one duration per arrival")
     high = math.inf if max_duration_ms is None else max_duration_ms
-    problem, i = kernels.first_bad_request(arrivals, durations, high)  # one compiled pass
+    if kernels is not None:
+        problem, i = kernels.first_bad_request(arrivals, durations, high)  # one compiled pass
+    else:
+        problem, i = _first_bad_request(arrivals, durations, high)
     if problem == 1:
         _check_values("arrivals_s", arrivals, "finite times of 0 s or more")
     if problem == 2:
@@ -125,6 +132,20 @@ def check_requests(arrivals_s: object, durations_ms: object, *,
         _check_values("durations_ms", durations, f"finite durations from 0 to {high:,g} ms",
                       high=high)
     return arrivals, durations
+
+
+def _first_bad_request(arrivals: np.ndarray, durations: np.ndarray, high: float
+                       ) -> tuple[int, int]:
+    """:func:`ec2vslambda.kernels.first_bad_request` with numpy alone (where numba is not
+    installed): the first problem and its index."""
+    if not np.all(np.isfinite(arrivals) & (arrivals >= 0)):
+        return 1, -1
+    unsorted = np.flatnonzero(np.diff(arrivals) < 0)
+    if unsorted.size:
+        return 2, int(unsorted[0])
+    if not np.all(np.isfinite(durations) & (durations >= 0) & (durations <= high)):
+        return 3, -1
+    return 0, -1
 
 
 def _check_values(name: str, values: np.ndarray, allowed: str, *, high: float = math.inf) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from contextlib import contextmanager
-from importlib import metadata as _metadata
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -290,41 +289,29 @@ def cheat_as_of() -> dict[str, str]:
 BOOK_ROOT = Path(__file__).resolve().parent.parent
 
 
+def book_config_path(start: Path | None = None) -> Path:
+    """The book's ``_config.yml``: beside the package in a git checkout (or an editable
+    install), else in ``start`` (by default the current folder) or a folder above it, where a
+    learner's copy of the course keeps it next to ``chapters/``, ``labs/`` and ``workshop/``."""
+    candidates = [BOOK_ROOT / "_config.yml"]
+    here = Path(start or Path.cwd()).resolve()
+    candidates += [folder / "_config.yml" for folder in (here, *here.parents)]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ValueError(f"start={str(here)!r} is not inside a copy of the course; allowed: a "
+                     "folder of the course (or below it), which holds _config.yml")
+
+
 def book_repository(config_path: Path | None = None) -> dict[str, str]:
     """The book's repository settings from ``_config.yml``: ``url``, ``branch``, ``hub_url``."""
-    import yaml  # installed with jupyter-book (and on Colab); only this helper needs it
+    import yaml  # a dependency of the package
 
-    config = yaml.safe_load(Path(config_path or BOOK_ROOT / "_config.yml").read_text("utf-8"))
+    config = yaml.safe_load(Path(config_path or book_config_path()).read_text("utf-8"))
     repository = config.get("repository") or {}
     launch = config.get("launch_buttons") or {}
     return {"url": str(repository.get("url", "")), "branch": str(repository.get("branch", "")),
             "hub_url": str(launch.get("jupyterhub_url", ""))}
-
-
-def setup_check(requirements_path: Path | None = None,
-                names: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Pinned packages of ``requirements.txt`` against what this Python has installed.
-
-    One row per ``name==version`` pin (only ``names`` if given): the pin, the installed version
-    (``missing`` if absent) and whether they match. A learner runs it before the session.
-    """
-    lines = Path(requirements_path or BOOK_ROOT / "requirements.txt").read_text("utf-8")
-    rows = []
-    for line in lines.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if "==" not in line:
-            continue
-        name, pinned = (part.strip() for part in line.split("==", 1))
-        bare = name.split("[", 1)[0]
-        if names is not None and bare not in names:
-            continue
-        try:
-            installed = _metadata.version(bare)
-        except _metadata.PackageNotFoundError:
-            installed = "missing"
-        rows.append({"package": bare, "pinned": pinned, "installed": installed,
-                     "ok": "yes" if installed == pinned else "NO"})
-    return pd.DataFrame(rows, columns=["package", "pinned", "installed", "ok"])
 
 
 def binder_link(repo_url: str, branch: str = "main", path: str = "") -> str:

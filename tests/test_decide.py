@@ -497,3 +497,13 @@ def test_the_choice_is_never_dearer_than_the_tolerance_allows(rps, duration_ms, 
     assert (bigger.option("ec2_on_demand").monthly_usd
             >= rec.option("ec2_on_demand").monthly_usd)
     assert limits.check_workload(w.needs(), init_ms=w.init_ms) == list(rec.violations)
+
+
+def test_explain_false_gives_the_same_bills_and_choice_without_reasons():
+    workload = steady_service()
+    explained = choose(workload)
+    quick = choose(workload, explain=False)
+    assert quick.options == explained.options and quick.choice == explained.choice
+    assert explained.reasons and quick.reasons == ()
+    with pytest.raises(ValueError, match="explain='no' is not allowed"):
+        choose(workload, explain="no")

@@ -8,7 +8,6 @@ import nothing the browser lacks.
 
 from __future__ import annotations
 
-import ast
 import json
 import math
 from pathlib import Path
@@ -17,12 +16,10 @@ import pytest
 
 from ec2vslambda import coldstarts, latency, limits, live
 from ec2vslambda.validation import InputError
+from tests.browser_imports import browser_import_problems
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMES = live.names()
-#: What the browser has: the standard library and this package (no numpy, pandas, ...).
-BROWSER_UNAVAILABLE = {"numpy", "pandas", "matplotlib", "ipywidgets", "IPython", "scipy",
-                       "simpy", "tqdm", "boto3", "moto", "PIL", "yaml", "numba", "dask"}
 
 
 def test_every_calculator_is_registered_and_named_consistently():
@@ -89,37 +86,7 @@ def test_whole_numbers_sent_as_floats_are_accepted_and_halves_are_not():
                          ids=lambda p: p.name)
 def test_live_modules_import_only_what_the_browser_has(module):
     """Each live module and every package module it imports, transitively, at import time."""
-    seen: set[Path] = set()
-    problems: list[str] = []
-
-    def visit(path: Path) -> None:
-        if path in seen:
-            return
-        seen.add(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in tree.body:  # module level only: imports inside functions are lazy
-            targets: list[str] = []
-            if isinstance(node, ast.Import):
-                targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:  # relative: follow it inside the package
-                    base = path.parent
-                    for _ in range(node.level - 1):
-                        base = base.parent
-                    parts = (node.module or "").split(".") if node.module else []
-                    candidates = [base.joinpath(*parts)] if parts else []
-                    candidates += [base.joinpath(*parts, a.name) for a in node.names]
-                    for candidate in candidates:
-                        for file in (candidate.with_suffix(".py"), candidate / "__init__.py"):
-                            if file.is_file():
-                                visit(file)
-                    continue
-                targets = [node.module or ""]
-            for target in targets:
-                if target.split(".")[0] in BROWSER_UNAVAILABLE:
-                    problems.append(f"{path.relative_to(ROOT)} imports {target}")
-
-    visit(module)
+    problems = browser_import_problems(module)
     assert not problems, problems
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from ec2vslambda import replay, workloads
+from ec2vslambda import replay, simulate, workloads
 from ec2vslambda.keepalive import FixedKeepAlive, HybridHistogram
 
 
@@ -95,7 +95,28 @@ def test_paper_policies_and_bad_input():
         f"fixed {m} min" for m in (5, 10, 20, 30, 45, 60, 90, 120)]
     assert policies["hybrid 4 h, ARIMA"].forecast == "arima"
     assert policies["hybrid 1 h"].range_s == 3600
+    assert [policies[f"hybrid {h} h"].range_s for h in (1, 2, 3, 4)] == [
+        h * 3600 for h in (1, 2, 3, 4)]  # the ranges the paper ran
     with pytest.raises(ValueError, match="model"):
         replay.replay_policies(small_trace(), POLICIES, model="container")
     with pytest.raises(ValueError, match="policies"):
         replay.replay_policies(small_trace(), {"x": "fixed"})
+
+
+def test_routing_table_compares_both_rules_on_the_same_traffic():
+    cases = {"bursts": workloads.bursty(0.2, 20, 1800, on_s=30, off_s=90,
+                                        duration_ms=workloads.LogNormalMs(800, 0.8), seed=2)}
+    table = replay.routing_table(cases, keep_alive_min=(0.5, 10), engine="python")
+    assert list(table.index) == [("bursts", 0.5), ("bursts", 10)]
+    for minutes in (0.5, 10):
+        row = table.loc[("bursts", minutes)]
+        for routing in ("recently_freed", "newest"):
+            run = simulate.simulate_lambda(cases["bursts"].arrivals_s, cases["bursts"].durations_ms,
+                                           keep_alive_s=minutes * 60, routing=routing)
+            label = routing.replace("_", " ")
+            assert row[f"cold starts, {label}"] == run.cold_starts
+            assert row[f"idle GB-h, {label}"] == pytest.approx(run.idle_gb_s / 3600)
+        assert row["cold starts change (%)"] == pytest.approx(
+            100 * (row["cold starts, recently freed"] / row["cold starts, newest"] - 1))
+    # with a short window the rules keep different environments and differ
+    assert table.loc[("bursts", 0.5), "cold starts change (%)"] != 0

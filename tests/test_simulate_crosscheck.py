@@ -1,4 +1,4 @@
-"""The fast simulator and the plain SimPy reference agree request by request."""
+"""Both engines of the simulator and the plain SimPy reference agree request by request."""
 
 from __future__ import annotations
 
@@ -74,12 +74,13 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("engine", simulate.ENGINES)
 @pytest.mark.parametrize("name", list(CASES))
-def test_fast_simulator_matches_simpy_reference(name):
+def test_fast_simulator_matches_simpy_reference(name, engine):
     workload, options = CASES[name]
     assert len(workload) > 5
     fast = simulate.simulate_lambda(workload.arrivals_s, workload.durations_ms,
-                                    with_cost=False, **options)
+                                    with_cost=False, engine=engine, **options)
     reference = simulate_lambda_simpy(workload.arrivals_s, workload.durations_ms, **{
         "concurrency_limit": 1000, "max_new_envs_per_10s": 1000, **options})
     assert fast.cold_starts == reference.cold_starts

@@ -202,19 +202,22 @@ def test_book_repository_reads_config(tmp_path):
         "url": "https://github.com/o/r", "branch": "dev", "hub_url": "https://hub.example.org"}
 
 
-def test_setup_check_compares_pins_with_installed_versions(tmp_path):
-    from importlib.metadata import version
+def test_book_config_is_found_in_a_learners_copy_of_the_course(tmp_path, monkeypatch):
+    # installed from a wheel, the package has no _config.yml beside it: a learner's copy of the
+    # course has one above the notebook's folder
+    monkeypatch.setattr(workshop, "BOOK_ROOT", tmp_path / "site-packages")
+    (tmp_path / "course" / "workshop").mkdir(parents=True)
+    config = tmp_path / "course" / "_config.yml"
+    config.write_text("repository:\n  url: https://github.com/o/r\n  branch: main\n")
+    assert workshop.book_config_path(tmp_path / "course" / "workshop") == config
+    monkeypatch.chdir(tmp_path / "course" / "workshop")
+    assert workshop.book_repository()["url"] == "https://github.com/o/r"
+    with pytest.raises(ValueError, match="is not inside a copy of the course"):
+        workshop.book_config_path(tmp_path)
 
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text(f"# comment\n-e .\nnumpy=={version('numpy')}\n"
-                            "pandas==0.0.1  # too old\nmoto[server]==" + version("moto") +
-                            "\nno-such-package-xyz==1.0\n")
-    table = workshop.setup_check(requirements).set_index("package")
-    assert list(table.index) == ["numpy", "pandas", "moto", "no-such-package-xyz"]
-    assert table.loc["numpy", "ok"] == "yes" and table.loc["moto", "ok"] == "yes"
-    assert table.loc["pandas", "ok"] == "NO" and table.loc["pandas", "pinned"] == "0.0.1"
-    assert table.loc["no-such-package-xyz", "installed"] == "missing"
-    assert list(workshop.setup_check(requirements, names=("pandas",))["package"]) == ["pandas"]
+
+def test_in_the_checkout_the_books_own_config_wins(tmp_path):
+    assert workshop.book_config_path(tmp_path) == workshop.BOOK_ROOT / "_config.yml"
 
 
 @pytest.mark.parametrize(("make", "service"), [(workshop.binder_link, "binder"),
@@ -232,35 +235,7 @@ def test_launch_links_refuse_what_they_cannot_open():
         workshop.colab_link(REPO, "main", "labs")
 
 
-# --- the agendas add up ------------------------------------------------------------------------
-
-def agenda_slots(path: Path) -> list[tuple[int, int, str]]:
-    """(start minute, length in minutes, activity) for each row of an agenda's table."""
-    slots = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and ":" in cells[0] and cells[1].isdigit():
-            hours, minutes = cells[0].split(":")
-            slots.append((int(hours) * 60 + int(minutes), int(cells[1]), cells[2]))
-    return slots
-
-
-@pytest.mark.parametrize(("page", "total_minutes", "breaks"), [
-    ("agenda_90min.md", 90, 1), ("agenda_halfday.md", 210, 2)])
-def test_agenda_slots_follow_each_other_and_fill_the_session(page, total_minutes, breaks):
-    slots = agenda_slots(Path(__file__).resolve().parent.parent / "workshop" / page)
-    assert slots and slots[0][0] == 0
-    for (start, length, activity), (next_start, _, _) in zip(slots, slots[1:], strict=False):
-        assert start + length == next_start, f"{page}: {activity!r} ends off the next start"
-    assert slots[-1][0] + slots[-1][1] == total_minutes
-    assert sum(activity.startswith("Break") for _, _, activity in slots) == breaks
-
-
-def test_agenda_parser_sees_a_gap(tmp_path):
-    page = tmp_path / "a.md"
-    page.write_text("| Start | Minutes | Activity |\n|---|---|---|\n| 0:00 | 10 | A |\n"
-                    "| 0:15 | 5 | Break |\n")
-    assert agenda_slots(page) == [(0, 10, "A"), (15, 5, "Break")]
+# The agendas' minutes are tested in tests/test_workshop_timings.py.
 
 
 def test_tables_html_puts_titled_tables_in_one_row():

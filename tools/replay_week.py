@@ -6,8 +6,8 @@ Usage: ``python tools/replay_week.py [--trace DIR] [--days N] [--train-days 1] [
 Reads the week in the Azure Functions 2019 layout (default ``data/synthetic_week/``, written by
 ``tools/make_synthetic_trace.py --week``; point ``--trace`` at a folder of the real files to
 replay those instead), replays every application under the fixed windows of 5 to 120 minutes
-and the hybrid histogram policy (4-hour range with the median and the ARIMA forecasts, and 1
-and 3 hours), with the paper's application-level model and Lambda's per-environment one. The
+and the hybrid histogram policy (4-hour range with the median and the ARIMA forecasts, and 1,
+2 and 3 hours), with the paper's application-level model and Lambda's per-environment one. The
 first ``--train-days`` only train the policies; cold starts and wasted memory are counted from
 then on, until the end of the last day (memory kept loaded after it is not counted). Writes one
 row per (model, policy, application) to ``data/lab1_week_replay.csv`` and prints how long the

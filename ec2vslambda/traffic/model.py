@@ -14,14 +14,19 @@ the reader's browser.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
+import operator
+import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-__all__ = ["Period", "Request", "Traffic", "TrafficError", "from_periods", "from_requests",
-           "utc"]
+__all__ = ["Columns", "Period", "Request", "Series", "Traffic", "TrafficError", "from_columns",
+           "from_periods", "from_requests", "from_series", "key_of", "utc"]
 
 SECONDS_PER_MINUTE = 60
 
@@ -135,56 +140,322 @@ def _minute(epoch_s: float) -> int:
 
 
 def _most_common(values: Iterable[int | None]) -> int | None:
-    counts: dict[int, int] = {}
-    for value in values:
-        if value is not None:
-            counts[value] = counts.get(value, 0) + 1
+    """The most frequent value other than None and 0 (unknown); the smallest on a tie."""
+    counts = Counter(values)
+    counts.pop(None, None)
+    counts.pop(0, None)
     return max(sorted(counts), key=counts.__getitem__) if counts else None
+
+
+NO_KEY = -1  # Columns.keys: the record has no identity, so it is never a duplicate
+UNKNOWN = 2  # Columns.cold: the source does not say whether this record was a cold start
+
+
+@dataclass
+class Columns:
+    """Per-request records, one array per field: what the readers build, line by line, and
+    what :func:`from_columns` turns into a :class:`Traffic`.
+
+    arrivals_epoch_s, durations_ms: one value per record.
+    keys: per record, a CRC-32 of its identity (a RequestId, an access-log line), or
+        :data:`NO_KEY`; two records with the same arrival and the same key are one event seen
+        twice. ``None`` when the source has no identity at all.
+    cold: per record, 1 for a cold start, 0 for a warm one, :data:`UNKNOWN`; ``None`` when the
+        source never says.
+    init_ms: per record, the INIT (or SnapStart restore) duration, 0 where warm; ``None`` with
+        ``cold``.
+    memory_mb: per record, the function's memory setting, 0 where unknown; ``None`` when the
+        source never says.
+    max_memory_used_mb: the most memory any record reports using, or ``None``.
+
+    Arrays pickle compactly, so a parallel read ships columns back from its workers cheaply.
+    """
+
+    arrivals_epoch_s: array = field(default_factory=lambda: array("d"))
+    durations_ms: array = field(default_factory=lambda: array("d"))
+    keys: array | None = None
+    cold: bytearray | None = None
+    init_ms: array | None = None
+    memory_mb: array | None = None
+    max_memory_used_mb: int | None = None
+
+    @classmethod
+    def empty(cls, *, keys: bool = False, cold: bool = False, memory: bool = False) -> Columns:
+        """Empty columns with the optional fields a source fills."""
+        return cls(keys=array("q") if keys else None, cold=bytearray() if cold else None,
+                   init_ms=array("d") if cold else None,
+                   memory_mb=array("l") if memory else None)
+
+    def __len__(self) -> int:
+        return len(self.arrivals_epoch_s)
+
+    @classmethod
+    def concat(cls, parts: Sequence[Columns]) -> Columns:
+        """One :class:`Columns` holding every part's records in order; an optional field is
+        kept where any part has it (``cold`` only where all do), records of a part without it
+        getting NO_KEY, UNKNOWN or 0."""
+        if len(parts) == 1:
+            return parts[0]
+        out = cls.empty(keys=any(p.keys is not None for p in parts),
+                        cold=bool(parts) and all(p.cold is not None for p in parts),
+                        memory=any(p.memory_mb is not None for p in parts))
+        for p in parts:
+            n = len(p)
+            out.arrivals_epoch_s.extend(p.arrivals_epoch_s)
+            out.durations_ms.extend(p.durations_ms)
+            if out.keys is not None:
+                out.keys.extend(p.keys if p.keys is not None else array("q", [NO_KEY]) * n)
+            if out.cold is not None:
+                out.cold.extend(p.cold)
+                out.init_ms.extend(p.init_ms)
+            if out.memory_mb is not None:
+                out.memory_mb.extend(p.memory_mb if p.memory_mb is not None
+                                     else array("l", [0]) * n)
+            if p.max_memory_used_mb is not None:
+                out.max_memory_used_mb = max(out.max_memory_used_mb or 0, p.max_memory_used_mb)
+        return out
+
+
+def key_of(identity: str) -> int:
+    """The :attr:`Columns.keys` value of a record's identity (a RequestId, a whole log line)."""
+    return zlib.crc32(identity.encode("utf-8", "surrogatepass"))
+
+
+def _stable_order(values: array) -> list[int] | None:
+    """Indices that sort ``values`` (ties keep their order), or ``None`` when already sorted."""
+    if all(map(operator.le, values, itertools.islice(values, 1, None))):
+        return None
+    return sorted(range(len(values)), key=values.__getitem__)
+
+
+def _repeats(sorted_epochs: array, keys: array) -> list[int]:
+    """Positions of records that repeat an earlier one: the same arrival and the same key.
+
+    Only runs of equal arrivals are compared (found at C speed), so no set of every key is
+    ever built."""
+    n = len(sorted_epochs)
+    ties = itertools.compress(range(1, n), map(operator.eq, sorted_epochs,
+                                               itertools.islice(sorted_epochs, 1, None)))
+    repeats: list[int] = []
+    run_end = -1
+    seen: set[int] = set()
+    for i in ties:
+        if i - 1 != run_end:  # a new run of equal arrivals starts at i - 1
+            seen = {keys[i - 1]}
+        run_end = i
+        key = keys[i]
+        if key == NO_KEY:
+            continue
+        if key in seen:
+            repeats.append(i)
+        else:
+            seen.add(key)
+    return repeats
+
+
+def _per_minute(sorted_epochs: Sequence[float]) -> tuple[int, ...]:
+    """Invocations in each UTC minute from the first arrival's minute to the last's: the
+    minute of ``t`` is the ``m`` with ``60 m <= t < 60 (m + 1)``."""
+    first = _minute(sorted_epochs[0])
+    last = _minute(sorted_epochs[-1])
+    edges = [bisect.bisect_left(sorted_epochs, (m + 1) * SECONDS_PER_MINUTE)
+             for m in range(first, last)]
+    edges.append(len(sorted_epochs))
+    return (edges[0], *(b - a for a, b in itertools.pairwise(edges)))
+
+
+def from_columns(format: str, parts: Sequence[Columns], *, skipped: Mapping[str, int],
+                 sources: Sequence[str]) -> Traffic:
+    """A :class:`Traffic` from per-request columns, in the order the files were given.
+
+    The records are sorted by arrival; ties keep their order, so reading files one by one or in
+    parallel gives the same result. A record with the same arrival and the same key as an
+    earlier one (the same REPORT in two exported files) is counted once, the copies in
+    ``skipped["duplicate"]``.
+    """
+    skipped = dict(skipped)
+    joined = Columns.concat(parts)
+    if not len(joined):
+        where = ", ".join(sources) or "the input"
+        raise TrafficError(where, "holds no request that could be read"
+                           + (f" ({_skipped_text(skipped)} skipped)" if skipped else ""),
+                           expected=f"at least one {format} record")
+    order = _stable_order(joined.arrivals_epoch_s)
+
+    def sort(values, typecode):
+        if values is None or order is None:
+            return values
+        return array(typecode, map(values.__getitem__, order))
+
+    epochs = sort(joined.arrivals_epoch_s, "d")
+    durations = sort(joined.durations_ms, "d")
+    cold = None if joined.cold is None else bytes(sort(joined.cold, "B"))
+    init = sort(joined.init_ms, "d")
+    memory = sort(joined.memory_mb, "l")
+    if joined.keys is not None:
+        repeats = _repeats(epochs, sort(joined.keys, "q"))
+        if repeats:
+            skipped["duplicate"] = skipped.get("duplicate", 0) + len(repeats)
+            keep = bytearray(b"\x01") * len(epochs)
+            for i in repeats:
+                keep[i] = 0
+
+            def kept(values, typecode):
+                return None if values is None else array(typecode,
+                                                          itertools.compress(values, keep))
+
+            epochs, durations = kept(epochs, "d"), kept(durations, "d")
+            init, memory = kept(init, "d"), kept(memory, "l")
+            cold = None if cold is None else bytes(itertools.compress(cold, keep))
+    first = epochs[0]
+    known_cold = cold is not None and UNKNOWN not in cold
+    return Traffic(
+        format=format, start=utc(first), end=utc(epochs[-1]), invocations=len(epochs),
+        per_minute=_per_minute(epochs),
+        arrivals_s=array("d", map(first.__rsub__, epochs)),  # t - first, at C speed
+        durations_ms=array("d", durations),
+        cold=tuple(map(bool, cold)) if known_cold else None,
+        init_ms=array("d", init) if known_cold else None,
+        memory_mb=None if memory is None else _most_common(memory),
+        max_memory_used_mb=joined.max_memory_used_mb, skipped=skipped, sources=tuple(sources))
 
 
 def from_requests(format: str, requests: Iterable[Request], *, skipped: Mapping[str, int],
                   sources: Sequence[str]) -> Traffic:
     """A :class:`Traffic` from per-request records in any order.
 
-    Records with the same ``key`` are counted once (the same REPORT in two exported files), the
-    extra copies counted in ``skipped["duplicate"]``; the rest are sorted by arrival.
+    Records with the same ``key`` and the same arrival are counted once (the same REPORT in two
+    exported files), the extra copies counted in ``skipped["duplicate"]``; the same key at
+    another time is another invocation (Lambda keeps a RequestId when it retries). The rest are
+    sorted by arrival, ties in the order given.
     """
+    columns = Columns.empty(keys=True, cold=True, memory=True)
+    for r in requests:
+        columns.arrivals_epoch_s.append(r.arrival_epoch_s)
+        columns.durations_ms.append(r.duration_ms)
+        columns.keys.append(NO_KEY if r.key is None else key_of(r.key))
+        columns.cold.append(UNKNOWN if r.cold is None else int(r.cold))
+        columns.init_ms.append(r.init_ms or 0.0)
+        columns.memory_mb.append(r.memory_mb or 0)
+        if r.max_memory_used_mb is not None:
+            columns.max_memory_used_mb = max(columns.max_memory_used_mb or 0,
+                                             r.max_memory_used_mb)
+    return from_columns(format, [columns], skipped=skipped, sources=sources)
+
+
+@dataclass
+class Series:
+    """What one aggregated file says, period by period: what the metrics readers build, and
+    what :func:`from_series` turns into a :class:`Traffic`.
+
+    counts: period start (epoch s) -> invocations (CloudWatch ``Invocations``, Sum).
+    averages, p99s: period start -> average and p99 ``Duration`` (ms).
+    samples: period start -> ``Duration``'s SampleCount, the invocations that reported a
+        duration: the count when a file has no ``Invocations``.
+    period_s: the period's length when the format fixes it; ``None``: read from the spacing
+        of the data points.
+    listed: period starts the file lists even without a value (a CSV row with empty cells),
+        which also tell the period.
+    source: the file's name, for messages.
+    """
+
+    source: str
+    counts: dict[float, float] = field(default_factory=dict)
+    averages: dict[float, float] = field(default_factory=dict)
+    p99s: dict[float, float] = field(default_factory=dict)
+    samples: dict[float, float] = field(default_factory=dict)
+    period_s: float | None = None
+    listed: set[float] = field(default_factory=set)
+
+    ROLES = {"counts": "Invocations", "averages": "Duration average", "p99s": "Duration p99",
+             "samples": "Duration SampleCount"}
+
+    def starts(self) -> list[float]:
+        """Every period start the file mentions."""
+        return [*self.counts, *self.averages, *self.p99s, *self.samples, *self.listed]
+
+    def put(self, role: str, start_s: float, value: float, skipped: dict[str, int],
+            label: str = "") -> None:
+        """Record ``value`` for ``start_s`` in the ``role`` dict; the same value twice is a
+        duplicate (counted in ``skipped``), a different one a conflict (TrafficError)."""
+        values = getattr(self, role)
+        old = values.get(start_s)
+        if old is None:
+            values[start_s] = value
+        elif old == value:
+            skipped["duplicate"] = skipped.get("duplicate", 0) + 1
+        else:
+            raise TrafficError(self.source, f"has two {label or self.ROLES[role]} values for "
+                               f"the period "
+                               f"starting {utc(start_s):%Y-%m-%d %H:%M:%S} UTC ({old:g} and "
+                               f"{value:g})", expected="one series per metric (one function, "
+                               "one statistic)")
+
+
+def _gcd_spacing_s(starts: Iterable[float]) -> int | None:
+    ordered = sorted({round(s) for s in starts})
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
+    return math.gcd(*gaps) if gaps else None
+
+
+def _period_of(series: Series, others: Sequence[Series]) -> float:
+    if series.period_s is not None:
+        return series.period_s
+    own = _gcd_spacing_s(series.starts())
+    if own is None:  # a single data point: take the other files' period
+        found = {_gcd_spacing_s(o.starts()) for o in others}
+        found.discard(None)
+        if len(found) != 1:
+            raise TrafficError(series.source, "has a single data point, so its period cannot "
+                               "be told", expected="two or more data points (the period is read "
+                               "from their spacing)")
+        own = found.pop()
+    if own < SECONDS_PER_MINUTE or own % SECONDS_PER_MINUTE:
+        raise TrafficError(series.source, f"has data points {own} s apart", expected="a period "
+                           "of a whole number of minutes (Lambda's metrics have one-minute "
+                           "resolution)")
+    return float(own)
+
+
+def from_series(format: str, parts: Sequence[Series], *, skipped: Mapping[str, int],
+                sources: Sequence[str]) -> Traffic:
+    """A :class:`Traffic` from aggregated files of one format (all of one period length).
+
+    Each file's period is its own (``period_s``) or the largest spacing that divides the gaps
+    between its data points (a period with no invocations has no data point, so the gaps are
+    whole numbers of periods). The same data point in two files is counted once; two different
+    values for the same period are refused."""
     skipped = dict(skipped)
-    seen: set[str] = set()
-    kept: list[Request] = []
-    for request in requests:
-        if request.key is not None:
-            if request.key in seen:
-                skipped["duplicate"] = skipped.get("duplicate", 0) + 1
-                continue
-            seen.add(request.key)
-        kept.append(request)
-    if not kept:
+    periods = {p.source: _period_of(p, parts) for p in parts}
+    if len(set(periods.values())) > 1:
+        (a, pa), (b, pb) = sorted(periods.items(), key=lambda kv: kv[1])[::len(periods) - 1]
+        raise TrafficError(b, f"has {pb:g}-second periods but {a} has {pa:g}-second ones",
+                           expected="files of one period length in one call")
+    merged = Series(source=", ".join(sources))
+    origin: dict[tuple[str, float], str] = {}
+    for part in parts:
+        for role in Series.ROLES:
+            values = getattr(merged, role)
+            for start, value in getattr(part, role).items():
+                old = values.get(start)
+                if old is not None and old != value:
+                    raise TrafficError(part.source, f"has {Series.ROLES[role]} {value:g} for "
+                                       f"the period starting {utc(start):%Y-%m-%d %H:%M:%S} "
+                                       f"UTC, {origin[role, start]} {old:g}",
+                                       expected="one series per metric (one function, one "
+                                       "statistic)")
+                merged.put(role, start, value, skipped)
+                origin.setdefault((role, start), part.source)
+    counts = merged.counts or merged.samples
+    if not counts:
         where = ", ".join(sources) or "the input"
-        raise TrafficError(where, "holds no request that could be read"
-                           + (f" ({_skipped_text(skipped)} skipped)" if skipped else ""),
-                           expected=f"at least one {format} record")
-    kept.sort(key=lambda r: (r.arrival_epoch_s, r.duration_ms))
-    first = kept[0].arrival_epoch_s
-    last = kept[-1].arrival_epoch_s
-    first_minute = _minute(first)
-    per_minute = [0] * (_minute(last) - first_minute + 1)
-    for request in kept:
-        per_minute[_minute(request.arrival_epoch_s) - first_minute] += 1
-    colds = [r.cold for r in kept]
-    inits = [r.init_ms for r in kept]
-    known_cold = all(c is not None for c in colds)
-    return Traffic(
-        format=format, start=utc(first), end=utc(last), invocations=len(kept),
-        per_minute=tuple(per_minute),
-        arrivals_s=array("d", (r.arrival_epoch_s - first for r in kept)),
-        durations_ms=array("d", (r.duration_ms for r in kept)),
-        cold=tuple(bool(c) for c in colds) if known_cold else None,
-        init_ms=(array("d", (i or 0.0 for i in inits)) if known_cold else None),
-        memory_mb=_most_common(r.memory_mb for r in kept),
-        max_memory_used_mb=max((r.max_memory_used_mb for r in kept
-                                if r.max_memory_used_mb is not None), default=None),
-        skipped=skipped, sources=tuple(sources))
+        raise TrafficError(where, "has no invocation counts", expected="an Invocations series "
+                           "(Sum), or a Duration series with SampleCount")
+    period_s = next(iter(periods.values()))
+    return from_periods(format, [Period(start, period_s, count, merged.averages.get(start),
+                                        merged.p99s.get(start))
+                                 for start, count in counts.items()],
+                        skipped=skipped, sources=sources)
 
 
 def _spread(total: float, minutes: int) -> list[int]:
