@@ -326,7 +326,7 @@ def book_checks() -> dict[Path, list[tuple[str, str]]]:
 def test_every_chapter_and_lab_has_three_to_five_self_checks_with_ids_of_its_own():
     checks = book_checks()
     counts = {p.stem: len(found) for p, found in checks.items()}
-    assert len(counts) == 10 and all(3 <= n <= 5 for n in counts.values()), counts
+    assert len(counts) == len(LESSONS) >= 11 and all(3 <= n <= 5 for n in counts.values()), counts
     ids = [ident for found in checks.values() for ident, _ in found]
     assert len(ids) == len(set(ids)), "a self-check id is used twice"
     for path, found in checks.items():
@@ -348,3 +348,14 @@ def test_a_numeric_self_check_names_a_value_its_page_glues():
                 assert answer.group(1) in glued, f"{path.stem}: {ident} reads an unglued value"
                 assert ":correct:" not in options
     assert numeric >= 7  # a numeric check, its answer computed by the package, on most pages
+
+
+def test_a_self_check_is_a_label_that_ref_links_to(tmp_path):
+    out, warnings = build(tmp_path, {"page": CHOICE, "guide.md": (
+        "# Guide\n\nSee {ref}`t-event`, or {ref}`this one <t-event>`.\n")})
+    assert "WARNING" not in warnings, warnings
+    guide = (out / "guide.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="reference internal" href="([^"]+)"><span class="std '
+                       r'std-ref">([^<]+)</span></a>', guide)
+    assert links == [("page.html#selfcheck-t-event", "Self-check 1"),
+                     ("page.html#selfcheck-t-event", "this one")]

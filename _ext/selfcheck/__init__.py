@@ -20,7 +20,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from . import answers, directive, nodes
+from . import answers, directive, nodes, words
 
 HERE = Path(__file__).resolve().parent
 logger = logging.getLogger(__name__)
@@ -37,11 +37,21 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
 
 
 def record_ids(app: Sphinx, doctree) -> None:
-    """Remember which page holds each id, and warn about an id used twice in the book."""
+    """Remember which page holds each id, and warn about an id used twice in the book.
+
+    Each id is also a label: ``{ref}`ch01-key``` links to the check, titled "Self-check N"
+    in the page's language (the instructor guide's objective map links them so).
+    """
     env = app.env
     seen = env.__dict__.setdefault("selfcheck_ids", {})
+    std = env.get_domain("std")
+    title = words.words(app.config.language)["title"]
     for check in doctree.findall(nodes.selfcheck):
         ident = check["selfcheck_id"]
+        if ident not in std.labels:
+            std.anonlabels[ident] = (env.docname, check["ids"][0])
+            std.labels[ident] = (env.docname, check["ids"][0],
+                                 title.format(number=check.get("number", "")))
         if ident in seen and seen[ident] != env.docname:
             logger.warning(f"selfcheck id={ident!r} is used by {seen[ident]} already; allowed: "
                            "an id no other self-check of the book uses", location=check)
