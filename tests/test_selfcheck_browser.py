@@ -6,12 +6,13 @@ real form controls, with ``data-answered`` and the feedback for that answer chec
 (one feedback shown, the others hidden, a verdict in the live region). The first check of each
 page is answered wrong with the mouse (a click on an option's label, or a number typed, then a
 click on the button) and right with the keyboard alone (Space and the arrow keys within the radio
-group, Tab to the button, Enter; or a number typed and Enter); the others by keyboard (Space on
-an option, Enter on the button). One check is then cleared with its button, which forgets it: its
-``localStorage`` key is gone. On the first page of each edition the page is reloaded: every other
-answer comes back from ``localStorage``, and the cleared one stays unanswered. One page per
-edition is also drawn on a 360 px phone in dark mode, where no check may be wider than the screen
-and its text keeps its contrast.
+group, Tab to the button, Enter; or a number typed and Enter); the others in one call into the
+page, through the same controls (a click on the option, the form submitted by its button). One
+check is then cleared with its button, which forgets it: its ``localStorage`` key is gone. On
+the first page of each edition the page is reloaded: every other answer comes back from
+``localStorage``, and the cleared one stays unanswered. One page per edition is also drawn on a
+360 px phone in dark mode, where no check may be wider than the screen and its text keeps its
+contrast, and one is printed: the questions show, and their answers follow the chapter.
 
 The testing contract is the one the directive writes (``_ext/selfcheck``): ``data-selfcheck="ID"``
 on the element, ``data-kind``, ``data-correct`` or ``data-answer``/``data-tolerance``.
@@ -45,6 +46,33 @@ READ = """() => [...document.querySelectorAll('[data-selfcheck]')].map(box => ({
     .map(f => f.dataset.feedback),
   verdict: box.querySelector('.selfcheck-verdict').textContent.trim(),
   live: box.querySelector('.selfcheck-result').getAttribute('aria-live')}))"""
+
+
+#: Answer checks in the page itself, each through its own controls as a reader's click would:
+#: ``click()`` on the option (or the number typed into the input, with its ``input`` event), then
+#: the form submitted as its button does (``requestSubmit``). One call answers a page's checks,
+#: each wrong then right, and returns what each check showed after each answer.
+ANSWER_IN_PAGE = """(given) => {
+  const seen = {};
+  for (const [id, pair] of Object.entries(given)) {
+    const box = document.querySelector(`[data-selfcheck="${id}"]`);
+    seen[id] = pair.map((answer) => {
+      if (box.dataset.kind === 'choice') {
+        box.querySelector(`input[type=radio][value="${answer}"]`).click();
+      } else {
+        const input = box.querySelector('input[type=number]');
+        input.value = answer;
+        input.dispatchEvent(new Event('input', {bubbles: true}));
+      }
+      box.querySelector('form').requestSubmit(box.querySelector('button[type=submit]'));
+      return {answered: box.dataset.answered || null,
+              feedback: [...box.querySelectorAll('.selfcheck-feedback')].filter(f => !f.hidden)
+                .map(f => f.dataset.feedback),
+              verdict: box.querySelector('.selfcheck-verdict').textContent.trim()};
+    });
+  }
+  return seen;
+}"""
 
 
 def boxes(page) -> list[dict]:
@@ -156,15 +184,19 @@ def test_every_self_check_answers_both_ways_by_mouse_and_keyboard_and_remembers(
         counts[docname] = len(checks)
         assert 3 <= len(checks) <= 6, f"{edition}{docname} has {len(checks)} self-checks"
         assert all(c["answered"] is None and c["feedback"] == [] for c in checks)
-        for number, check in enumerate(checks):
-            wrong, right = answers(check)
-            give(page, check, wrong, mouse=number == 0)
-            expect(page, check, "wrong", feedback_for(check, wrong))
-            if number == 0:
-                by_keyboard(page, check)
-            else:
-                give(page, check, right)
-                expect(page, check, "correct", feedback_for(check, right))
+        first, rest = checks[0], checks[1:]
+        wrong, right = answers(first)
+        give(page, first, wrong, mouse=True)
+        expect(page, first, "wrong", feedback_for(first, wrong))
+        by_keyboard(page, first)
+        given = {c["id"]: answers(c) for c in rest}
+        seen = page.evaluate(ANSWER_IN_PAGE, given)
+        for check in rest:
+            for answer, verdict, shown in zip(given[check["id"]], ("wrong", "correct"),
+                                              seen[check["id"]], strict=True):
+                assert shown["answered"] == verdict, (check["id"], shown)
+                assert shown["feedback"] == [feedback_for(check, answer)], (check["id"], shown)
+                assert shown["verdict"], (check["id"], shown)
         cleared = checks[-1]["id"]
         key = f"{PREFIX}{page.evaluate('location.pathname')}#{cleared}"
         assert page.evaluate(f"localStorage.getItem({key!r}) !== null")
