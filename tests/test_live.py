@@ -263,9 +263,20 @@ def test_lifecycle_bills_init_on_cold_starts_only():
     assert len(result["chart"]["marks"]) == 4  # every environment shut down when idle
 
 
+def test_lifecycle_pauses_halfway_and_one_field_turns_the_pause_off():
+    arrives = {}
+    for pause in (12, 0):
+        rows = live.compute("lifecycle", {"arrivals": 4, "requests_per_arrival": 1, "gap_s": 10,
+                                          "pause_min": pause})["table"]["rows"]
+        arrives[pause] = [float(row[1].replace(",", "")) for row in rows]
+    assert arrives[12] == [0.0, 10.0, 10.0 + 12 * 60, 20.0 + 12 * 60]  # after arrival 2 of 4
+    assert arrives[0] == [0.0, 10.0, 20.0, 30.0]
+    assert "pause_after" not in {f.key for f in live.calculator("lifecycle").fields}
+
+
 def test_lifecycle_concurrent_requests_need_their_own_environments():
     burst = live.compute("lifecycle", {"arrivals": 10, "requests_per_arrival": 1, "gap_s": 0.2,
-                                       "pause_after": 0})
+                                       "pause_min": 0})
     assert burst["numbers"]["environments"] == 5  # each busy 1 s (INIT + run), one every 0.2 s
     with pytest.raises(InputError, match="^arrivals=150 makes more requests than the timeline "
                                          "shows; allowed: whole numbers 1 to 100$") as caught:

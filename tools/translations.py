@@ -128,6 +128,9 @@ def book_strings() -> list[tuple[str, str]]:
     from reader.pages import WORDS as READER_WORDS
 
     strings += [(f"reader: {key}", text) for key, text in READER_WORDS.items()]
+    from selfcheck.words import WORDS as SELFCHECK_WORDS
+
+    strings += [(f"self-check: {key}", text) for key, text in SELFCHECK_WORDS.items()]
 
     from ec2vslambda import live
 

@@ -2,7 +2,8 @@
 billed time out.
 
 Requests arrive in groups of ``requests_per_arrival`` every ``gap_s`` seconds, with one longer pause
-of ``pause_min`` minutes after arrival ``pause_after``, and run for ``duration_ms`` each. The
+of ``pause_min`` minutes halfway through the arrivals (0 minutes: no pause, every gap the same),
+and run for ``duration_ms`` each. The
 execution environments are :class:`ec2vslambda.lifecycle.LambdaModel`'s: a request that finds no
 idle environment creates one and pays INIT; an environment idle for the keep-alive window is shut
 down. The bill is :func:`ec2vslambda.pricing.lambda_cost`'s, with INIT billed on the cold starts (as
@@ -16,13 +17,12 @@ from ..validation import Allowed, InputError
 from ..words import say, term, word
 from . import DASH, Calculator, Field, axis, money, result, timeline_chart
 
-__all__ = ["ARRIVALS", "CALCULATOR", "GAP_S", "MAX_REQUESTS", "PAUSE_AFTER", "PAUSE_MIN",
-           "PHASE_WORDS", "SHUTDOWN_WORDS", "run"]
+__all__ = ["ARRIVALS", "CALCULATOR", "GAP_S", "MAX_REQUESTS", "PAUSE_MIN", "PHASE_WORDS",
+           "SHUTDOWN_WORDS", "run"]
 
 MAX_REQUESTS = 200  # the timeline stays readable, and the browser quick
-#: How many arrivals, requests at once, and the arrival a pause follows (0 = none).
+#: How many arrivals, and requests at once.
 ARRIVALS = Allowed(1, MAX_REQUESTS, whole=True)
-PAUSE_AFTER = Allowed(0, MAX_REQUESTS, whole=True)
 #: The gap between arrivals (s) and the pause (minutes): within the month the bill covers.
 GAP_S = Allowed(0, bounds.MONTH_MS_MAX / 1000.0)
 PAUSE_MIN = Allowed(0, bounds.MONTH_MS_MAX / 60_000.0)
@@ -41,7 +41,7 @@ def run(inputs: dict) -> dict:
                          involves=("requests_per_arrival",))
     gap_ms = inputs["gap_s"] * 1000.0
     pause_ms = inputs["pause_min"] * 60_000.0
-    pause_after = inputs["pause_after"]
+    pause_after = arrivals // 2 if pause_ms > 0 else 0  # halfway; 0 minutes means no pause
     keep_alive_ms = inputs["keep_alive_min"] * 60_000.0
     duration_ms, init_ms = inputs["duration_ms"], inputs["init_ms"]
     model = lifecycle.LambdaModel(_noop_module, init_ms=init_ms, keep_alive_ms=keep_alive_ms)
@@ -116,9 +116,8 @@ CALCULATOR = Calculator(
         Field("requests_per_arrival", "Requests per arrival (at once)", "integer", 2,
               allowed=ARRIVALS),
         Field("gap_s", "Gap between arrivals", "number", 60.0, "s", allowed=GAP_S),
-        Field("pause_after", "A long pause after arrival", "integer", 3, allowed=PAUSE_AFTER,
-              help="0 = no pause."),
-        Field("pause_min", "Length of the pause", "number", 12.0, "minutes", allowed=PAUSE_MIN),
+        Field("pause_min", "A long pause halfway through", "number", 12.0, "minutes",
+              allowed=PAUSE_MIN, help="0 = no pause."),
         Field("duration_ms", "Handler duration", "number", 400.0, "ms",
               allowed=bounds.DURATION_MS),
         Field("init_ms", "INIT duration", "number", 600.0, "ms", allowed=bounds.INIT_MS),
