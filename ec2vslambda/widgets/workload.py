@@ -9,6 +9,7 @@ cold-start shares the lab computed, one per layout.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -24,8 +25,8 @@ __all__ = ["draw_layouts", "draw_report_chart", "layouts_drawing", "report_chart
 def draw_report_chart(sample: str, chart: str) -> Figure:
     """Chart ``chart`` (``traffic`` or ``bill``) of the report on bundled sample ``sample``'s
     first file, with default options, in the active catalogue's language."""
-    result = report(read(samples.paths(sample)[0]))
-    return chart_figure(result["charts"][chart])
+    charts: Mapping[str, Any] = report(read(samples.paths(sample)[0]))["charts"]
+    return chart_figure(charts[chart])
 
 
 def report_chart_drawing(sample: str, chart: str) -> Drawing:
