@@ -94,7 +94,7 @@ def test_the_download_button_points_at_the_editions_pdf(docname):
 @pytest.mark.parametrize("docname", ["chapters/05_pricing", "ko/chapters/05_pricing"])
 def test_print_shows_results_and_answers_never_a_form_or_a_stub(browser, site_url, docname):
     """On paper a calculator is its stored result, code toggles are gone, code wraps, and the
-    answers follow the page."""
+    answers follow the page (a self-check's question stays, without its button)."""
     from urllib.parse import urljoin
 
     page = browser.new_page()
@@ -106,7 +106,9 @@ def test_print_shows_results_and_answers_never_a_form_or_a_stub(browser, site_ur
       const visible = (sel) => [...document.querySelectorAll(sel)].filter(
         (e) => getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0).length;
       const pre = document.querySelector('.cell_input pre');
-      return {forms: visible('.ec2vl-live, form, button'), stubs: visible('details.above-input'),
+      // a self-check prints as its question and options (its form), never its button
+      return {forms: visible('.ec2vl-live, form:not([data-selfcheck] form), button'),
+              stubs: visible('details.above-input'),
               inline_answers: visible('.solution:not(.reader-print-solution)'),
               answers: visible('.reader-print-solutions .solution'),
               tables: visible('.cell_output table'),

@@ -440,11 +440,13 @@ def test_a_translated_page_shows_no_english_name_or_particle_written_both_ways(l
 
 def _figure_codes() -> re.Pattern:
     """What a figure may show in any edition: tick numbers (matplotlib's mathtext), Lambda
-    runtime identifiers, and the names of a benchmark project and of its function."""
-    from ec2vslambda import coldstarts
+    runtime identifiers, the names of a benchmark project and of its function, and the traffic
+    layouts' names a reader passes as ``format=`` (lab 5)."""
+    from ec2vslambda import coldstarts, traffic
 
-    names = ["lambda-perf", "hello-world", *coldstarts.runtimes()]
-    return re.compile(r"\$[^$]*\$|" + "|".join(re.escape(n) for n in names))
+    names = ["lambda-perf", "hello-world", *coldstarts.runtimes(), *traffic.FORMATS]
+    return re.compile(r"\$[^$]*\$|" + "|".join(
+        re.escape(n) for n in sorted(names, key=len, reverse=True)))
 
 
 _FIGURE_CODES = _figure_codes()
