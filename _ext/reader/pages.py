@@ -183,10 +183,14 @@ def _glue_units(fragment: str) -> str:
     return "".join(p if p.startswith("<") else _NUMBER_UNIT.sub("\\1\u00a0", p) for p in parts)
 
 
+_SUMMARY_LABEL = re.compile(r'<summary aria-label="[^"]*">')
+
+
 def toggles_named_by_their_text(body: str) -> str:
     """A code cell's show/hide toggle (``<summary aria-label="Toggle hidden content">``) is
-    named by the words it shows ("Show code cell source"), as WCAG's label-in-name asks."""
-    return body.replace('<summary aria-label="Toggle hidden content">', "<summary>")
+    named by the words it shows ("Show code cell source"), as WCAG's label-in-name asks; in
+    any edition (another edition may have translated the label before this runs)."""
+    return _SUMMARY_LABEL.sub("<summary>", body)
 
 
 _THEAD = re.compile(r"(<table[^>]*class=\"dataframe[^\"]*\"[^>]*>\s*<thead>)(.*?)(</thead>)",
