@@ -247,6 +247,7 @@ export const MIN_PLOT_PX = 182;
 function keepPlotTall(holder, drawing) {
   const short = MIN_PLOT_PX - (drawing.chartArea?.height ?? MIN_PLOT_PX);
   if (short > 0) {
+    holder.style.maxHeight = "none"; // the stylesheet's cap is for the holder, not the plot
     holder.style.height = `${Math.ceil(holder.clientHeight + short)}px`;
     drawing.resize();
   }
@@ -271,7 +272,9 @@ export async function draw(holder, chart) {
   const canvas = holder.querySelector("canvas");
   canvas.setAttribute("aria-label", chart.title);
   drawn.get(canvas)?.destroy();
-  holder.style.height = ""; // the stylesheet's height, grown again below if this chart needs it
+  // the stylesheet's height, grown again below if this chart needs it
+  holder.style.height = "";
+  holder.style.maxHeight = "";
   const drawing = new Chart(canvas, { ...chartConfig(chart), plugins: [tall(holder)] });
   drawn.set(canvas, drawing);
   keepPlotTall(holder, drawing);

@@ -68,8 +68,14 @@ async function drawChart(box, chart) {
 }
 
 /** Show a computed result; resolves once its chart is drawn. */
+/** A summary longer than this many characters is not kept in view on a phone (reader.css): at
+ * more than about five lines it would cover the form it answers. */
+const STICKY_SUMMARY_CHARS = 240;
+
 export async function showResult(box, result) {
-  box.querySelector(".ec2vl-summary").textContent = result.summary;
+  const summary = box.querySelector(".ec2vl-summary");
+  summary.textContent = result.summary;
+  summary.classList.toggle("ec2vl-summary-long", result.summary.length > STICKY_SUMMARY_CHARS);
   announceResult(box, result.summary);
   const label = result.table ? tableLabel(box, result.table.columns) : "";
   drawTable(box.querySelector(".ec2vl-table"), result.table, label);
