@@ -17,10 +17,10 @@ the course package, both shipped with the site, and from then on every input cha
 ``ec2vslambda.live.compute`` there: the same function the notebook calls. The first page of a
 visit keeps a snapshot of the interpreter, with the package imported, in the browser's Cache
 Storage, made a second after its first result (so the first click does not wait for it), so
-that later pages start in about a second instead of three. Results are drawn with Chart.js. The extension
-also makes the whole site work offline: it fetches Pyodide, Chart.js and MathJax from the npm
-registry at build time, pinned and verified (:mod:`.assets`), copies them into the site, and
-points MathJax at the local copy.
+that later pages start in about a second instead of three. Results are drawn with Chart.js.
+The extension also makes the whole site work offline: it fetches Pyodide, Chart.js and MathJax
+from the npm registry at build time, pinned and verified (:mod:`.assets`), copies them into the
+site, and points MathJax at the local copy.
 
 The modules, by role:
 
