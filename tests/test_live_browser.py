@@ -237,6 +237,10 @@ def test_live_calculator_agrees_with_cpython(live_page, docname, name):
     box.locator(".ec2vl-go").click()
     _wait_for_update(page, box_id, 1, BOOT_TIMEOUT_MS)
     _check_against_cpython(_state(page, box_id), name, language)
+    focused = page.evaluate("(id) => { const first = document.getElementById(id)"
+                            ".querySelector('fieldset [data-kind]');"
+                            " return document.activeElement === first; }", box_id)
+    assert focused, f"{name}: focus did not move to the first input when the button hid"
 
     updates = 1
     for key, value in _changes(name):

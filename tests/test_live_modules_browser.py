@@ -123,3 +123,114 @@ def test_a_refusal_sits_beside_its_control_and_is_cleared_by_the_next_answer(pag
                 box.querySelector(".ec2vl-status").textContent];""")
     assert state == [["Memory (MB): -1 is out of range", "true", "Check the input marked below."],
                      "", False, "The calculator failed."]
+
+
+UI = {"fetching": "Loading Python…", "loading": "Loading {what}: {done} of {total} MB",
+      "stalled": "{status}; waiting for this site, {seconds} s", "starting": "Starting Python…",
+      "package": "Loading the course package…", "elapsed": "{status} {seconds} s",
+      "ready": "Live.", "fix": "Check the input marked below.", "table": "Table: {columns}"}
+
+#: A calculator's status line, its screen reader's regions and its progress bar, with a record
+#: of every text each region is given.
+BOX = """
+  const box = document.createElement("div");
+  box.dataset.ui = JSON.stringify(arg.ui);
+  box.innerHTML = `<div class="ec2vl-status"></div><div class="ec2vl-said"></div>
+    <progress class="ec2vl-progress"></progress><div class="ec2vl-said-result"></div>`;
+  document.body.appendChild(box);
+  const heard = {status: [], said: [], result: []};
+  for (const [key, selector] of [["status", ".ec2vl-status"], ["said", ".ec2vl-said"],
+                                 ["result", ".ec2vl-said-result"]]) {
+    const element = box.querySelector(selector);
+    new MutationObserver(() => heard[key].push(element.textContent))
+      .observe(element, {childList: true, characterData: true, subtree: true});
+  }
+  const tick = () => new Promise((done) => setTimeout(done, 0));
+"""
+
+
+def test_the_status_line_is_announced_once_per_stage_however_often_it_changes(page):
+    heard = _run(page, "messages.mjs", BOX + """
+        m.showStartup(box, null);
+        for (let loaded = 0; loaded <= 5e6; loaded += 1e5) {   // 51 reports of bytes
+          m.showStartup(box, {stage: "download", loaded, total: 5e6});
+          await tick();
+        }
+        m.showStartup(box, {stage: "download", loaded: 5e6, total: 5e6}, 3, 2.4);  // stalled
+        await tick();
+        for (let s = 0; s < 4; s++) { m.showStartup(box, {stage: "python"}, s); await tick(); }
+        m.showStartup(box, {stage: "package"}, 0);
+        await tick();
+        for (let i = 0; i < 3; i++) { m.showReady(box); await tick(); }
+        box.remove();
+        return heard;""", {"ui": UI})
+    assert heard["said"] == ["Loading Python…", "Starting Python…",
+                             "Loading the course package…", "Live."]
+    status = heard["status"]
+    assert "Loading Python: 2.5 of 5.0 MB" in status
+    assert "Loading Python: 5.0 of 5.0 MB; waiting for this site, 2 s" in status
+    assert "Starting Python… 3 s" in status  # a clock while Python starts, never still
+    assert len(status) > 50
+
+
+def test_a_result_is_announced_once_the_inputs_settle_and_only_when_it_is_new(page):
+    heard = _run(page, "messages.mjs", BOX + """
+        for (const summary of ["1", "10", "102", "1024"]) {   // typed, one result per key
+          m.announceResult(box, `Memory ${summary} MB.`);
+          await new Promise((done) => setTimeout(done, 50));
+        }
+        await new Promise((done) => setTimeout(done, 1000));
+        m.announceResult(box, "Memory 1024 MB.");               // the same result again
+        await new Promise((done) => setTimeout(done, 1000));
+        box.remove();
+        return heard;""", {"ui": UI})
+    assert heard["result"] == ["Memory 1024 MB."]
+
+
+def test_the_live_table_scrolls_in_a_labelled_focusable_region(page):
+    state = _run(page, "result.mjs", """
+        const box = document.createElement("div");
+        box.dataset.ui = JSON.stringify(arg.ui);
+        box.innerHTML = `<div class="ec2vl-table"></div>`;
+        const holder = box.querySelector(".ec2vl-table");
+        const table = {columns: ["Option", "Monthly cost", "Per request", "Share", "Why"],
+                       rows: [["Lambda", "$1.00", "$0.01", "10%", "cheap"]]};
+        m.drawTable(holder, table, m.tableLabel(box, table.columns));
+        const drawn = [holder.getAttribute("role"), holder.getAttribute("tabindex"),
+                       holder.getAttribute("aria-label"), holder.className,
+                       holder.querySelectorAll("tbody th[scope=row]").length];
+        m.drawTable(holder, {columns: ["Option"], rows: []});
+        return [drawn, holder.getAttribute("role"), holder.hasAttribute("tabindex"),
+                holder.className];""", {"ui": UI})
+    assert state == [["region", "0", "Table: Option, Monthly cost, Per request, Share…",
+                      "ec2vl-table reader-table pst-scrollable-table-container", 1],
+                     None, False, "ec2vl-table"]
+
+
+@pytest.mark.parametrize("name", ["keepalive", "lifecycle", "idle_capacity"])
+def test_a_chart_takes_the_themes_colours_and_fills_its_holder(page, name):
+    chart = live.compute(name, {})["chart"]
+    config = _run(page, "chart.mjs",
+                  "return m.chartConfig(arg, {text: '#ced6dd', grid: '#48566b'});", chart)
+    options = config["options"]
+    assert options["maintainAspectRatio"] is False  # the stylesheet gives the holder its height
+    assert options["plugins"]["title"]["color"] == "#ced6dd"
+    assert options["plugins"]["legend"]["labels"]["color"] == "#ced6dd"
+    for axis in options["scales"].values():
+        assert axis["ticks"]["color"] == "#ced6dd"
+        assert axis["grid"]["color"] == "#48566b"
+    themed = [d for d in config["data"]["datasets"] if d.get("themed")]
+    assert all(d["backgroundColor"] == "#ced6dd" for d in themed)
+    assert themed or chart["kind"] != "timeline" or not chart["marks"]
+
+
+def test_chart_colours_follow_the_theme_switch(page):
+    colours = page.evaluate("""async () => {
+        const m = await import(new URL("_static/live/chart.mjs", document.baseURI).href);
+        const before = m.themeColours();
+        const was = document.documentElement.dataset.theme;
+        document.documentElement.dataset.theme = was === "dark" ? "light" : "dark";
+        const after = m.themeColours();
+        document.documentElement.dataset.theme = was;
+        return [before, after];}""")
+    assert colours[0]["text"] != colours[1]["text"]

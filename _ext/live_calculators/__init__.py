@@ -15,11 +15,12 @@ On click, the page's scripts (``static/live/``: ``live.js`` loads the ES modules
 ``main.mjs``) start a Web Worker (``browser/worker.mjs``) that loads the Pyodide runtime and
 the course package, both shipped with the site, and from then on every input change runs
 ``ec2vslambda.live.compute`` there: the same function the notebook calls. The first page of a
-visit keeps a snapshot of the started interpreter in the browser's Cache Storage, so that later
-pages start in about a second instead of three. Results are drawn with Chart.js. The extension
-also makes the whole site work offline: it fetches Pyodide, Chart.js and MathJax from the npm
-registry at build time, pinned and verified (:mod:`.assets`), copies them into the site, and
-points MathJax at the local copy.
+visit keeps a snapshot of the interpreter, with the package imported, in the browser's Cache
+Storage, made a second after its first result (so the first click does not wait for it), so
+that later pages start in about a second instead of three. Results are drawn with Chart.js.
+The extension also makes the whole site work offline: it fetches Pyodide, Chart.js and MathJax
+from the npm registry at build time, pinned and verified (:mod:`.assets`), copies them into the
+site, and points MathJax at the local copy.
 
 The modules, by role:
 
@@ -28,7 +29,7 @@ The modules, by role:
 :mod:`.transforms` placeholders become forms; stored tables in the page's language
 :mod:`.form`       the form's HTML, and a result's table as the browser draws it
 :mod:`.i18n`       the interface's words in the page's language (theme strings)
-:mod:`.bundle`     the package and its data as the zip the worker unpacks
+:mod:`.bundle`     the package's modules the browser runs, and its data, as the worker's zip
 :mod:`.publish`    what the site ships: runtime, bundle, worker, manifest, MathJax's path
 :mod:`.assets`     pinned npm packages fetched, verified and cached
 :mod:`.thebe`      Thebe's unused scripts left out of every page

@@ -68,7 +68,9 @@ def table_html(table: dict | None) -> str:
 
 def render_box(name: str, defaults: dict, uid: str, language: str,
                runtime_bytes: int = 0, assets: str = "") -> str:
-    """The live calculator's HTML: a form of real controls, the button, status and result."""
+    """The live calculator's HTML: a form of real controls, the button, status and result.
+    ``runtime_bytes``: what the first click downloads, in bytes on the wire (the button's note
+    says it)."""
     from ec2vslambda import live
 
     t = i18n.translator(language)
@@ -79,7 +81,7 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
     intro = f'<p class="ec2vl-intro">{html.escape(t(spec["intro"]))}</p>' if spec["intro"] else ""
     title = html.escape(t(spec["title"]))
     ui = i18n.ui(language)
-    ui["note"] = ui["note"].format(mb=f"{runtime_bytes / 1e6:.0f}")
+    ui["note"] = ui["note"].format(mb=f"{runtime_bytes / 1e6:.1f}")
     ui_data = html.escape(json.dumps(ui, ensure_ascii=False), quote=True)
     return (
         f'<div class="ec2vl-live" data-calculator="{name}" data-defaults="{data}" '
@@ -90,12 +92,17 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
         f'<div class="ec2vl-start"><button type="button" class="ec2vl-go">'
         f'{html.escape(ui["button"])}</button> <span class="ec2vl-note">'
         f'{html.escape(ui["note"])}</span></div>'
-        f'<div class="ec2vl-status" role="status" aria-live="polite"></div>'
+        # the status line changes as often as there is news (bytes, seconds); a screen reader
+        # hears it from .ec2vl-said, written once per stage, and a result from
+        # .ec2vl-said-result, written once the inputs have settled (messages.mjs)
+        f'<div class="ec2vl-status"></div>'
+        f'<div class="ec2vl-said" role="status" aria-live="polite" aria-atomic="true"></div>'
         f'<progress class="ec2vl-progress" max="1" value="0" hidden></progress>'
         f'<form class="ec2vl-form" novalidate><fieldset disabled>'
         f'<legend class="ec2vl-legend">{html.escape(ui["legend"])}</legend>{fields}'
         f'</fieldset></form>'
-        f'<div class="ec2vl-output" aria-live="polite"><p class="ec2vl-summary">'
+        f'<div class="ec2vl-output"><p class="ec2vl-summary">'
         f'{html.escape(ui["before"])}</p><div class="ec2vl-table"></div>'
         f'<div class="ec2vl-chart" hidden><canvas role="img" aria-label="{title}"></canvas>'
-        f'</div></div></div>')
+        f'</div></div>'
+        f'<div class="ec2vl-said-result" aria-live="polite" aria-atomic="true"></div></div>')

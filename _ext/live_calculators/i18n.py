@@ -26,11 +26,16 @@ UI: dict[str, dict[str, str]] = {
         "legend": "Inputs",
         "before": ("The result for the inputs below is shown above this box. Press the button "
                    "to change them here."),
+        "fetching": "Loading Python…",
         "loading": "Loading {what}: {done} of {total} MB",
+        "stalled": "{status}; waiting for this site, {seconds} s",
         "starting": "Starting Python…",
+        "package": "Loading the course package…",
+        "elapsed": "{status} {seconds} s",
         "ready": "Live: change any input and the result follows.",
         "failed": "The calculator could not start: {message}",
         "fix": "Check the input marked below; the result shown is for the last good inputs.",
+        "table": "Table: {columns}",
         "file": ("This page was opened from a file, so its calculators and mathematics cannot "
                  "load. Serve the site instead: run `make serve` in the book's folder (or "
                  "`python -m http.server -d _build/html`) and open http://127.0.0.1:8000/."),

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from pathlib import Path
@@ -33,13 +34,47 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 logger = logging.getLogger(__name__)
 
 
-def runtime_bytes(app: Sphinx) -> int:
-    """What a reader downloads on the first click: the runtime's files and the package."""
-    if not hasattr(app, "_ec2vl_runtime_bytes"):
+#: File types a static host sends compressed (``tools/serve.py`` does too); zips go as they are.
+COMPRESSED_ON_THE_WIRE = (".mjs", ".js", ".wasm", ".json")
+
+
+def wire_size(name: str, data: bytes) -> int:
+    """The bytes ``data`` (a file called ``name``) takes on the wire from a static host: gzip
+    at its usual level for text and WebAssembly (brotli, where a host sends it, is a little
+    smaller), the file itself for a zip."""
+    if name.endswith(COMPRESSED_ON_THE_WIRE):
+        return len(gzip.compress(data, compresslevel=6, mtime=0))
+    return len(data)
+
+
+def runtime_files(app: Sphinx) -> dict[str, tuple[int, int]]:
+    """The files a reader downloads on the first click, as the built site ships them: file name
+    -> (bytes, bytes on the wire). The runtime's files (the standard library as the ``reader``
+    extension trims it, when it is loaded) and the package bundle; worked out once per build."""
+    if not hasattr(app, "_ec2vl_runtime_files"):
         folder = assets.ensure(assets.PYODIDE)
-        app._ec2vl_runtime_bytes = (sum((folder / f).stat().st_size for f in RUNTIME_FILES)
-                                    + len(bundle_bytes()))
-    return app._ec2vl_runtime_bytes
+        files = {name: (folder / name).read_bytes() for name in RUNTIME_FILES}
+        if "reader" in app.extensions:
+            from reader import trimmed_stdlib
+
+            files["python_stdlib.zip"] = trimmed_stdlib()
+        bundle = bundle_bytes()
+        files[bundle_name(bundle)] = bundle
+        app._ec2vl_runtime_files = {name: (len(data), wire_size(name, data))
+                                    for name, data in files.items()}
+    return app._ec2vl_runtime_files
+
+
+def runtime_bytes(app: Sphinx) -> int:
+    """What a reader's first click really downloads: the runtime and the package, in bytes on
+    the wire (compressed as a static host sends them, the standard library trimmed)."""
+    return sum(wire for _size, wire in runtime_files(app).values())
+
+
+def bundle_name(bundle: bytes) -> str:
+    """The package bundle's file name in the site: made of its hash, so a new build that
+    changes it gives it a new name."""
+    return f"ec2vslambda-{hashlib.sha256(bundle).hexdigest()[:12]}.zip"
 
 
 def on_config_inited(app: Sphinx, config: Config) -> None:
@@ -83,19 +118,22 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     assets.copy_tree(folders["chart.js"] / "dist", live_dir / "chartjs")
     assets.copy_tree(folders["mathjax"] / "es5", out / "_static" / "mathjax")
     bundle = bundle_bytes()
-    digest = hashlib.sha256(bundle).hexdigest()[:12]
-    bundle_name = f"ec2vslambda-{digest}.zip"
+    name = bundle_name(bundle)
     for old in live_dir.glob("ec2vslambda-*.zip"):
         old.unlink()
-    (live_dir / bundle_name).write_bytes(bundle)
-    assets.mark_immutable(live_dir / bundle_name)  # named by its hash: a new build, a new name
+    (live_dir / name).write_bytes(bundle)
+    assets.mark_immutable(live_dir / name)  # named by its hash: a new build, a new name
     (live_dir / "worker.mjs").write_bytes((HERE / "browser" / "worker.mjs").read_bytes())
+    # "bytes": each file as the site holds it (the worker counts what it receives against
+    # them); "wire": what it weighs compressed, which the progress line reports
+    shipped = runtime_files(app)
     manifest = {
-        "bundle": bundle_name,
+        "bundle": name,
         "pyodide": assets.PYODIDE.version,
         "chartjs": assets.CHARTJS.version,
         "bytes": {f: (live_dir / "pyodide" / f).stat().st_size for f in RUNTIME_FILES}
-        | {bundle_name: len(bundle)},
+        | {name: len(bundle)},
+        "wire": {f: wire for f, (_size, wire) in shipped.items()},
     }
     (live_dir / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     licences = [f"{p.label}: {p.licence}" for p in assets.PACKAGES]
@@ -103,4 +141,5 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
         "Third-party files shipped with this site, unchanged from their npm packages:\n"
         + "\n".join(licences) + "\n", encoding="utf-8")
     logger.info(f"live calculators: runtime {sum(manifest['bytes'].values()) / 1e6:.1f} MB, "
+                f"{runtime_bytes(app) / 1e6:.1f} MB on the wire once trimmed and compressed; "
                 f"package bundle {len(bundle) / 1e3:.0f} kB")

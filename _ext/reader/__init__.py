@@ -18,6 +18,7 @@ Words a rewrite adds to a page are translated from the edition's ``book.po`` (se
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zipfile
@@ -86,11 +87,11 @@ def on_page_context(app: Sphinx, pagename: str, templatename: str, context: dict
     context["body"] = pages.rewrite_body(context["body"], _words(app))
 
 
-def trim_stdlib(app: Sphinx, live: Path) -> None:
-    """The built site's ``python_stdlib.zip``: only the modules the book's Python imports."""
-    sys_path_entry = str(BOOK_ROOT)
+@functools.cache
+def _trimmed_stdlib() -> tuple[bytes, int]:
     import sys
 
+    sys_path_entry = str(BOOK_ROOT)
     if sys_path_entry not in sys.path:
         sys.path.insert(0, sys_path_entry)
     from live_calculators import assets
@@ -102,18 +103,34 @@ def trim_stdlib(app: Sphinx, live: Path) -> None:
                                  [f"ec2vslambda.live.{m}" for m in live_package.MODULES.values()])
     with zipfile.ZipFile(original) as archive:
         keep = stdlib.selection(stdlib.zip_sources(archive), roots)
-        data = stdlib.trimmed_zip(archive, keep)
+        return stdlib.trimmed_zip(archive, keep), len(keep)
+
+
+def trimmed_stdlib() -> bytes:
+    """The ``python_stdlib.zip`` the built site ships: only the modules the book's Python
+    imports (made once per build; the calculators' button counts its size before it is
+    written)."""
+    return _trimmed_stdlib()[0]
+
+
+def trim_stdlib(app: Sphinx, live: Path) -> None:
+    """The built site's ``python_stdlib.zip``: only the modules the book's Python imports."""
+    from live_calculators import assets
+
+    original = assets.ensure(assets.PYODIDE) / "python_stdlib.zip"
+    data, modules = _trimmed_stdlib()
     target = live / "pyodide" / "python_stdlib.zip"
     target.write_bytes(data)
     manifest_path = live / "manifest.json"
     if manifest_path.exists():  # the worker's progress counts the bytes it expects
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         manifest["bytes"]["python_stdlib.zip"] = len(data)
-        manifest["stdlib"] = {"modules": len(keep),
+        manifest.setdefault("wire", {})["python_stdlib.zip"] = len(data)  # a zip goes as it is
+        manifest["stdlib"] = {"modules": modules,
                               "sha256": hashlib.sha256(data).hexdigest()}
         manifest_path.write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     logger.info(f"reader: standard library for the browser {original.stat().st_size / 1e6:.2f}"
-                f" -> {len(data) / 1e6:.2f} MB ({len(keep)} modules)")
+                f" -> {len(data) / 1e6:.2f} MB ({modules} modules)")
 
 
 def on_build_finished(app: Sphinx, exception: Exception | None) -> None:

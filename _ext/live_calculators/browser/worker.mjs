@@ -4,7 +4,9 @@
 //                                                          words: the URL of the page's
 //                                                          catalogue, or null (English)
 //               {type: "compute", id, name, inputs}         run ec2vslambda.live.adapter
-// Messages out: {type: "progress", stage, loaded, total}
+// Messages out: {type: "progress", stage, loaded, total}: stage "download" (loaded of total
+//                                                          bytes on the wire), "python",
+//                                                          "package"
 //               {type: "ready"} | {type: "failed", message}
 //               {type: "done", id, ...reply}: reply as ec2vslambda.live.adapter.compute_json
 //               gives it: {result} | {error, key, message, parts} | {error, key, message}
@@ -15,12 +17,21 @@ let pyodide = null;
 let computeJson = null;
 let wordsJson = null;  // the page's catalogue (English -> its language), as JSON text
 let expected = {};   // file name -> bytes, from manifest.json
+let wire = {};       // file name -> bytes on the wire (compressed), from manifest.json
 const loaded = {};   // file name -> bytes received so far
 
+// The reader is told bytes on the wire, which the button's note promised: fetch() hands over
+// each file decompressed, so what has crossed is each file's share received times its weight
+// on the wire (the manifest's "wire"; a site built before it had one counts bytes as they are).
 function report(stage) {
-  const total = Object.values(expected).reduce((a, b) => a + b, 0);
-  const done = Object.values(loaded).reduce((a, b) => a + b, 0);
-  self.postMessage({ type: "progress", stage, loaded: Math.min(done, total), total });
+  let total = 0;
+  let done = 0;
+  for (const [name, bytes] of Object.entries(expected)) {
+    const weight = wire[name] || bytes;
+    total += weight;
+    done += weight * Math.min(1, (loaded[name] || 0) / bytes);
+  }
+  self.postMessage({ type: "progress", stage, loaded: Math.round(done), total });
 }
 
 // Download one file with progress. The body goes to the browser's HTTP cache, from which
@@ -49,17 +60,22 @@ async function prefetch(url) {
 const timings = {};  // stage -> ms, for the benchmark (benchmarks/bench_live.py)
 
 // Python's start-up is the slow part of every page's first result. The first page of a visit
-// keeps a snapshot of the freshly started interpreter in the browser's Cache Storage (on this
-// machine only; nothing is sent anywhere); later pages start from it. Pyodide marks the snapshot
-// API experimental, so any failure falls back to an ordinary start.
+// keeps a snapshot of the started interpreter, with the course package imported, in the
+// browser's Cache Storage (on this machine only; nothing is sent anywhere); later pages start
+// from it. The snapshot is made after the first result has gone back to the page, so the first
+// click never waits for it. It is named by Pyodide's version and the package bundle's (a new
+// build of the book, a new snapshot). Pyodide marks the snapshot API experimental, so any
+// failure falls back to an ordinary start.
 const SNAPSHOTS = "ec2vl-python-snapshots";
+const SNAPSHOT_DELAY_MS = 1000; // after the first result: let the page draw it first
+let snapshotKey = null; // where to keep the snapshot, while one is still to be made
 
-async function bootPython(loadPyodide, base, version) {
+async function bootPython(loadPyodide, base, manifest) {
   const options = { indexURL: `${base}pyodide/`, stdout: () => {}, stderr: () => {} };
-  const key = new URL(`${base}pyodide/snapshot-${version}`, self.location.href).href;
-  let cache = null;
+  const key = new URL(`${base}pyodide/snapshot-${manifest.pyodide}-${manifest.bundle}`,
+                      self.location.href).href;
   try {
-    cache = await caches.open(SNAPSHOTS);
+    const cache = await caches.open(SNAPSHOTS);
     const stored = await cache.match(key);
     if (stored) {
       const snapshot = new Uint8Array(await stored.arrayBuffer());
@@ -68,21 +84,31 @@ async function bootPython(loadPyodide, base, version) {
     }
   } catch (error) {
     timings.snapshot = `unusable: ${String(error?.message || error)}`;
-    cache = null;
-  }
-  if (!cache) {
     return await loadPyodide(options);
   }
-  const fresh = await loadPyodide({ ...options, _makeSnapshot: true });
-  try {
-    const snapshot = fresh.makeMemorySnapshot();
-    await cache.put(key, new Response(snapshot, {
-      headers: { "Content-Type": "application/octet-stream" } }));
-    timings.snapshot = "made";
-  } catch (error) {
-    timings.snapshot = `not made: ${String(error?.message || error)}`;
+  snapshotKey = key;
+  return await loadPyodide({ ...options, _makeSnapshot: true });
+}
+
+/** Keep a snapshot of the interpreter, once, a moment after the first result. */
+function snapshotSoon() {
+  const key = snapshotKey;
+  if (!key) {
+    return;
   }
-  return fresh;
+  snapshotKey = null;
+  setTimeout(async () => {
+    const began = performance.now();
+    try {
+      const snapshot = pyodide.makeMemorySnapshot();
+      const cache = await caches.open(SNAPSHOTS);
+      await cache.put(key, new Response(snapshot, {
+        headers: { "Content-Type": "application/octet-stream" } }));
+      timings.snapshot = `made in ${Math.round(performance.now() - began)} ms`;
+    } catch (error) {
+      timings.snapshot = `not made: ${String(error?.message || error)}`;
+    }
+  }, SNAPSHOT_DELAY_MS);
 }
 
 async function start(base, words) {
@@ -101,6 +127,7 @@ async function start(base, words) {
     wordsJson = await response.text();
   }
   expected = manifest.bytes;
+  wire = manifest.wire || {};
   report("download");
   const files = Object.keys(expected).filter((f) => f !== manifest.bundle);
   const [bundle] = await Promise.all([
@@ -110,8 +137,9 @@ async function start(base, words) {
   lap("download");
   report("python");
   const { loadPyodide } = await import(`${base}pyodide/pyodide.mjs`);
-  pyodide = await bootPython(loadPyodide, base, manifest.pyodide);
+  pyodide = await bootPython(loadPyodide, base, manifest);
   lap("runtime");
+  report("package");
   pyodide.unpackArchive(bundle, "zip", { extractDir: "/home/pyodide/book" });
   pyodide.runPython(`
 import sys
@@ -136,5 +164,6 @@ self.onmessage = async (event) => {
   if (message.type === "compute") {
     const reply = JSON.parse(computeJson(message.name, JSON.stringify(message.inputs), wordsJson));
     self.postMessage({ type: "done", id: message.id, ...reply });
+    snapshotSoon();
   }
 };

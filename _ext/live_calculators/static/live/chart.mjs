@@ -5,11 +5,50 @@
 // points, optional second axis and vertical marks), "hbar" (one bar per label) or "timeline"
 // (phases of each lane as horizontal bars, with shut-down marks). Here it only becomes
 // Chart.js's configuration: no number is computed.
+//
+// The chart fills its holder, whose height the stylesheet sets (reader.css: at least 180 px of
+// plot on a phone), and takes its text and grid colours from the theme's variables
+// (--pst-color-text-base, --pst-color-border): when the reader switches between light and dark
+// (html[data-theme] changes), every drawn chart is drawn again in the new colours.
 
 import { LIVE } from "./site.mjs";
 
 const DASHES = { line: [], dashed: [6, 4], dotted: [2, 3], points: [], "line+points": [] };
-const drawn = new WeakMap(); // canvas -> its Chart, replaced by the next result
+const drawn = new Map(); // canvas -> its Chart, replaced by the next result
+
+/** The theme's colours for a chart's text and lines, read from the page's stylesheet. */
+export function themeColours(element = document.documentElement) {
+  const style = getComputedStyle(element);
+  const read = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    text: read("--pst-color-text-base", "#222832"),
+    grid: read("--pst-color-border", "#d1d5da"),
+  };
+}
+
+/** The colours of ``config``'s title, legend, ticks, axis titles and grid: ``colours``. */
+export function paint(config, colours) {
+  const options = config.options;
+  options.color = colours.text;
+  options.borderColor = colours.grid;
+  const plugins = options.plugins;
+  plugins.title.color = colours.text;
+  plugins.legend = { ...plugins.legend,
+    labels: { ...plugins.legend?.labels, color: colours.text } };
+  for (const axis of Object.values(options.scales)) {
+    axis.ticks = { ...axis.ticks, color: colours.text };
+    axis.title = { ...axis.title, color: colours.text };
+    axis.grid = { ...axis.grid, color: colours.grid };
+    axis.border = { ...axis.border, color: colours.grid };
+  }
+  for (const set of config.data.datasets) {
+    if (set.themed) { // a mark drawn in the text's colour (the timeline's shut-downs)
+      set.backgroundColor = colours.text;
+      set.borderColor = colours.text;
+    }
+  }
+  return config;
+}
 
 function given(value) {
   return value !== null && value !== undefined;
@@ -51,6 +90,7 @@ function timelineConfig(chart) {
   if (chart.marks.length) {
     datasets.push({
       label: chart.marks_label || "shut down",
+      themed: true,
       backgroundColor: "#000000",
       minBarLength: 3,
       barPercentage: 0.9,
@@ -65,6 +105,7 @@ function timelineConfig(chart) {
       indexAxis: "y",
       animation: false,
       responsive: true,
+      maintainAspectRatio: false,
       plugins: { title: { display: true, text: chart.title } },
       scales: { x: scale(chart.x, "bottom"), y: { type: "category" } },
     },
@@ -86,6 +127,7 @@ function barsConfig(chart) {
       indexAxis: "y",
       animation: false,
       responsive: true,
+      maintainAspectRatio: false,
       plugins: { title: { display: true, text: chart.title }, legend: { display: false } },
       scales: { x: scale(chart.x, "bottom") },
     },
@@ -138,6 +180,7 @@ function linesConfig(chart) {
     options: {
       animation: false,
       responsive: true,
+      maintainAspectRatio: false,
       parsing: true,
       plugins: {
         title: { display: true, text: chart.title },
@@ -148,15 +191,15 @@ function linesConfig(chart) {
   };
 }
 
-/** Chart.js's configuration for a result's chart. */
-export function chartConfig(chart) {
+/** Chart.js's configuration for a result's chart, in the theme's ``colours``. */
+export function chartConfig(chart, colours = themeColours()) {
   if (chart.kind === "timeline") {
-    return timelineConfig(chart);
+    return paint(timelineConfig(chart), colours);
   }
   if (chart.kind === "hbar") {
-    return barsConfig(chart);
+    return paint(barsConfig(chart), colours);
   }
-  return linesConfig(chart);
+  return paint(linesConfig(chart), colours);
 }
 
 let library = null;
@@ -174,11 +217,66 @@ function loadLibrary() {
   return library;
 }
 
+let watching = false;
+
+/** Draw every chart again in the theme's colours when the reader changes the theme. */
+function followTheme() {
+  if (watching) {
+    return;
+  }
+  watching = true;
+  new MutationObserver(() => {
+    const colours = themeColours();
+    for (const [canvas, drawing] of drawn) {
+      if (!canvas.isConnected) {
+        drawn.delete(canvas);
+        continue;
+      }
+      paint(drawing.config, colours);
+      drawing.update("none");
+    }
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+}
+
+/** The least height of a chart's plot area, in CSS pixels: the holder grows to give it. */
+export const MIN_PLOT_PX = 182;
+
+/** Grow ``holder`` until the plot area of ``drawing`` is MIN_PLOT_PX tall: on a phone the
+ * title, a legend of several lines and the axes' labels take much of the stylesheet's
+ * height. */
+function keepPlotTall(holder, drawing) {
+  const short = MIN_PLOT_PX - (drawing.chartArea?.height ?? MIN_PLOT_PX);
+  if (short > 0) {
+    holder.style.maxHeight = "none"; // the stylesheet's cap is for the holder, not the plot
+    holder.style.height = `${Math.ceil(holder.clientHeight + short)}px`;
+    drawing.resize();
+  }
+}
+
+/** A Chart.js plugin that keeps the plot tall whenever the chart is laid out again (the window
+ * narrowed, a phone turned). */
+function tall(holder) {
+  return {
+    id: "ec2vlTall",
+    afterLayout(drawing) {
+      if (drawing.chartArea.height < MIN_PLOT_PX) {
+        requestAnimationFrame(() => keepPlotTall(holder, drawing));
+      }
+    },
+  };
+}
+
 /** Draw ``chart`` in its holder's canvas, replacing the one drawn before. */
 export async function draw(holder, chart) {
   const Chart = await loadLibrary();
   const canvas = holder.querySelector("canvas");
   canvas.setAttribute("aria-label", chart.title);
   drawn.get(canvas)?.destroy();
-  drawn.set(canvas, new Chart(canvas, chartConfig(chart)));
+  // the stylesheet's height, grown again below if this chart needs it
+  holder.style.height = "";
+  holder.style.maxHeight = "";
+  const drawing = new Chart(canvas, { ...chartConfig(chart), plugins: [tall(holder)] });
+  drawn.set(canvas, drawing);
+  keepPlotTall(holder, drawing);
+  followTheme();
 }

@@ -12,23 +12,68 @@ import { goLive } from "./calculator.mjs";
 import { hideProgress, showFailure, showProgress, showStartup } from "./messages.mjs";
 import { onProgress, start as startRuntime } from "./worker-link.mjs";
 
+/** Follow the start-up on the status line: each report from the worker, and once a second a
+ * clock, so the line never sits still for more than a second without saying what it waits
+ * for. Returns the function that stops following. */
+function follow(box) {
+  let last = null;
+  let stageAt = performance.now();
+  let newsAt = stageAt;
+  const show = () => {
+    const now = performance.now();
+    showStartup(box, last, (now - stageAt) / 1000, (now - newsAt) / 1000);
+  };
+  const stopListening = onProgress((progress) => {
+    const now = performance.now();
+    if (progress.stage !== last?.stage) {
+      stageAt = now;
+    }
+    newsAt = now;
+    last = progress;
+    show();
+  });
+  show();
+  const clock = setInterval(show, 1000);
+  return () => {
+    clearInterval(clock);
+    stopListening();
+  };
+}
+
+/** The first control of the form, where focus goes when the button it replaces hides. */
+function firstControl(box) {
+  return box.querySelector("fieldset [data-kind]");
+}
+
 async function press(box) {
   const button = box.querySelector(".ec2vl-go");
-  button.disabled = true;
+  if (button.getAttribute("aria-disabled") === "true") {
+    return;
+  }
+  // aria-disabled rather than disabled: a disabled button would drop the keyboard's focus
+  button.setAttribute("aria-disabled", "true");
+  const hadFocus = document.activeElement === button;
   showProgress(box);
   const clickedAt = performance.now();
-  const stopListening = onProgress((progress) => showStartup(box, progress));
+  const stopFollowing = follow(box);
   try {
     const timings = await startRuntime();
     box.dataset.bootMs = JSON.stringify(timings || {});
-    stopListening();
+    stopFollowing();
     hideProgress(box);
-    await goLive(box);
+    // the button hides as the form goes live: focus moves to the first input, unless the
+    // reader has taken it elsewhere while waiting
+    const focused = document.activeElement;
+    const first = goLive(box);
+    if (focused === button || (hadFocus && (!focused || focused === document.body))) {
+      firstControl(box)?.focus();
+    }
+    await first;
     box.dataset.firstResultMs = String(Math.round(performance.now() - clickedAt));
   } catch (error) {
-    stopListening();
+    stopFollowing();
     hideProgress(box);
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
     showFailure(box, error);
   }
 }
