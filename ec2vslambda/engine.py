@@ -31,6 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import le
@@ -41,8 +42,8 @@ from .validation import PROBLEMS, Allowed, InputError, choice, number, whole
 
 __all__ = ["MAX_EVALUATIONS", "MAX_SLOTS", "ROUTINGS", "SCALING_WINDOW_S", "ApplicationReplay",
            "Autoscaling", "Ec2Replay", "LambdaReplay", "application_loop", "check_fleet",
-           "check_requests", "ec2_loop", "lambda_loop", "replay_application", "replay_ec2",
-           "replay_lambda"]
+           "check_requests", "ec2_loop", "lambda_loop", "percentile", "replay_application",
+           "replay_ec2", "replay_lambda"]
 
 SCALING_WINDOW_S = 10.0
 #: The most request slots (instances x requests each serves at once) and Auto Scaling
@@ -158,6 +159,18 @@ def _idle_span(idle_from_s, idle_until_s) -> tuple[float, float]:
     if idle_until_s is None or idle_until_s == _INF:
         return start, _INF
     return start, number("idle_until_s", idle_until_s, low=start)
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile of ``values`` with linear interpolation between the two nearest
+    ranks (numpy's default method), in standard-library Python."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = q / 100.0 * (len(ordered) - 1)
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 # --- Lambda ---------------------------------------------------------------------------------

@@ -299,3 +299,43 @@ def test_keepalive_formula_matches_the_simulator_on_poisson_traffic():
     assert result["numbers"]["idle_gb_h_per_day"] == pytest.approx(simulated_gb_h_per_day,
                                                                    rel=0.05)
     assert [r[0] for r in result["table"]["rows"]].count("10 (yours)") == 1
+
+
+def test_keepalive_simulator_is_the_compiled_simulators_run_on_the_same_requests():
+    import numpy as np
+
+    from ec2vslambda import simulate, streams
+    from ec2vslambda.live import keepalive_sim
+
+    inputs = {"shape": "bursty", "rate_per_hour": 40, "keep_alive_min": 5, "duration_ms": 800.0,
+              "init_ms": 300.0, "memory_mb": 1024, "seed": 4}
+    result = live.compute("keepalive_sim", inputs)
+    arrivals = np.array(streams.shaped_arrivals("bursty", 40, keepalive_sim.HOURS, seed=4))
+    run = simulate.simulate_lambda(arrivals, np.full(arrivals.size, 800.0), keep_alive_s=300,
+                                   init_ms=300, memory_mb=1024, arch="x86_64", free_tier=False)
+    numbers = result["numbers"]
+    assert numbers["requests"] == arrivals.size > 0
+    assert numbers["cold_starts"] == run.cold_starts
+    assert numbers["idle_gb_h"] == pytest.approx(run.idle_gb_s / 3600, rel=1e-9)
+    assert numbers["p99_ms"] == pytest.approx(run.percentiles["p99"])
+    assert numbers["cost_usd"] == pytest.approx(run.cost_usd, rel=1e-9)
+    shares = [float(row[2].rstrip("%")) for row in result["table"]["rows"]]
+    assert shares == sorted(shares, reverse=True)  # a longer window never adds cold starts
+    assert [row[0] for row in result["table"]["rows"]].count("5 (yours)") == 1
+
+
+def test_keepalive_simulator_follows_the_formula_on_random_traffic():
+    from ec2vslambda import keepalive
+
+    result = live.compute("keepalive_sim", {"rate_per_hour": 600, "keep_alive_min": 0.2})
+    expected = keepalive.poisson_cold_start_ratio(600 / 3600, 12)
+    assert result["numbers"]["cold_start_share"] == pytest.approx(expected, abs=0.02)
+
+
+def test_keepalive_simulator_refuses_more_than_a_day_it_replays_quickly():
+    from ec2vslambda.live import keepalive_sim
+
+    too_many = int(keepalive_sim.MAX_REQUESTS_PER_DAY // keepalive_sim.HOURS * 2)
+    with pytest.raises(InputError, match=rf"^rate_per_hour={too_many} is out of range; "
+                                         "allowed: 0.1 to 1,000$"):
+        live.compute("keepalive_sim", {"rate_per_hour": too_many})

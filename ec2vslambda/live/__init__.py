@@ -64,6 +64,7 @@ MODULES: dict[str, str] = {
     "idle_capacity": "idle_capacity",
     "lifecycle": "lifecycle_explorer",
     "keepalive": "keepalive",
+    "keepalive_sim": "keepalive_sim",
     "pricing": "pricing",
     "whole_bill": "whole_bill",
     "decision": "decision",
