@@ -600,7 +600,11 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
     n = len(arrivals)
     starts = array("d", bytes(8 * n))
     ends = array("d", bytes(8 * n))
-    active: list[tuple[float, float]] = []  # (start, end) of requests that may overlap a period
+    # (start, end) of requests that started before the next evaluation and may overlap its
+    # period; a request queued to start later waits in a heap by start, so that an evaluation
+    # reads only the requests of its own period, however long the queue
+    active: list[tuple[float, float]] = []
+    later: list[tuple[float, float]] = []
     tick = period
     last_action = -_INF
     times: list[float] = []
@@ -609,8 +613,10 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
 
     def evaluate(now: float) -> None:
         nonlocal active, last_action
+        while later and later[0][0] < now:
+            active.append(heapq.heappop(later))
         since = now - period
-        busy_s = sum(max(0.0, min(e, now) - max(s, since)) for s, e in active)
+        busy_s = math.fsum(max(0.0, min(e, now) - max(s, since)) for s, e in active)
         active = [(s, e) for s, e in active if e > now]
         capacity_s = slots * sum(
             max(0.0, min(now, now if inst.ended_s is None else inst.ended_s)
@@ -657,7 +663,10 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
         heapq.heappush(free, (end, k, s))
         starts[i] = start
         ends[i] = end
-        active.append((start, end))
+        if start < tick:
+            active.append((start, end))
+        else:
+            heapq.heappush(later, (start, end))
 
     last = max(max(ends) if n else 0.0, arrivals[-1] if n else 0.0)
     horizon = last if horizon_s is None else max(horizon_s, last)

@@ -65,6 +65,7 @@ MODULES: dict[str, str] = {
     "lifecycle": "lifecycle_explorer",
     "keepalive": "keepalive",
     "keepalive_sim": "keepalive_sim",
+    "burst": "burst",
     "pricing": "pricing",
     "whole_bill": "whole_bill",
     "decision": "decision",
