@@ -281,7 +281,7 @@ def latency_bins(run: BurstRun, bin_s: float = 10.0, q: float = 99.0
 #: a second in the reader's browser; the notebook's :func:`ec2vslambda.burst.run_burst` takes
 #: up to :data:`MAX_REQUESTS`.
 LIVE_MAX_REQUESTS = 150_000
-PEAK_RATE_PER_S = Allowed(DEFAULT.base_rate_per_s, 10_000)
+PEAK_RATE_PER_S = Allowed(int(DEFAULT.base_rate_per_s), 10_000)  # from the base rate up
 WINDOW_SHARE_S = Allowed(0, DEFAULT.window_s)  # ramp and hold: inside the 10-minute window
 CONCURRENCY = Allowed(1, 1_000_000, whole=True)
 PROVISIONED = Allowed(0, 1_000_000, whole=True)

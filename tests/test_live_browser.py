@@ -163,7 +163,8 @@ def _check_against_cpython(state: dict, name: str, language: str = "en") -> dict
 
 def _changes(name: str) -> list[tuple[str, object]]:
     """A few single-field changes the model accepts: the next option, the other flag value,
-    a larger number."""
+    a larger number. The page makes them one after the other, so each is accepted with the
+    ones before it (a simulation may refuse two larger numbers together)."""
     calc = live.calculator(name)
     changes = []
     for field in calc.fields:
@@ -177,10 +178,10 @@ def _changes(name: str) -> list[tuple[str, object]]:
             if field.maximum is not None:
                 bigger = min(bigger, field.maximum)
             changes.append((field.key, int(bigger) if field.kind == "integer" else bigger))
-    accepted = []
+    accepted: list[tuple[str, object]] = []
     for key, value in changes:
         try:
-            live.compute(name, {key: value})
+            live.compute(name, {**dict(accepted), key: value})
         except ValueError:
             continue
         accepted.append((key, value))
