@@ -179,7 +179,8 @@ def replay_lambda(arrivals_s, durations_ms, *, init_ms: float = 200.0,
                   concurrency_limit: int = 1000, max_new_envs_per_10s: int = 1000,
                   provisioned: int = 0, keep_alive_s: float = 600.0, policy=None,
                   idle_from_s: float = 0.0, idle_until_s: float | None = None,
-                  step_ms: float = 1.0, routing: str = "recently_freed") -> LambdaReplay:
+                  step_ms: float = 1.0, routing: str = "recently_freed",
+                  max_duration_ms: float = _INF) -> LambdaReplay:
     """One function under Lambda's rules (:mod:`ec2vslambda.simulate`), standard library only.
 
     ``arrivals_s`` (sorted, s) and ``durations_ms`` are sequences of numbers. The limits are
@@ -188,9 +189,10 @@ def replay_lambda(arrivals_s, durations_ms, *, init_ms: float = 200.0,
     :class:`~ec2vslambda.keepalive.HybridHistogram` (default: fixed ``keep_alive_s``);
     ``step_ms`` is the billing step; ``routing`` is ``"recently_freed"`` or ``"newest"`` (see
     :func:`ec2vslambda.simulate.simulate_lambda`). Every input is checked, with the messages
-    of :mod:`ec2vslambda.validation`.
+    of :mod:`ec2vslambda.validation` (a duration over ``max_duration_ms`` is refused).
     """
-    arrivals, durations = check_requests(arrivals_s, durations_ms)
+    arrivals, durations = check_requests(arrivals_s, durations_ms,
+                                         max_duration_ms=max_duration_ms)
     limit = whole("concurrency_limit", concurrency_limit, low=1, high=1e9)
     return lambda_loop(
         arrivals, durations, number("init_ms", init_ms), limit,
