@@ -22,7 +22,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import assets, i18n
-from .bundle import bundle_bytes
+from .bundle import BOOK_ROOT, bundle_bytes
 from .form import LIVE_DIR, WORDS_FILE
 
 HERE = Path(__file__).resolve().parent
@@ -90,6 +90,10 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     (live_dir / bundle_name).write_bytes(bundle)
     assets.mark_immutable(live_dir / bundle_name)  # named by its hash: a new build, a new name
     (live_dir / "worker.mjs").write_bytes((HERE / "browser" / "worker.mjs").read_bytes())
+    samples = live_dir / "samples"  # the traffic samples a file field loads with one button
+    samples.mkdir(exist_ok=True)
+    for path in sorted((BOOK_ROOT / "data" / "traffic").iterdir()):
+        (samples / path.name).write_bytes(path.read_bytes())
     manifest = {
         "bundle": bundle_name,
         "pyodide": assets.PYODIDE.version,
