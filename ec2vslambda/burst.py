@@ -21,7 +21,7 @@ environments must be busy for them to cost no more than on-demand environments.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,17 @@ from . import data as _data
 from . import pricing as _pricing
 from . import simulate as _sim
 from . import workloads as _wl
+from .burst_model import (
+    DEFAULT,
+    MAX_REQUESTS,
+    MS_PER_S,
+    BurstScenario,
+    check_size,
+    default_concurrency_limit,
+    fleet_for_peak,
+    mean_duration_ms,
+)
+from .burst_model import autoscaling as _autoscaling
 from .validation import Allowed, InputError, number, whole
 from .words import say, word
 
@@ -39,124 +50,15 @@ __all__ = ["BURST_COLUMNS", "DEFAULT", "MAX_REQUESTS", "MS_PER_S", "BurstResult"
            "mean_duration_ms", "plot_burst", "provisioned_break_even_utilisation",
            "provisioned_vs_on_demand", "run_burst", "traffic_drawing"]
 
-MS_PER_S = 1000.0
-
-#: Largest expected request count :func:`run_burst` accepts, so that a calculator stays quick
-#: (about a second per million requests on a laptop).
-MAX_REQUESTS = 2_000_000
-
-
-def default_concurrency_limit() -> int:
-    """AWS's default concurrency limit per account and region (``lambda_limits.csv``)."""
-    return int(_data.limit_value("concurrency_default"))
-
-
-@dataclass(frozen=True)
-class BurstScenario:
-    """Inputs of one burst experiment. ``None`` means "read the default from ``data/``".
-
-    Traffic: ``base_rate_per_s`` until ``start_s``, a linear climb over ``ramp_s`` to
-    ``peak_rate_per_s``, held for ``hold_s``, fading over ``decay_s``, within ``window_s``.
-    Handler durations are log-normal with median ``median_duration_ms`` and spread
-    ``duration_sigma``; CPU-bound, so the fleet serves one request per vCPU at a time.
-
-    Lambda: ``memory_mb`` (default: one full vCPU, ``memory_per_vcpu``), ``init_ms`` per cold
-    start, ``concurrency_limit`` and ``scaling_rate_per_10s`` (defaults: AWS's, from
-    ``lambda_limits.csv``), ``provisioned`` environments enabled for the whole window.
-
-    EC2: ``instances`` running from the start (and the group's minimum), target tracking up to
-    ``max_instances`` with ``warmup_s`` before a new instance takes requests; with
-    ``autoscaling=False`` the fleet stays at ``instances``.
-    """
-
-    base_rate_per_s: float = 20.0
-    peak_rate_per_s: float = 400.0
-    window_s: float = 600.0
-    start_s: float = 60.0
-    ramp_s: float = 10.0
-    hold_s: float = 120.0
-    decay_s: float = 60.0
-    median_duration_ms: float = 100.0
-    duration_sigma: float = 0.5
-    seed: int = 2026
-    memory_mb: int | None = None
-    arch: str = "arm64"
-    init_ms: float = 250.0
-    concurrency_limit: int | None = None
-    scaling_rate_per_10s: int | None = None
-    provisioned: int = 0
-    instance_type: str = "c7g.large"
-    instances: int = 2
-    max_instances: int = 40
-    autoscaling: bool = True
-    warmup_s: float = 120.0
-    target_utilisation: float = 0.5
-    evaluation_s: float = 60.0
-    scale_in_cooldown_s: float = 300.0
-
-    def with_(self, **changes) -> BurstScenario:
-        """A copy with some inputs changed (unknown names raise ``ValueError``)."""
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(changes) - known)
-        if unknown:
-            raise InputError(unknown[0], changes[unknown[0]], "is not an input of a burst scenario",
-                             Allowed(options=tuple(sorted(known))))
-        return replace(self, **changes)
-
-    def lambda_memory_mb(self) -> int:
-        if self.memory_mb is None:
-            return int(round(_data.limit_value("memory_per_vcpu")))
-        return _pricing.check_memory_mb(self.memory_mb)
-
-
-#: The lab's default scenario.
-DEFAULT = BurstScenario()
-
 
 def burst_workload(scenario: BurstScenario) -> _wl.Workload:
     """The scenario's requests: a seeded flash crowd with log-normal durations."""
     s = scenario
-    window = number("window_s", s.window_s, low=1.0, high=_wl.SECONDS_PER_DAY)
-    base = number("base_rate_per_s", s.base_rate_per_s, high=1e6)
-    peak = number("peak_rate_per_s", s.peak_rate_per_s, low=base, high=1e7)
-    extra_s = (number("ramp_s", s.ramp_s) + number("decay_s", s.decay_s)) / 2 + \
-        number("hold_s", s.hold_s)
-    expected = base * window + (peak - base) * min(extra_s, window)
-    if expected > MAX_REQUESTS:
-        raise InputError("peak_rate_per_s", s.peak_rate_per_s,
-                         "with hold_s={hold_s} makes about {expected} requests",
-                         Allowed(high=MAX_REQUESTS, text=f"at most {MAX_REQUESTS:,} requests "
-                                 "(lower the peak or shorten the burst)"),
-                         involves=("hold_s", "base_rate_per_s", "window_s", "ramp_s", "decay_s"),
-                         details={"hold_s": repr(s.hold_s), "expected": f"{expected:,.0f}"})
+    check_size(s)
     return _wl.flash_crowd(s.base_rate_per_s, s.peak_rate_per_s, s.window_s, start_s=s.start_s,
                            ramp_s=s.ramp_s, hold_s=s.hold_s, decay_s=s.decay_s,
                            duration_ms=_wl.LogNormalMs(s.median_duration_ms, s.duration_sigma),
                            seed=s.seed)
-
-
-def mean_duration_ms(scenario: BurstScenario) -> float:
-    """Mean handler duration of the scenario's log-normal durations: median × exp(σ²/2)."""
-    return scenario.median_duration_ms * math.exp(scenario.duration_sigma ** 2 / 2)
-
-
-def fleet_for_peak(scenario: BurstScenario, *, utilisation: float = 0.75) -> int:
-    """Instances needed to serve the peak rate with every slot busy ``utilisation`` of the time
-    (one slot per vCPU): ``ceil(peak × mean duration / slots / utilisation)``."""
-    utilisation = number("utilisation", utilisation, low=0.01, high=1.0)
-    slots = _pricing.instance(scenario.instance_type).vcpu
-    busy = scenario.peak_rate_per_s * mean_duration_ms(scenario) / MS_PER_S
-    return max(1, math.ceil(round(busy / slots / utilisation, 9)))
-
-
-def _autoscaling(s: BurstScenario) -> _sim.Autoscaling | None:
-    if not s.autoscaling:
-        return None
-    return _sim.Autoscaling(target_utilisation=s.target_utilisation, warmup_s=s.warmup_s,
-                            scale_in_cooldown_s=s.scale_in_cooldown_s,
-                            min_instances=s.instances,
-                            max_instances=max(s.max_instances, s.instances),
-                            evaluation_s=s.evaluation_s)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import islice
 from operator import le
@@ -41,8 +42,8 @@ from .validation import PROBLEMS, Allowed, InputError, choice, number, whole
 
 __all__ = ["MAX_EVALUATIONS", "MAX_SLOTS", "ROUTINGS", "SCALING_WINDOW_S", "ApplicationReplay",
            "Autoscaling", "Ec2Replay", "LambdaReplay", "application_loop", "check_fleet",
-           "check_requests", "ec2_loop", "lambda_loop", "replay_application", "replay_ec2",
-           "replay_lambda"]
+           "check_requests", "ec2_loop", "lambda_loop", "percentile", "replay_application",
+           "replay_ec2", "replay_lambda"]
 
 SCALING_WINDOW_S = 10.0
 #: The most request slots (instances x requests each serves at once) and Auto Scaling
@@ -160,13 +161,26 @@ def _idle_span(idle_from_s, idle_until_s) -> tuple[float, float]:
     return start, number("idle_until_s", idle_until_s, low=start)
 
 
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile of ``values`` with linear interpolation between the two nearest
+    ranks (numpy's default method), in standard-library Python."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = q / 100.0 * (len(ordered) - 1)
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
 # --- Lambda ---------------------------------------------------------------------------------
 
 def replay_lambda(arrivals_s, durations_ms, *, init_ms: float = 200.0,
                   concurrency_limit: int = 1000, max_new_envs_per_10s: int = 1000,
                   provisioned: int = 0, keep_alive_s: float = 600.0, policy=None,
                   idle_from_s: float = 0.0, idle_until_s: float | None = None,
-                  step_ms: float = 1.0, routing: str = "recently_freed") -> LambdaReplay:
+                  step_ms: float = 1.0, routing: str = "recently_freed",
+                  max_duration_ms: float = _INF) -> LambdaReplay:
     """One function under Lambda's rules (:mod:`ec2vslambda.simulate`), standard library only.
 
     ``arrivals_s`` (sorted, s) and ``durations_ms`` are sequences of numbers. The limits are
@@ -175,9 +189,10 @@ def replay_lambda(arrivals_s, durations_ms, *, init_ms: float = 200.0,
     :class:`~ec2vslambda.keepalive.HybridHistogram` (default: fixed ``keep_alive_s``);
     ``step_ms`` is the billing step; ``routing`` is ``"recently_freed"`` or ``"newest"`` (see
     :func:`ec2vslambda.simulate.simulate_lambda`). Every input is checked, with the messages
-    of :mod:`ec2vslambda.validation`.
+    of :mod:`ec2vslambda.validation` (a duration over ``max_duration_ms`` is refused).
     """
-    arrivals, durations = check_requests(arrivals_s, durations_ms)
+    arrivals, durations = check_requests(arrivals_s, durations_ms,
+                                         max_duration_ms=max_duration_ms)
     limit = whole("concurrency_limit", concurrency_limit, low=1, high=1e9)
     return lambda_loop(
         arrivals, durations, number("init_ms", init_ms), limit,
@@ -587,7 +602,11 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
     n = len(arrivals)
     starts = array("d", bytes(8 * n))
     ends = array("d", bytes(8 * n))
-    active: list[tuple[float, float]] = []  # (start, end) of requests that may overlap a period
+    # (start, end) of requests that started before the next evaluation and may overlap its
+    # period; a request queued to start later waits in a heap by start, so that an evaluation
+    # reads only the requests of its own period, however long the queue
+    active: list[tuple[float, float]] = []
+    later: list[tuple[float, float]] = []
     tick = period
     last_action = -_INF
     times: list[float] = []
@@ -596,8 +615,10 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
 
     def evaluate(now: float) -> None:
         nonlocal active, last_action
+        while later and later[0][0] < now:
+            active.append(heapq.heappop(later))
         since = now - period
-        busy_s = sum(max(0.0, min(e, now) - max(s, since)) for s, e in active)
+        busy_s = math.fsum(max(0.0, min(e, now) - max(s, since)) for s, e in active)
         active = [(s, e) for s, e in active if e > now]
         capacity_s = slots * sum(
             max(0.0, min(now, now if inst.ended_s is None else inst.ended_s)
@@ -644,7 +665,10 @@ def ec2_loop(arrivals: list, durations: list, slots: int, instances: int,
         heapq.heappush(free, (end, k, s))
         starts[i] = start
         ends[i] = end
-        active.append((start, end))
+        if start < tick:
+            active.append((start, end))
+        else:
+            heapq.heappush(later, (start, end))
 
     last = max(max(ends) if n else 0.0, arrivals[-1] if n else 0.0)
     horizon = last if horizon_s is None else max(horizon_s, last)

@@ -40,8 +40,9 @@ from .simulate import (
     simulate_functions,
     simulate_lambda,
 )
+from .streams import BURST_CYCLE_S, BURST_ON_S, PEAK_TO_TROUGH, SHAPE_WORDS, SHAPES
 from .validation import Allowed, InputError, choice, number, whole
-from .words import say, term, word
+from .words import say, word
 
 __all__ = ["BASELINE", "BURST_CYCLE_S", "BURST_ON_S", "HYBRID_RANGES_H", "MODELS",
            "PAPER_FIXED_MIN", "SHAPES", "SHAPE_WORDS", "cold_start_grid", "draw_pareto",
@@ -50,12 +51,6 @@ __all__ = ["BASELINE", "BURST_CYCLE_S", "BURST_ON_S", "HYBRID_RANGES_H", "MODELS
            "routing_cases", "routing_table", "run_policies", "shape_name", "shaped_workload",
            "split_functions"]
 
-SHAPES = ("poisson", "diurnal", "bursty", "periodic")
-#: How a reader's table and figure name each shape (:mod:`ec2vslambda.words`).
-SHAPE_WORDS = {"poisson": term("poisson"), "diurnal": term("diurnal"), "bursty": term("bursty"),
-               "periodic": term("periodic")}
-BURST_ON_S = 300.0  # bursty shape: a 5-minute batch every hour
-BURST_CYCLE_S = 3600.0
 MODELS = ("application", "environment")
 PAPER_FIXED_MIN = (5, 10, 20, 30, 45, 60, 90, 120)  # the fixed windows of the paper's figure
 HYBRID_RANGES_H = (1, 2, 3, 4)  # the histogram ranges the paper ran
@@ -84,8 +79,8 @@ def shaped_workload(shape: str, rate_per_hour: float, hours: float = 24.0, *,
     if shape == "poisson":
         return _w.poisson(rate_per_s, span_s, duration_ms=duration_ms, seed=seed)
     if shape == "diurnal":
-        return _w.diurnal(rate_per_s, span_s, peak_to_trough=10.0, duration_ms=duration_ms,
-                          seed=seed)
+        return _w.diurnal(rate_per_s, span_s, peak_to_trough=PEAK_TO_TROUGH,
+                          duration_ms=duration_ms, seed=seed)
     if shape == "bursty":
         return _w.bursty(0.0, rate_per_s * BURST_CYCLE_S / BURST_ON_S, span_s, on_s=BURST_ON_S,
                          off_s=BURST_CYCLE_S - BURST_ON_S, duration_ms=duration_ms, seed=seed)

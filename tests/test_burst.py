@@ -1,4 +1,5 @@
-"""Tests for ec2vslambda.burst and its calculator (lab 2)."""
+"""Tests for ec2vslambda.burst, its standard-library twin burst_model and the live calculator
+(lab 2)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ import pytest
 from test_data import broken_copy
 from test_power_tuning import set_value
 
-from ec2vslambda import burst, data, workloads
-from ec2vslambda.widgets.burst import calculator, show, summary
+from ec2vslambda import burst, burst_model, data, workloads
 
 SMALL = burst.BurstScenario(base_rate_per_s=5, peak_rate_per_s=120, window_s=300, start_s=30,
                             ramp_s=10, hold_s=60, decay_s=30, max_instances=12)
@@ -182,34 +182,57 @@ def test_plot_has_both_designs_side_by_side():
         plt.close(fig)
 
 
-def test_calculator_shows_errors_and_updates():
-    calc = calculator(SMALL)
-    controls = {c.description: c for c in calc.controls}
-    controls["Lambda concurrency limit"].value = 5
-    assert "Check the inputs" not in calc.message.value
-    throttled = run(concurrency_limit=5).lambda_result.throttled
-    assert f"{throttled:,} throttled" in calc.message.value
-    assert len(calc.output.outputs) == 2
-
-    controls["Lambda concurrency limit"].value = 0
-    assert "Check the inputs" in calc.message.value
-    assert "concurrency_limit=0 is out of range" in calc.message.value
-    assert "Traceback" not in calc.message.value
-    assert calc.output.outputs == ()
-
-    controls["Lambda concurrency limit"].value = 1000
-    controls["Peak requests per second"].value = 1e6
-    assert "at most" in calc.message.value and "peak_rate_per_s" in calc.message.value
-    assert repr(calc).startswith("[Live calculator: A burst")
+SCENARIOS = {"small": {}, "capped": {"concurrency_limit": 30},
+             "provisioned": {"provisioned": 40, "autoscaling": False, "instances": 6},
+             "slow fleet": {"warmup_s": 300.0, "instances": 1, "init_ms": 1500.0}}
 
 
-def test_show_and_summary_agree():
-    result = show(SMALL)
-    text = summary(result)
-    assert f"{len(result.workload):,} requests" in text
-    lam_cost = result.lambda_result.cost_usd
-    assert f"${lam_cost:,.3f}" in text
-    assert not math.isnan(result.ec2_result.percentiles["p99"])
+@pytest.mark.parametrize("changes", SCENARIOS.values(), ids=SCENARIOS)
+def test_standard_library_run_equals_the_numpy_run_on_the_same_requests(changes):
+    """The live calculator's path (burst_model: engine, lists) against run_burst's."""
+    result = run(**changes)
+    scenario = SMALL.with_(**changes)
+    replayed = burst_model.replay(scenario, result.workload.arrivals_s.tolist(),
+                                  result.workload.durations_ms.tolist())
+    totals = burst_model.totals(scenario, replayed)
+    summary = result.summary()
+    assert set(totals) == set(summary.index) - {"answered within 1,000 ms"} | {"answered"}
+    for key, pair in totals.items():
+        row = summary.loc["answered within 1,000 ms" if key == "answered" else key]
+        assert list(pair) == pytest.approx(list(row), rel=1e-9, abs=1e-12), key
+    assert replayed.lambda_run.cold == bytearray(result.lambda_result.cold.tobytes())
+
+
+def test_live_burst_is_the_standard_library_run_of_its_own_draw():
+    from ec2vslambda import live
+
+    inputs = {"peak_rate_per_s": 150.0, "hold_s": 60.0, "concurrency_limit": 20}
+    shown = live.compute("burst", inputs)
+    scenario = burst.DEFAULT.with_(**inputs)
+    totals = burst_model.totals(scenario,
+                                burst_model.replay(scenario, *burst_model.draw(scenario)))
+    numbers = shown["numbers"]
+    assert numbers["requests"] == totals["requests"][0] > 0
+    assert numbers["lambda_throttled"] == totals["throttled"][0] > 0
+    assert numbers["ec2_cost_usd"] == totals["cost (USD)"][1]
+    assert f"{totals['throttled'][0]:,} throttled" in shown["summary"]
+    too_big = {"peak_rate_per_s": 2000.0, "hold_s": 300.0}
+    with pytest.raises(ValueError, match=r"^peak_rate_per_s=2000.0 with hold_s=300.0 makes "
+                                         r"about .* requests; allowed: at most 150,000"):
+        live.compute("burst", too_big)
+    burst.burst_workload(burst.DEFAULT.with_(**too_big))  # the notebook still runs it
+
+
+def test_standard_library_draw_has_the_scenarios_rates():
+    arrivals, durations = burst_model.draw(SMALL)
+    expected = burst_workload_size(SMALL)
+    assert len(arrivals) == len(durations) == pytest.approx(expected, rel=0.05)
+    assert sorted(durations)[len(durations) // 2] == pytest.approx(SMALL.median_duration_ms,
+                                                                   rel=0.05)
+
+
+def burst_workload_size(scenario) -> float:
+    return len(burst.burst_workload(scenario))
 
 
 def test_fleet_for_peak_follows_littles_law():

@@ -288,8 +288,10 @@ def test_lifecycle_concurrent_requests_need_their_own_environments():
 def test_a_refused_value_names_the_input_the_reader_changed(name):
     """So the page can put the message next to that control, the error names the field's key
     (not the name of some model parameter it feeds)."""
-    numbers = [f for f in live.calculator(name).fields if f.kind in ("number", "integer")]
-    assert numbers and all(f.minimum is not None for f in numbers), "every range is declared"
+    fields = live.calculator(name).fields
+    numbers = [f for f in fields if f.kind in ("number", "integer")]
+    assert all(f.minimum is not None for f in numbers), "every range is declared"
+    assert numbers or any(f.kind == "file" for f in fields), "a calculator of nothing"
     for field in numbers:
         with pytest.raises(InputError) as caught:
             live.compute(name, {field.key: field.minimum - 1})
@@ -310,3 +312,73 @@ def test_keepalive_formula_matches_the_simulator_on_poisson_traffic():
     assert result["numbers"]["idle_gb_h_per_day"] == pytest.approx(simulated_gb_h_per_day,
                                                                    rel=0.05)
     assert [r[0] for r in result["table"]["rows"]].count("10 (yours)") == 1
+
+
+def test_keepalive_simulator_is_the_compiled_simulators_run_on_the_same_requests():
+    import numpy as np
+
+    from ec2vslambda import simulate, streams
+    from ec2vslambda.live import keepalive_sim
+
+    inputs = {"shape": "bursty", "rate_per_hour": 40, "keep_alive_min": 5, "duration_ms": 800.0,
+              "init_ms": 300.0, "memory_mb": 1024, "seed": 4}
+    result = live.compute("keepalive_sim", inputs)
+    arrivals = np.array(streams.shaped_arrivals("bursty", 40, keepalive_sim.HOURS, seed=4))
+    run = simulate.simulate_lambda(arrivals, np.full(arrivals.size, 800.0), keep_alive_s=300,
+                                   init_ms=300, memory_mb=1024, arch="x86_64", free_tier=False)
+    numbers = result["numbers"]
+    assert numbers["requests"] == arrivals.size > 0
+    assert numbers["cold_starts"] == run.cold_starts
+    assert numbers["idle_gb_h"] == pytest.approx(run.idle_gb_s / 3600, rel=1e-9)
+    assert numbers["p99_ms"] == pytest.approx(run.percentiles["p99"])
+    assert numbers["cost_usd"] == pytest.approx(run.cost_usd, rel=1e-9)
+    shares = [float(row[2].rstrip("%")) for row in result["table"]["rows"]]
+    assert shares == sorted(shares, reverse=True)  # a longer window never adds cold starts
+    assert [row[0] for row in result["table"]["rows"]].count("5 (yours)") == 1
+
+
+def test_keepalive_simulator_follows_the_formula_on_random_traffic():
+    from ec2vslambda import keepalive
+
+    result = live.compute("keepalive_sim", {"rate_per_hour": 600, "keep_alive_min": 0.2})
+    expected = keepalive.poisson_cold_start_ratio(600 / 3600, 12)
+    assert result["numbers"]["cold_start_share"] == pytest.approx(expected, abs=0.02)
+
+
+def test_keepalive_simulator_refuses_more_than_a_day_it_replays_quickly():
+    from ec2vslambda.live import keepalive_sim
+
+    too_many = int(keepalive_sim.MAX_REQUESTS_PER_DAY // keepalive_sim.HOURS * 2)
+    with pytest.raises(InputError, match=rf"^rate_per_hour={too_many} is out of range; "
+                                         "allowed: 0.1 to 1,000$"):
+        live.compute("keepalive_sim", {"rate_per_hour": too_many})
+
+
+def test_workload_is_the_report_of_a_sample_or_of_the_files_read_in_the_page(tmp_path):
+    from ec2vslambda.traffic import read, report, samples
+
+    expected = report(read(*samples.paths("lambda-text")))
+    shown = live.compute("workload", {"file": "lambda-text"})
+    assert shown["summary"] == expected["summary"] and shown["chart"] == expected["chart"]
+    assert shown["table"]["rows"] == expected["table"]["rows"]
+    copy = tmp_path / "mine.log"
+    copy.write_bytes(samples.paths("lambda-text")[0].read_bytes())
+    read_in_page = [{"name": "mine.log", "size": copy.stat().st_size, "path": str(copy)}]
+    assert live.compute("workload", {"file": read_in_page}) == shown
+
+
+def test_workload_refuses_a_bad_file_with_the_readers_message_and_a_big_one_by_size(tmp_path):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("hello\n")
+    files = [{"name": "notes.txt", "size": 6, "path": str(bad)}]
+    with pytest.raises(InputError, match=r"^file='notes.txt' cannot be read: notes.txt: is in "
+                                         r"no format read here") as caught:
+        live.compute("workload", {"file": files})
+    assert caught.value.name == "file"
+    big = [{"name": "big.log", "size": live.MAX_FILE_BYTES + 1, "path": str(bad)}]
+    with pytest.raises(InputError, match=r"^file='big.log' is 100 MB, more than a page reads; "
+                                         r"allowed: files up to 100 MB here; on your computer, "
+                                         r"`python -m ec2vslambda workload FILE`"):
+        live.compute("workload", {"file": big})
+    assert f"{live.MAX_FILE_BYTES / 1e6:,.0f} MB" in live.calculator("workload").fields[0] \
+        .allowed.text  # the sentence says the cap the code applies

@@ -163,11 +163,12 @@ def _check_against_cpython(state: dict, name: str, language: str = "en") -> dict
 
 def _changes(name: str) -> list[tuple[str, object]]:
     """A few single-field changes the model accepts: the next option, the other flag value,
-    a larger number."""
+    a larger number. The page makes them one after the other, so each is accepted with the
+    ones before it (a simulation may refuse two larger numbers together)."""
     calc = live.calculator(name)
     changes = []
     for field in calc.fields:
-        if field.kind == "choice" and len(field.options) > 1:
+        if field.kind in ("choice", "file") and len(field.options) > 1:  # file: its samples
             index = (field.options.index(field.default) + 1) % len(field.options)
             changes.append((field.key, field.options[index]))
         elif field.kind == "flag":
@@ -177,20 +178,24 @@ def _changes(name: str) -> list[tuple[str, object]]:
             if field.maximum is not None:
                 bigger = min(bigger, field.maximum)
             changes.append((field.key, int(bigger) if field.kind == "integer" else bigger))
-    accepted = []
+    accepted: list[tuple[str, object]] = []
     for key, value in changes:
         try:
-            live.compute(name, {key: value})
+            live.compute(name, {**dict(accepted), key: value})
         except ValueError:
             continue
         accepted.append((key, value))
     return accepted[:3]
 
 
-def _refused(name: str, language: str) -> tuple[str, object, dict]:
+def _refused(name: str, language: str) -> tuple[str, object, dict] | None:
     """A value the model refuses for one number field, and CPython's reply to it on a page in
-    ``language`` (:func:`ec2vslambda.live.adapter.reply`)."""
-    for field in live.calculator(name).fields:
+    ``language`` (:func:`ec2vslambda.live.adapter.reply`); None for a calculator of a file
+    alone (a bad file: :func:`test_a_file_read_in_the_page_agrees_with_cpython`)."""
+    fields = live.calculator(name).fields
+    if all(field.kind == "file" for field in fields):
+        return None
+    for field in fields:
         if field.kind in ("number", "integer") and field.minimum is not None:
             bad = field.minimum - 1
             reply = adapter.reply(name, {field.key: bad}, _words(language))
@@ -205,6 +210,8 @@ def _set(page, box_id: str, key: str, value: object) -> None:
     kind = control.get_attribute("data-kind")
     if kind == "flag":
         control.set_checked(bool(value))
+    elif kind == "file":  # a sample: its button
+        page.locator(f"#{box_id} .ec2vl-sample[data-sample='{value}']").click()
     elif kind == "choice":
         options = json.loads(control.get_attribute("data-options"))
         control.select_option(str(options.index(value)))
@@ -254,7 +261,10 @@ def test_live_calculator_agrees_with_cpython(live_page, docname, name):
         assert inputs[key] == value, f"{name}: the page sent {key}={inputs[key]!r}, not {value!r}"
 
     good = _state(page, box_id)
-    key, bad, reply = _refused(name, language)
+    refused = _refused(name, language)
+    if refused is None:
+        return
+    key, bad, reply = refused
     _set(page, box_id, key, bad)
     page.wait_for_function("(id) => document.getElementById(id).dataset.error !== undefined",
                            arg=box_id, timeout=UPDATE_TIMEOUT_MS)
@@ -267,6 +277,49 @@ def test_live_calculator_agrees_with_cpython(live_page, docname, name):
         f"{name} on {docname}: the message by the control is {shown!r}")
     assert state["summary"] == good["summary"], "the last good result stays on the page"
     assert "Traceback" not in box.inner_text()
+    assert not outside, f"{docname} requested beyond loopback: {outside}"
+
+
+FILE_BOXES = [(d, n) for d, n in BOXES
+              if any(f.kind == "file" for f in live.calculator(n).fields)]
+
+
+@pytest.mark.parametrize(("docname", "name"), FILE_BOXES, ids=[f"{d}:{n}" for d, n in FILE_BOXES])
+def test_a_file_read_in_the_page_agrees_with_cpython(live_page, docname, name, tmp_path):
+    """A file given to the real ``<input type=file>``: the page reads it, names it and its size
+    in ``data-inputs``, and the result is CPython's for the same bytes; a file no reader knows is
+    refused beside the control with CPython's message, and the last good result stays."""
+    from ec2vslambda.traffic import samples
+
+    page, outside = live_page(docname)
+    box = page.locator(f".ec2vl-live[data-calculator='{name}']").first
+    box_id = box.get_attribute("id")
+    language = box.get_attribute("lang")
+    control = box.locator("input[type=file]")
+    key = control.get_attribute("name")
+    box.locator(".ec2vl-go").click()
+    _wait_for_update(page, box_id, 1, BOOT_TIMEOUT_MS)
+    mine = tmp_path / "my-service.log"
+    mine.write_bytes(samples.paths("lambda-text")[0].read_bytes())
+    bad = tmp_path / "notes.txt"
+    bad.write_text("not a log\n", encoding="utf-8")
+    for updates, path in ((2, mine), (3, bad)):
+        control.set_input_files(str(path))
+        _wait_for_update(page, box_id, updates, UPDATE_TIMEOUT_MS)
+        state = _state(page, box_id)
+        sent = json.loads(state["inputs"])[key]
+        assert sent == [{"name": path.name, "size": path.stat().st_size}], sent
+        here = {key: [{**sent[0], "path": str(path)}]}
+        if path is mine:
+            good = state
+            expected = live.compute(name, here, words=_words(language))
+            assert not same(json.loads(state["result"]), expected), "the browser and CPython differ"
+            continue
+        reply = adapter.reply(name, here, _words(language))
+        assert state["error"] == reply["error"] and "not a log" in reply["error"]
+        beside = page.locator(f"#{box_id} [name='{key}']").get_attribute("aria-describedby")
+        assert page.locator(f"#{beside}").text_content() == reply["message"]
+        assert state["summary"] == good["summary"], "the last good result stays on the page"
     assert not outside, f"{docname} requested beyond loopback: {outside}"
 
 

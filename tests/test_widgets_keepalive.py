@@ -1,69 +1,15 @@
-"""Lab 1's calculator and experiment helpers: right numbers, readable errors, text form."""
+"""Lab 1's experiment helpers and its figure of the traffic shapes."""
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import math  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from ec2vslambda import keepalive, replay, simulate, workloads  # noqa: E402
+from ec2vslambda import keepalive, replay, workloads  # noqa: E402
 from ec2vslambda.widgets import keepalive as calc_module  # noqa: E402
-from ec2vslambda.widgets.keepalive import KeepAliveInputs, calculator, evaluate  # noqa: E402
-
-
-def test_outcome_matches_the_simulator():
-    inputs = KeepAliveInputs(shape="bursty", rate_per_hour=40, keep_alive_min=5, hours=6)
-    outcome = evaluate(inputs)
-    w = replay.shaped_workload("bursty", 40, 6, seed=inputs.seed)
-    direct = simulate.simulate_lambda(w.arrivals_s, w.durations_ms, keep_alive_s=300)
-    assert outcome.result.cold_starts == direct.cold_starts
-    table = outcome.table()
-    assert table.loc["Cold starts", "value"] == f"{direct.cold_starts:,}"
-    assert table.loc["Requests in the window", "value"] == f"{len(w):,}"
-    at_five = outcome.sweep.set_index("keep_alive_min").loc[5, "cold_start_ratio"]
-    assert at_five == pytest.approx(direct.cold_start_ratio)
-    # a longer window never adds cold starts on the same traffic
-    assert np.all(np.diff(outcome.sweep["cold_start_ratio"]) <= 1e-12)
-
-
-def test_poisson_formula_row_and_its_agreement():
-    outcome = evaluate(KeepAliveInputs(shape="poisson", rate_per_hour=6, keep_alive_min=10,
-                                       hours=72))
-    expected = keepalive.poisson_cold_start_ratio(6 / 3600, 600)
-    assert expected == pytest.approx(math.exp(-1))
-    assert outcome.table().loc["Cold-start share, formula exp(-rate × keep-alive)",
-                               "value"] == f"{expected:.1%}"
-    assert outcome.result.cold_start_ratio == pytest.approx(expected, abs=0.05)
-
-
-def test_live_calculator_updates_and_reports_bad_input_readably():
-    calc = calculator(hours=2.0)
-    controls = {c.description: c for c in calc.controls}
-    controls["Requests per hour"].value = 120.0
-    assert "120 requests an hour" in calc.message.value
-    assert len(calc.output.outputs) == 2  # the table and the figure
-    controls["Keep-alive (minutes)"].value = -3
-    assert "Check the inputs" in calc.message.value
-    assert "keep_alive_min=-3" in calc.message.value and "allowed" in calc.message.value
-    assert "Traceback" not in calc.message.value
-    assert calc.output.outputs == ()
-    controls["Keep-alive (minutes)"].value = 20
-    assert "Check the inputs" not in calc.message.value
-    assert "keep-alive 20 min" in calc.message.value
-    controls["Memory (MB)"].value = 64
-    assert "memory_mb=64 is out of range" in calc.message.value
-    controls["Memory (MB)"].value = 1024
-    controls["Traffic shape"].value = "periodic"
-    assert "periodic traffic" in calc.message.value
-
-
-def test_static_text_form_says_how_to_go_live():
-    text = repr(calculator())
-    assert text.startswith("[Live calculator: Cold starts and keep-alive]")
-    assert "Colab" in text and "make lab" in text
 
 
 def test_shaped_workloads_have_the_asked_rate():

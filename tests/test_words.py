@@ -125,7 +125,7 @@ def _cases(name: str) -> list[dict]:
     calc = live.calculator(name)
     cases = [{}]
     for field in calc.fields:
-        if field.kind == "choice":
+        if field.kind in ("choice", "file"):  # a file field's options are its samples
             cases += [{field.key: option} for option in field.options]
         elif field.kind == "flag":
             cases.append({field.key: not field.default})

@@ -31,6 +31,8 @@ def _field_html(calculator: str, field: dict, value: object, uid: str,
         checked = " checked" if value else ""
         return (f'<div class="ec2vl-field ec2vl-flag"><input type="checkbox" {common}{checked}>'
                 f'<label for="{ident}">{label}</label>{help_html}{error}</div>')
+    if field["kind"] == "file":
+        return _file_html(field, value, ident, label, common, error, t)
     if field["kind"] == "choice":
         options = []
         for index, (option, shown) in enumerate(zip(field["options"], field["option_labels"],
@@ -50,6 +52,30 @@ def _field_html(calculator: str, field: dict, value: object, uid: str,
                    f'{" ".join(attributes)}>')
     return (f'<div class="ec2vl-field"><label for="{ident}">{label}{unit_html}</label>'
             f'{control}{help_html}{error}</div>')
+
+
+def _file_html(field: dict, value: object, ident: str, label: str, common: str, error: str,
+               t: Callable[[str], str]) -> str:
+    """A file field: the file input, a note that nothing is uploaded, and one button per sample
+    (``form.mjs`` reads them). ``data-value`` holds the sample chosen ("" once the reader picks
+    files); ``data-samples`` each sample's files, which the page fetches from the site's
+    ``samples/`` folder the first time they are asked for."""
+    from ec2vslambda.traffic import samples
+
+    ui = {key: t(text) for key, text in i18n.UI["en"].items()}
+    files = {name: list(samples.FILES[name]) for name in field["options"]}
+    chosen = html.escape(value if isinstance(value, str) else "", quote=True)
+    buttons = "".join(
+        f'<button type="button" class="ec2vl-sample" data-sample="{html.escape(name)}">'
+        f'{html.escape(t(shown))}</button>'
+        for name, shown in zip(field["options"], field["option_labels"], strict=True))
+    data = html.escape(json.dumps(files), quote=True)
+    return (f'<div class="ec2vl-field ec2vl-file"><label for="{ident}">{label}</label>'
+            f'<input type="file" multiple {common} data-value="{chosen}" '
+            f'data-max-bytes="{field["max_bytes"]}" data-samples="{data}">'
+            f'<span class="ec2vl-help">{html.escape(ui["file_note"])}</span>'
+            f'<div class="ec2vl-samples"><span>{html.escape(ui["samples"])}</span> {buttons}'
+            f'</div>{error}</div>')
 
 
 def table_html(table: dict | None) -> str:

@@ -36,6 +36,9 @@ UI: dict[str, dict[str, str]] = {
         "failed": "The calculator could not start: {message}",
         "fix": "Check the input marked below; the result shown is for the last good inputs.",
         "table": "Table: {columns}",
+        "file_note": ("Your file is read by this page and stays on your computer: nothing is "
+                      "uploaded."),
+        "samples": "Or try a sample:",
         "file": ("This page was opened from a file, so its calculators and mathematics cannot "
                  "load. Serve the site instead: run `make serve` in the book's folder (or "
                  "`python -m http.server -d _build/html`) and open http://127.0.0.1:8000/."),

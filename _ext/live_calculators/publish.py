@@ -23,7 +23,7 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import assets, i18n
-from .bundle import bundle_bytes
+from .bundle import BOOK_ROOT, bundle_bytes
 from .form import LIVE_DIR, WORDS_FILE
 
 HERE = Path(__file__).resolve().parent
@@ -127,6 +127,10 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     # "bytes": each file as the site holds it (the worker counts what it receives against
     # them); "wire": what it weighs compressed, which the progress line reports
     shipped = runtime_files(app)
+    samples = live_dir / "samples"  # the traffic samples a file field loads with one button
+    samples.mkdir(exist_ok=True)
+    for path in sorted((BOOK_ROOT / "data" / "traffic").iterdir()):
+        (samples / path.name).write_bytes(path.read_bytes())
     manifest = {
         "bundle": name,
         "pyodide": assets.PYODIDE.version,

@@ -48,11 +48,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..validation import Allowed, InputError, choice, flag
-from ..words import speaking, word
+from ..words import speaking, term, word
 
-__all__ = ["Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator", "compute",
-           "dash", "line_chart", "money", "names", "placeholder_html", "result", "series", "spec",
-           "timeline_chart", "vline"]
+__all__ = ["MAX_FILE_BYTES", "Calculator", "Field", "MODULES", "axis", "bar_chart", "calculator",
+           "compute", "dash", "line_chart", "money", "names", "placeholder_html", "result",
+           "series", "spec", "timeline_chart", "vline"]
 
 #: Calculator name -> module of this package that defines it (imported on first use, so the
 #: browser loads only what a page needs).
@@ -64,25 +64,41 @@ MODULES: dict[str, str] = {
     "idle_capacity": "idle_capacity",
     "lifecycle": "lifecycle_explorer",
     "keepalive": "keepalive",
+    "keepalive_sim": "keepalive_sim",
+    "burst": "burst",
     "pricing": "pricing",
     "whole_bill": "whole_bill",
     "decision": "decision",
+    "workload": "workload",
 }
 
-KINDS = ("number", "integer", "choice", "flag")
+KINDS = ("number", "integer", "choice", "flag", "file")
 DASH = "—"
+#: The largest file a ``file`` field takes (bytes): a page holds what it reads in memory, and a
+#: larger file belongs on the command line.
+MAX_FILE_BYTES = 100_000_000
+_NOT_A_FILE = term("is not a sample's name or a list of files read in the page")
+_TOO_BIG = term("is {megabytes} MB, more than a page reads")
+_NOT_READ = term("was not read")
+# what is allowed, as the messages say it (100 MB: MAX_FILE_BYTES, which a test checks)
+_FILE_OR_SAMPLE = term("a sample's name, or files up to 100 MB read in the page")
+_USE_THE_CLI = term("files up to 100 MB here; on your computer, `python -m ec2vslambda "
+                    "workload FILE` reads a file of any size")
+_READ_IN_PAGE = term("a file the page has read")
 
 
 @dataclass(frozen=True)
 class Field:
     """One input of a calculator: what the form shows and what the model accepts.
 
-    ``kind`` is ``number``, ``integer``, ``choice`` or ``flag``. ``allowed`` is the input's
-    range, declared once where the model declares it (:mod:`ec2vslambda.bounds`, or the model's
-    own module) and passed here, so that the form and the model read the same bounds; without
-    it, ``minimum`` and ``maximum`` give the range. Either way :meth:`check` enforces it, and
-    the form shows it. ``options`` are the allowed values of a ``choice``, ``option_labels``
-    how the form shows them.
+    ``kind`` is ``number``, ``integer``, ``choice``, ``flag`` or ``file``. ``allowed`` is the
+    input's range, declared once where the model declares it (:mod:`ec2vslambda.bounds`, or the
+    model's own module) and passed here, so that the form and the model read the same bounds;
+    without it, ``minimum`` and ``maximum`` give the range. Either way :meth:`check` enforces
+    it, and the form shows it. ``options`` are the allowed values of a ``choice``, ``option_labels``
+    how the form shows them. A ``file`` field's ``options`` are the bundled samples a reader
+    can load with one button (``option_labels`` name them), and its value is a sample's name or
+    the files the page read: a list of ``{"name", "size", "path"}`` (:meth:`check`).
     """
 
     key: str
@@ -111,10 +127,12 @@ class Field:
             object.__setattr__(self, "maximum", allowed.high)
         elif self.kind == "flag":
             allowed = Allowed(options=(True, False))
+        elif self.kind == "file":
+            allowed = Allowed(options=tuple(self.options), text=_FILE_OR_SAMPLE)
         else:
             allowed = Allowed(options=tuple(self.options))
         object.__setattr__(self, "allowed", allowed)
-        if self.kind == "choice" and self.default not in self.options:
+        if self.kind in ("choice", "file") and self.default not in self.options:
             raise InputError("default", self.default, "is not one of the options",
                              allowed)
         if self.option_labels and len(self.option_labels) != len(self.options):
@@ -132,8 +150,31 @@ class Field:
         """
         if self.kind == "flag":
             return flag(self.key, value)
+        if self.kind == "file":
+            return self._files(value)
         checked = self.allowed.check(self.key, value)  # type: ignore[union-attr]
         return value if self.kind == "number" else checked
+
+    def _files(self, value: object) -> object:
+        """A sample's name, or each file read in the page as ``{"name", "size", "path"}``
+        (``path``: where the page put its bytes for Python); a file over
+        :data:`MAX_FILE_BYTES` is refused with a pointer to the command line."""
+        if isinstance(value, str) and value in self.options:
+            return value
+        files = [value] if isinstance(value, Mapping) else value
+        if (not isinstance(files, list) or not files
+                or not all(isinstance(f, Mapping) and isinstance(f.get("name"), str)
+                           and type(f.get("size")) is int and f["size"] >= 0 for f in files)):
+            raise InputError(self.key, value, _NOT_A_FILE, self.allowed)  # type: ignore[arg-type]
+        out = []
+        for f in files:
+            if f["size"] > MAX_FILE_BYTES:
+                raise InputError(self.key, f["name"], _TOO_BIG, Allowed(text=_USE_THE_CLI),
+                                 details={"megabytes": f"{f['size'] / 1e6:,.0f}"})
+            if not isinstance(f.get("path"), str):
+                raise InputError(self.key, f["name"], _NOT_READ, Allowed(text=_READ_IN_PAGE))
+            out.append({"name": f["name"], "size": f["size"], "path": f["path"]})
+        return out
 
     def as_dict(self) -> dict[str, object]:
         spec: dict[str, object] = {"key": self.key, "label": self.label, "kind": self.kind,
@@ -141,9 +182,11 @@ class Field:
         for name in ("minimum", "maximum", "step"):
             if getattr(self, name) is not None:
                 spec[name] = getattr(self, name)
-        if self.kind == "choice":
+        if self.kind in ("choice", "file"):
             spec["options"] = list(self.options)
             spec["option_labels"] = list(self.option_labels or map(str, self.options))
+        if self.kind == "file":
+            spec["max_bytes"] = MAX_FILE_BYTES
         if self.help:
             spec["help"] = self.help
         return spec

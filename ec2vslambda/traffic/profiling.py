@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from typing import TypedDict
 
 from .. import pricing
+from ..engine import percentile
 from ..validation import InputError
 from .model import Traffic
 from .replay_engine import SECONDS_PER_MINUTE, Plan, Source
@@ -104,18 +104,6 @@ def profile(traffic: Traffic, source: Source) -> Profile:
 
 
 # --- what the source recorded -----------------------------------------------------------------
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The ``q``-th percentile of ``values`` with linear interpolation between the two nearest
-    ranks (numpy's default method), in standard-library Python."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    rank = q / 100.0 * (len(ordered) - 1)
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
 
 def recorded(traffic: Traffic, source: Source, plan: Plan) -> Recorded | None:
     """Cold starts and latency as the source recorded them, over the requests the replay

@@ -6,14 +6,14 @@ or minute, the busiest always among them), each preceded by a warm-up as long as
 which is run but not counted. Shares and percentiles then come from the counted requests, and the
 peak from the busiest window.
 
-The engine is two small functions, :func:`requests` (the plan's requests as arrays: a
-per-request source's real ones, or each minute's count spread at seeded uniform times inside the
-minute, each running the minute's average duration) and :func:`replay` (one run of
-:func:`ec2vslambda.simulate.simulate_lambda`, returning plain numbers). They import numpy and the
-compiled simulator when they run, and nothing else here does: they are the only place to change
-for a standard-library engine, which the book's site needs to run the report in the reader's
-browser. The spread is SplitMix64 of each request's index, so the same minute gets the same
-arrivals whatever else is replayed, and standard-library Python can draw the same numbers.
+The engine is two small functions in standard-library Python, so that the report runs in the
+reader's browser as it does here: :func:`requests` (the plan's requests: a per-request source's
+real ones, or each minute's count spread at seeded uniform times inside the minute, each running
+the minute's average duration) and :func:`replay` (one run of the standard-library engine,
+:func:`ec2vslambda.engine.replay_lambda`, which agrees request by request with the compiled
+simulator, returning plain numbers). ``tests/test_replay_engine.py`` keeps the numpy version
+they replaced and requires the same answers. The spread is SplitMix64 of each request's index,
+so the same minute gets the same arrivals whatever else is replayed.
 """
 
 from __future__ import annotations
@@ -23,14 +23,21 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import NamedTuple
 
-__all__ = ["GAMMA", "Plan", "Source", "plan", "replay", "requests", "uniform"]
+from ..engine import percentile
+from ..validation import number
+
+__all__ = ["GAMMA", "Plan", "Requests", "Source", "plan", "replay", "requests", "uniform"]
 
 SECONDS_PER_MINUTE = 60.0
 #: Window lengths a sampled replay tries, longest first (minutes).
 WINDOW_MINUTES = (60, 10, 1)
 #: SplitMix64's increment (the golden ratio in 64 bits).
 GAMMA = 0x9E3779B97F4A7C15
+_TWO_64 = 2 ** 64
+_MASK = _TWO_64 - 1
+_TWO_TO_MINUS_53 = 2.0 ** -53
 
 
 @dataclass(frozen=True)
@@ -48,79 +55,98 @@ class Source:
     minute_durations_ms: tuple[float, ...] | None = None
 
 
-def uniform(indices, seed: int):
+def uniform(indices, seed: int) -> list[float]:
     """A uniform number in [0, 1) for each request index ``k`` in ``indices`` (the request's
-    place in the whole traffic): SplitMix64 of ``seed + (k + 1) * GAMMA``. A request gets its
-    own number whatever else is replayed, by integer arithmetic that standard-library Python
-    repeats bit for bit."""
-    import numpy as np
+    place in the whole traffic): SplitMix64 of ``seed + (k + 1) * GAMMA``, in 64-bit integer
+    arithmetic. A request gets its own number whatever else is replayed."""
+    start = seed % _TWO_64
+    out = []
+    for k in indices:
+        z = ((k + 1) * GAMMA + start) & _MASK
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        z ^= z >> 31
+        out.append((z >> 11) * _TWO_TO_MINUS_53)
+    return out
 
-    with np.errstate(over="ignore"):
-        z = ((np.asarray(indices, dtype=np.uint64) + np.uint64(1)) * np.uint64(GAMMA)
-             + np.uint64(seed % 2**64))
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        z = z ^ (z >> np.uint64(31))
-    return (z >> np.uint64(11)).astype(np.float64) * 2.0**-53
+
+class Requests(NamedTuple):
+    """What :func:`requests` returns: arrival times (s, sorted), durations (ms) and, for each
+    request, whether the plan counts it (1) or only warms up with it (0)."""
+
+    arrivals_s: list[float]
+    durations_ms: list[float]
+    counted: bytearray
 
 
-def requests(source: Source, plan: Plan, seed: int):
-    """The plan's requests as arrays ``(arrivals_s, durations_ms, counted)``: the real ones of a
-    per-request source, or each minute's count spread at seeded uniform times inside it (the
-    same times for a minute whichever minutes are replayed, see :func:`uniform`)."""
-    import numpy as np
-
-    per_minute = np.asarray(source.per_minute, dtype=np.int64)
-    minutes = np.concatenate([np.arange(a, b) for a, b in plan.intervals])
-    counts = per_minute[minutes]
-    minute_of = np.repeat(minutes, counts)
-    # each request's index in the whole traffic: its minute's first, plus its rank in the minute
-    firsts = np.asarray(source.starts, dtype=np.int64)[minutes]
-    rank = np.arange(minute_of.size) - np.repeat(np.cumsum(counts) - counts, counts)
-    index = np.repeat(firsts, counts) + rank
-    counted_minutes = np.zeros(per_minute.size, dtype=bool)
+def requests(source: Source, plan: Plan, seed: int) -> Requests:
+    """The plan's requests: the real ones of a per-request source, or each minute's count spread
+    at seeded uniform times inside it (the same times for a minute whichever minutes are
+    replayed, see :func:`uniform`)."""
+    counted_minutes = bytearray(len(source.per_minute))
     for a, b in plan.windows:
-        counted_minutes[a:b] = True
-    if source.arrivals_s is not None:
-        assert source.durations_ms is not None  # a per-request source gives both
-        arrivals = (np.frombuffer(source.arrivals_s, dtype=np.float64)[index]
-                    + source.offset_s)
-        durations = np.frombuffer(source.durations_ms, dtype=np.float64)[index]
-    else:  # minutes only grow, so one sort keeps each request inside its minute
-        arrivals = np.sort(minute_of + uniform(index, seed)) * SECONDS_PER_MINUTE
-        durations = np.asarray(source.minute_durations_ms)[minute_of]
-    return arrivals, durations, counted_minutes[minute_of]
+        counted_minutes[a:b] = b"\x01" * (b - a)
+    arrivals: list[float] = []
+    durations: list[float] = []
+    counted = bytearray()
+    per_request = source.arrivals_s is not None
+    for a, b in plan.intervals:
+        for minute in range(a, b):
+            count = source.per_minute[minute]
+            if not count:
+                continue
+            first = source.starts[minute]
+            if per_request:
+                assert source.arrivals_s is not None and source.durations_ms is not None
+                offset = source.offset_s
+                arrivals.extend(t + offset for t in source.arrivals_s[first:first + count])
+                durations.extend(source.durations_ms[first:first + count])
+            else:  # minutes only grow, so sorting inside a minute sorts the whole
+                assert source.minute_durations_ms is not None
+                inside = sorted(minute + u for u in uniform(range(first, first + count), seed))
+                arrivals.extend(t * SECONDS_PER_MINUTE for t in inside)
+                durations.extend([source.minute_durations_ms[minute]] * count)
+            counted.extend(counted_minutes[minute:minute + 1] * count)
+    return Requests(arrivals, durations, counted)
 
 
-def replay(arrays, *, keep_alive_s: float, init_ms: float, concurrency_limit: int,
-            duration_scale: float = 1.0, in_flight: bool = True) -> dict[str, float]:
-    """One Lambda replay of ``arrays`` (from :func:`requests`), as plain numbers: the counted
-    requests, their cold starts, throttles and latency percentiles (ms), and the peaks over
-    everything replayed: environments busy at once (INIT included) and, with ``in_flight``,
-    requests in flight (the handlers alone, which the keep-alive does not change; else 0)."""
-    import numpy as np
+def replay(replayed: Requests, *, keep_alive_s: float, init_ms: float, concurrency_limit: int,
+           duration_scale: float = 1.0, in_flight: bool = True) -> dict[str, float]:
+    """One Lambda replay of ``replayed`` (from :func:`requests`) on the standard-library engine
+    (:func:`ec2vslambda.engine.replay_lambda`, AWS's default scaling rate), as plain numbers:
+    the counted requests, their cold starts, throttles and latency percentiles (ms), and the
+    peaks over everything replayed: environments busy at once (INIT included) and, with
+    ``in_flight``, requests in flight (the handlers alone, which the keep-alive does not
+    change; else 0)."""
+    from .. import data as _data
+    from .. import engine as _engine
 
-    from ..simulate import simulate_lambda
-
-    arrivals, durations, counted = arrays
-    durations = durations * duration_scale if duration_scale != 1.0 else durations
-    run = simulate_lambda(arrivals, durations, keep_alive_s=keep_alive_s, init_ms=init_ms,
-                          concurrency_limit=concurrency_limit, with_cost=False)
-    served = counted & ~run.throttled_mask
-    latency = run.latency_ms[served]
-    p50, p99 = (np.percentile(latency, (50, 99)).tolist() if latency.size else (0.0, 0.0))
+    arrivals, durations, counted = replayed
+    if duration_scale != 1.0:
+        durations = [d * duration_scale for d in durations]
+    run = _engine.replay_lambda(
+        arrivals, durations, keep_alive_s=keep_alive_s,
+        init_ms=number("init_ms", init_ms, high=_data.limit_value("init_timeout") * 1000.0),
+        concurrency_limit=concurrency_limit,
+        max_new_envs_per_10s=int(_data.limit_value("scaling_rate")),
+        max_duration_ms=_data.limit_value("timeout_max") * 1000.0)
+    latency = sorted(v for v, c, t in zip(run.latency_ms, counted, run.throttled, strict=True)
+                     if c and not t)  # sorted once: each percentile then sorts a sorted list
     peak_in_flight = 0
-    if in_flight and arrivals.size:  # just after each arrival; one ending then is gone
-        ended = np.searchsorted(np.sort(arrivals + durations / 1000.0, kind="stable"), arrivals,
-                                side="right")
-        peak_in_flight = int((np.arange(1, arrivals.size + 1) - ended).max())
-    return {"requests": int(np.count_nonzero(counted)),
-            "cold_starts": int(np.count_nonzero(run.cold & counted)),
-            "throttled": int(np.count_nonzero(run.throttled_mask & counted)),
-            "p50_ms": float(p50), "p99_ms": float(p99),
+    if in_flight and arrivals:  # just after each arrival; one ending then is gone
+        ends = sorted(a + d / 1000.0 for a, d in zip(arrivals, durations, strict=True))
+        ended = 0
+        for i, a in enumerate(arrivals, 1):
+            while ended < len(ends) and ends[ended] <= a:
+                ended += 1
+            peak_in_flight = max(peak_in_flight, i - ended)
+    return {"requests": sum(counted),
+            "cold_starts": sum(1 for c, k in zip(run.cold, counted, strict=True) if c and k),
+            "throttled": sum(1 for t, k in zip(run.throttled, counted, strict=True) if t and k),
+            "p50_ms": percentile(latency, 50), "p99_ms": percentile(latency, 99),
             "peak_concurrency": int(run.peak_concurrency),
             "peak_in_flight": peak_in_flight,
-            "replayed": int(arrivals.size)}
+            "replayed": len(arrivals)}
 
 
 # --- what to replay ---------------------------------------------------------------------------

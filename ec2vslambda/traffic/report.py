@@ -44,10 +44,9 @@ The parts
 ---------
 :mod:`.profiling` measures the traffic and reads what its source recorded;
 :mod:`.replay_engine` plans the replay and runs it; :mod:`.layout` lays the report out (and
-prints it as text). Everything is standard-library Python except the engine's two small
-functions, which import numpy and the compiled simulator when they run: they are the only place
-to change for a standard-library engine (the book's site runs the report in the reader's
-browser, where numpy does not exist).
+prints it as text). Everything is standard-library Python, the replay included (the
+standard-library engine, :mod:`ec2vslambda.engine`), so the book's site runs the report in the
+reader's browser, where numpy does not exist.
 """
 
 
@@ -74,7 +73,7 @@ DEFAULT_ARCH = "x86_64"
 #: The runtime whose measured hello-world INIT stands in when the source recorded none.
 DEFAULT_RUNTIME = "python3.13"
 #: Most requests one replay runs (counted and warm-up together) before it samples windows: five
-#: replays of this many take a few tenths of a second with the compiled engine.
+#: replays of this many take about a second with the standard-library engine in CPython.
 REPLAY_REQUESTS = 300_000
 #: Keep-alive what-ifs (s) beside the one asked for.
 WHAT_IF_KEEP_ALIVE_S = (60.0, 1800.0)
@@ -262,9 +261,9 @@ def report(traffic: Traffic, *, region: str = "us-east-1", memory_mb: int | None
 
     source = profiling.source(traffic, duration_ms)
     profile = profiling.profile(traffic, source)
-    plans: dict[float, tuple[replay_engine.Plan, object]] = {}
+    plans: dict[float, tuple[replay_engine.Plan, replay_engine.Requests]] = {}
 
-    def planned(keep_alive: float) -> tuple[replay_engine.Plan, object]:
+    def planned(keep_alive: float) -> tuple[replay_engine.Plan, replay_engine.Requests]:
         """The plan for a keep-alive (its warm-ups as long as it) and its requests."""
         if keep_alive not in plans:
             plan = replay_engine.plan(traffic.per_minute, replay_requests,

@@ -3,7 +3,7 @@
 ``show(name, **inputs)`` displays a calculator's result as static output and
 ``calculator(name, **inputs)`` returns its ipywidgets form; both call
 :func:`ec2vslambda.live.compute`, the same function the site runs in the reader's browser.
-Calculators that need numpy (lab 2's simulator) keep their own module here.
+Figures that only a notebook draws (lab 1's traffic shapes) keep their own module here.
 """
 
 from .common import calculator, show

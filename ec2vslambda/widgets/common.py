@@ -264,6 +264,11 @@ def _control(spec: live.Field, value: object) -> widgets.Widget:
     label = spec.label + (f" ({spec.unit})" if spec.unit else "")
     if spec.kind == "flag":
         return widgets.Checkbox(value=bool(value), description=label, **style)
+    if spec.kind == "file":  # in a notebook, a sample (your own file: read it with read(path))
+        names = spec.option_labels or tuple(map(str, spec.options))
+        return widgets.Dropdown(options=list(zip(names, spec.options, strict=True)),
+                                value=value if value in spec.options else spec.default,
+                                description=label, **style)
     if spec.kind == "choice":
         names = spec.option_labels or tuple(map(str, spec.options))
         return widgets.Dropdown(options=list(zip(names, spec.options, strict=True)), value=value,

@@ -3,7 +3,12 @@
 // Messages in:  {type: "start", base, words}               load the runtime and the package;
 //                                                          words: the URL of the page's
 //                                                          catalogue, or null (English)
-//               {type: "compute", id, name, inputs}         run ec2vslambda.live.adapter
+//               {type: "compute", id, name, inputs, files}  run ec2vslambda.live.adapter;
+//                                                          files: [{key, name, sample, bytes}]
+//                                                          to write first: a sample's where
+//                                                          the package finds its samples, a
+//                                                          reader's own in FILES (its entry in
+//                                                          inputs[key] gets the path)
 // Messages out: {type: "progress", stage, loaded, total}: stage "download" (loaded of total
 //                                                          bytes on the wire), "python",
 //                                                          "package"
@@ -150,6 +155,24 @@ from ec2vslambda.live.adapter import compute_json
   lap("package");
 }
 
+// Where files read in the page are written for Python (never anywhere else), and where the
+// package looks for its traffic samples (ec2vslambda.traffic.samples, in the bundle's _data/).
+const FILES = "/home/pyodide/files";
+const SAMPLES = "/home/pyodide/book/ec2vslambda/_data/traffic";
+
+function place(inputs, files) {
+  for (const file of files || []) {
+    const folder = file.sample ? SAMPLES : FILES;
+    pyodide.FS.mkdirTree(folder);
+    pyodide.FS.writeFile(`${folder}/${file.name}`, new Uint8Array(file.bytes));
+    for (const entry of file.sample ? [] : inputs[file.key] || []) {
+      if (entry.name === file.name) {
+        entry.path = `${folder}/${file.name}`;
+      }
+    }
+  }
+}
+
 self.onmessage = async (event) => {
   const message = event.data;
   if (message.type === "start") {
@@ -162,6 +185,7 @@ self.onmessage = async (event) => {
     return;
   }
   if (message.type === "compute") {
+    place(message.inputs, message.files);
     const reply = JSON.parse(computeJson(message.name, JSON.stringify(message.inputs), wordsJson));
     self.postMessage({ type: "done", id: message.id, ...reply });
     snapshotSoon();

@@ -3,7 +3,8 @@
 //
 // start() resolves with the worker's start-up timings; compute(request) resolves with its reply,
 // {result} or {error, key, message, ...}; onProgress(listener) hears the start-up's stages until
-// the listener is removed. A request is {name, inputs}. Work is numbered, so a later change can
+// the listener is removed. A request is {name, inputs, files}: files (their bytes move to the
+// worker) are those of file fields the worker does not hold yet. Work is numbered, so a later change can
 // add messages of its own (progress of a long run, or the cancellation of one) by id.
 
 import { LIVE, WORDS } from "./site.mjs";
@@ -57,6 +58,8 @@ export function compute(request) {
   return new Promise((resolve) => {
     const id = nextId++;
     pending.set(id, resolve);
-    worker.postMessage({ type: "compute", id, name: request.name, inputs: request.inputs });
+    const files = request.files || [];
+    worker.postMessage({ type: "compute", id, name: request.name, inputs: request.inputs, files },
+      files.map((file) => file.bytes));
   });
 }
