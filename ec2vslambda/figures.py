@@ -54,7 +54,6 @@ DRAWINGS: dict[str, str] = {
     "whole_bill": "widgets.whole_bill:draw_costs",
     "regularity": "decide:draw_regularity",
     "decision": "widgets.decision:draw_costs",
-    "keepalive_sweep": "widgets.keepalive:draw_sweep",
     "keepalive_grid": "widgets.keepalive:draw_grid",
     "pareto": "replay:draw_pareto",
     "flash_crowd": "burst:draw_traffic",
