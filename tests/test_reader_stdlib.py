@@ -78,9 +78,15 @@ def loaded(cpython_zip) -> dict[str, str]:
 
 
 def test_every_live_calculator_runs_from_the_trimmed_library_alone(loaded, cpython_zip):
+    # CPython imports the ``encodings`` package before the path can be switched to the zip, so a
+    # codec it loads later (``utf-8-sig``, for a CSV that starts with a byte-order mark) comes
+    # from the package's own folder; it is enough that the zip holds it too, as Pyodide's does
+    with zipfile.ZipFile(cpython_zip) as archive:
+        zipped = {n[0] for f in archive.namelist() if (n := stdlib.module_name(f))}
     outside = {name: where for name, where in loaded.items()
                if where != "built-in" and str(cpython_zip) not in where
-               and "lib-dynload" not in where}
+               and "lib-dynload" not in where
+               and not (name.startswith("encodings.") and name in zipped)}
     assert not outside, f"imported from outside the trimmed zip: {outside}"
     assert any(str(cpython_zip) in where for where in loaded.values())
 
