@@ -3,13 +3,16 @@
 The bundle holds only the modules the live calculators import. Unpacked into a folder, as the
 worker does, it is the only copy of the package a fresh CPython can see (``-I -S``: no site
 packages, no checkout on the path): every live calculator must compute its default result, and
-answer a refused value with the reader's sentence, exactly as with the whole package.
+answer a refused value with the reader's sentence, exactly as with the whole package. The
+traffic samples, which the worker writes beside the package when a reader asks for one, are put
+there as it would.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -41,6 +44,9 @@ print(json.dumps({"replies": replies, "outside": outside}))
 
 def test_every_live_calculator_runs_from_the_bundle_alone(tmp_path):
     zipfile.ZipFile(io.BytesIO(bundle_bytes())).extractall(tmp_path)
+    samples = BOOK_ROOT / "data" / "traffic"  # the worker writes them there when asked for one
+    if samples.is_dir():
+        shutil.copytree(samples, tmp_path / "ec2vslambda" / "_data" / "traffic")
     done = subprocess.run([sys.executable, "-I", "-S", "-c", RUN, str(tmp_path)],
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -57,8 +63,10 @@ def test_the_bundle_leaves_out_what_the_browser_never_runs():
     names = set(zipfile.ZipFile(io.BytesIO(bundle_bytes())).namelist())
     modules = browser_modules()
     assert "ec2vslambda.live.adapter" in modules
-    assert not any(m.startswith(("ec2vslambda.traffic", "ec2vslambda.cli",
-                                 "ec2vslambda.localaws")) for m in modules)
+    # the command line, the local AWS stand-ins, the workshop's tools: never in a page
+    assert not any(m.startswith(("ec2vslambda.cli", "ec2vslambda.localaws",
+                                 "ec2vslambda.workshop", "ec2vslambda.widgets"))
+                   for m in modules)
     assert "ec2vslambda/localaws.py" not in names and "ec2vslambda/cli.py" not in names
     for name in live.MODULES.values():
         assert f"ec2vslambda/live/{name}.py" in names
