@@ -4,8 +4,8 @@ The bundle holds only the modules the live calculators import. Unpacked into a f
 worker does, it is the only copy of the package a fresh CPython can see (``-I -S``: no site
 packages, no checkout on the path): every live calculator must compute its default result, and
 answer a refused value with the reader's sentence, exactly as with the whole package. The
-traffic samples are not in the bundle: the site ships them beside it, and the worker writes the
-one a reader loads where the package looks for samples (``_data/traffic``), as this test does.
+traffic samples, which the worker writes beside the package when a reader asks for one, are put
+there as it would.
 """
 
 from __future__ import annotations
@@ -62,7 +62,10 @@ def test_the_bundle_leaves_out_what_the_browser_never_runs():
     modules = browser_modules()
     assert "ec2vslambda.live.adapter" in modules
     assert "ec2vslambda.traffic.report" in modules  # the workload report runs in the page
-    assert not any(m.startswith(("ec2vslambda.cli", "ec2vslambda.localaws")) for m in modules)
+    # the command line, the local AWS stand-ins, the workshop's tools: never in a page
+    assert not any(m.startswith(("ec2vslambda.cli", "ec2vslambda.localaws",
+                                 "ec2vslambda.workshop", "ec2vslambda.widgets"))
+                   for m in modules)
     assert "ec2vslambda/localaws.py" not in names and "ec2vslambda/cli.py" not in names
     for name in live.MODULES.values():
         assert f"ec2vslambda/live/{name}.py" in names

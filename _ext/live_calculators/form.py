@@ -123,7 +123,8 @@ def render_box(name: str, defaults: dict, uid: str, language: str,
         # .ec2vl-said-result, written once the inputs have settled (messages.mjs)
         f'<div class="ec2vl-status"></div>'
         f'<div class="ec2vl-said" role="status" aria-live="polite" aria-atomic="true"></div>'
-        f'<progress class="ec2vl-progress" max="1" value="0" hidden></progress>'
+        f'<progress class="ec2vl-progress" max="1" value="0" '
+        f'aria-label="{html.escape(ui["fetching"])}" hidden></progress>'
         f'<form class="ec2vl-form" novalidate><fieldset disabled>'
         f'<legend class="ec2vl-legend">{html.escape(ui["legend"])}</legend>{fields}'
         f'</fieldset></form>'

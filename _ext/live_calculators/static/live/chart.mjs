@@ -217,6 +217,11 @@ function loadLibrary() {
   return library;
 }
 
+/** Load Chart.js ahead of the first chart (while Python starts and the network is idle). */
+export function preload() {
+  return loadLibrary().catch(() => {}); // a failure is told when a chart is drawn
+}
+
 let watching = false;
 
 /** Draw every chart again in the theme's colours when the reader changes the theme. */

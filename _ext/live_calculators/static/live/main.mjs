@@ -27,6 +27,11 @@ function follow(box) {
     const now = performance.now();
     if (progress.stage !== last?.stage) {
       stageAt = now;
+      if (progress.stage === "python") {
+        // the download is done and Python's start is the worker's work: the page fetches
+        // Chart.js meanwhile, so the first chart does not wait for it
+        import("./chart.mjs").then((chart) => chart.preload());
+      }
     }
     newsAt = now;
     last = progress;
