@@ -41,6 +41,15 @@ export function showStartup(box, progress) {
   }
 }
 
+/** A long recompute (a file read and replayed): the bar without a value (it moves, as the
+ * work's length is not known) and the status saying what runs. */
+export function showWorking(box) {
+  const bar = box.querySelector(".ec2vl-progress");
+  bar.removeAttribute("value");
+  bar.hidden = false;
+  status(box, say(box, "working"));
+}
+
 export function hideProgress(box) {
   box.querySelector(".ec2vl-progress").hidden = true;
 }
