@@ -314,6 +314,7 @@ def test_a_file_read_in_the_page_agrees_with_cpython(live_page, docname, name, t
             good = state
             expected = live.compute(name, here, words=_words(language))
             assert not same(json.loads(state["result"]), expected), "the browser and CPython differ"
+            assert box.locator(".ec2vl-progress").is_hidden(), "the bar stays after the run"
             continue
         reply = adapter.reply(name, here, _words(language))
         assert state["error"] == reply["error"] and "not a log" in reply["error"]

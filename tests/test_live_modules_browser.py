@@ -70,11 +70,21 @@ def test_the_form_reads_each_kind_as_the_model_takes_it(page):
           <input data-kind="number" name="d" type="text" value="Infinity">
           <select data-kind="choice" name="e" data-options='["x", "y"]'>
             <option value="0">X</option><option value="1" selected>Y</option></select>
-          <input type="checkbox" data-kind="flag" name="f" checked>`;
+          <input type="checkbox" data-kind="flag" name="f" checked>
+          <input type="file" multiple data-kind="file" name="g" data-value="" data-max-bytes="2">`;
         box.dataset.calculator = "demo";
-        return await m.request(box);""")
-    assert inputs == {"name": "demo", "inputs": {"a": 12.5, "b": None, "c": "abc",
-                                                 "d": "Infinity", "e": "y", "f": True}}
+        const chosen = new DataTransfer();  // as if the reader chose two files
+        chosen.items.add(new File(["ab"], "small.log"));
+        chosen.items.add(new File(["abc"], "over-the-cap.log"));
+        box.querySelector("[name=g]").files = chosen.files;
+        const asked = await m.request(box);
+        // the bytes as their length: a file over the cap is named, and not read
+        asked.files = asked.files.map((f) => ({ ...f, bytes: f.bytes.byteLength }));
+        return asked;""")
+    assert inputs == {"name": "demo", "inputs": {
+        "a": 12.5, "b": None, "c": "abc", "d": "Infinity", "e": "y", "f": True,
+        "g": [{"name": "small.log", "size": 2}, {"name": "over-the-cap.log", "size": 3}]},
+        "files": [{"key": "g", "name": "small.log", "sample": False, "bytes": 2}]}
 
 
 @pytest.mark.parametrize("name", ["keepalive", "tail_latency", "idle_capacity", "lifecycle"])

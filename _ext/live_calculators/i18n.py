@@ -39,6 +39,7 @@ UI: dict[str, dict[str, str]] = {
         "file_note": ("Your file is read by this page and stays on your computer: nothing is "
                       "uploaded."),
         "samples": "Or try a sample:",
+        "working": "Reading the file and replaying it…",
         "file": ("This page was opened from a file, so its calculators and mathematics cannot "
                  "load. Serve the site instead: run `make serve` in the book's folder (or "
                  "`python -m http.server -d _build/html`) and open http://127.0.0.1:8000/."),

@@ -35,8 +35,8 @@ def run(inputs: dict) -> dict:
     except TrafficError as error:
         name = chosen if isinstance(chosen, str) else ", ".join(f["name"] for f in chosen)
         raise InputError("file", name, _UNREADABLE, Allowed(text=_READABLE),
-                         details={"reason": str(error).replace(str(paths[0].parent) + "/", "")
-                                  }) from None
+                         details={"reason": error.words().replace(str(paths[0].parent) + "/",
+                                                                  "")}) from None
     found = report(traffic)
     table = found["table"]
     numbers = {k: v for k, v in found["numbers"].items()  # the plain ones (not per label)

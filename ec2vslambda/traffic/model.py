@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from ..words import say, word
+
 __all__ = ["Columns", "Period", "Request", "Series", "Traffic", "TrafficError", "from_columns",
            "from_periods", "from_requests", "from_series", "key_of", "utc"]
 
@@ -33,16 +35,36 @@ SECONDS_PER_MINUTE = 60
 
 class TrafficError(ValueError):
     """A traffic file cannot be read. The message names the file (and the line, where it helps)
-    and says what was expected; the parts stay available to a front end."""
+    and says what was expected; the parts stay available to a front end. ``problem`` and
+    ``expected`` may be templates whose fields ``details`` fills (already formatted), so that
+    :meth:`words` can say them in another language."""
 
     def __init__(self, path: str, problem: str, *, line: int | None = None,
-                 expected: str | None = None):
+                 expected: str | None = None, details: Mapping[str, str] | None = None):
         self.path = path
         self.line = line
         self.problem = problem
         self.expected = expected
+        self.details = dict(details or {})
         where = f"{path}, line {line:,}" if line is not None else path
-        super().__init__(f"{where}: {problem}" + (f"; expected {expected}" if expected else ""))
+        text = f"{where}: {self._fill(problem)}"
+        super().__init__(text + (f"; expected {self._fill(expected)}" if expected else ""))
+
+    def _fill(self, template: str) -> str:
+        """``template`` with its fields filled (a problem without details is plain text, braces
+        and all)."""
+        return template.format(**self.details) if self.details else template
+
+    def words(self) -> str:
+        """The message in the active catalogue's language (:mod:`ec2vslambda.words`): the same
+        sentence as ``str(self)`` in English; parts without a translation stay English."""
+        where = (say("{path}, line {line}", path=self.path, line=f"{self.line:,}")
+                 if self.line is not None else self.path)
+        text = say("{where}: {problem}", where=where, problem=self._fill(word(self.problem)))
+        if not self.expected:
+            return text
+        return say("{text}; expected {expected}", text=text,
+                   expected=self._fill(word(self.expected)))
 
 
 def utc(epoch_s: float) -> datetime:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from ..validation import choice
+from ..words import term
 from . import alb, azure, cloudwatch, lambda_logs, plain_csv
 from .model import Columns, Series, Traffic, TrafficError, from_columns, from_series
 from .sources import Source, broken, open_text
@@ -96,10 +97,12 @@ def _sniffed(prefix: str, name: str) -> Format:
             return candidate
     first = next((line for line in prefix.splitlines() if line.strip()), "")
     if "," in first and not first.lstrip().startswith(("{", "[")):
-        raise TrafficError(name, f"is a CSV file whose header matches no layout read here "
-                           f"(its header: {first[:120]})", line=1, expected=CSV_LAYOUTS)
-    raise TrafficError(name, "is in no format read here (its first line: "
-                       f"{first[:80]!r})", expected="one of " + ", ".join(FORMATS))
+        raise TrafficError(name, term("is a CSV file whose header matches no layout read here "
+                                      "(its header: {header})"), line=1, expected=CSV_LAYOUTS,
+                           details={"header": first[:120]})
+    raise TrafficError(name, term("is in no format read here (its first line: {first})"),
+                       expected=term("one of {formats}"),
+                       details={"first": repr(first[:80]), "formats": ", ".join(FORMATS)})
 
 
 def detect(source: object) -> str:

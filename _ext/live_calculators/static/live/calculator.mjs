@@ -7,7 +7,14 @@
 // leaves the last good result on the page, marked stale.
 
 import { onChange, enable, control, request } from "./form.mjs";
-import { clearRefusals, showFailure, showReady, showRefusal } from "./messages.mjs";
+import {
+  clearRefusals,
+  hideProgress,
+  showFailure,
+  showReady,
+  showRefusal,
+  showWorking,
+} from "./messages.mjs";
 import { showResult } from "./result.mjs";
 import { compute } from "./worker-link.mjs";
 
@@ -56,12 +63,19 @@ async function answer(box, reply, inputs) {
 
 async function recompute(box) {
   const started = performance.now();
+  const long = box.querySelector("[data-kind='file']") !== null; // a file to read and replay
+  if (long) {
+    showWorking(box);
+  }
   try {
     const asked = await request(box);
     await answer(box, await compute(asked), asked.inputs);
   } catch (error) { // a drawing failure: say so, keep the page working
     showFailure(box, error);
   } finally {
+    if (long) {
+      hideProgress(box);
+    }
     box.dataset.updateMs = String(Math.round(performance.now() - started));
     box.dataset.updates = String(Number(box.dataset.updates || 0) + 1);
   }

@@ -91,6 +91,15 @@ export function showStartup(box, progress, seconds = 0, quiet = 0) {
   status(box, shown, stage, text);
 }
 
+/** A long recompute (a file read and replayed): the bar without a value (it moves, as the
+ * work's length is not known) and the status saying what runs. */
+export function showWorking(box) {
+  const bar = box.querySelector(".ec2vl-progress");
+  bar.removeAttribute("value");
+  bar.hidden = false;
+  status(box, say(box, "working"));
+}
+
 export function hideProgress(box) {
   box.querySelector(".ec2vl-progress").hidden = true;
 }
