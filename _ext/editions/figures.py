@@ -22,16 +22,17 @@ import json
 import os
 import shutil
 import warnings
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ec2vslambda import figures
 
 from .languages import book_tool
+from .transforms import ExtractNotebookTexts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: The container myst-nb's renderer makes for a stored description (instead of a warning about an
@@ -162,26 +163,12 @@ class DrawStoredFigures(SphinxTransform):
         return translate
 
 
-class ExtractFigureWords(SphinxPostTransform):
-    """For the gettext builder only: each stored figure's texts that the page translates, as
-    paragraphs (see :func:`page_words`)."""
+class ExtractFigureWords(ExtractNotebookTexts):
+    """Each stored figure's texts that the page translates (see :func:`page_words`)."""
 
-    builders = ("gettext",)
-    default_priority = 10
-
-    def run(self, **kwargs) -> None:
-        source = self.document.get("source", "")
-        if not source.endswith(".ipynb"):
-            return
-        seen: set[str] = set()
-        for description in stored_descriptions(Path(source)):
-            for text in page_words(description):
-                if text in seen:
-                    continue
-                seen.add(text)
-                copy = nodes.paragraph(text, text)
-                copy.source, copy.line, copy.uid = source, 1, ""
-                self.document.append(copy)
+    def texts(self, notebook: Path) -> Iterable[str]:
+        for description in stored_descriptions(notebook):
+            yield from page_words(description)
 
 
 def setup(app) -> None:

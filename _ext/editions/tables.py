@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from .languages import book_tool
+from .transforms import ExtractNotebookTexts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 #: A header or cell of a stored table, or a bold title above one (the cheat sheet's blocks).
@@ -92,28 +94,13 @@ def stored_tables(notebook: Path) -> list[str]:
     return found
 
 
-class ExtractTableWords(SphinxPostTransform):
-    """For the gettext builder only: each English string of a stored table, as a paragraph.
+class ExtractTableWords(ExtractNotebookTexts):
+    """Each English string of a stored table. myst-nb draws a cell's outputs only for a builder
+    that shows them, so the tables are read from the notebook itself."""
 
-    myst-nb draws a cell's outputs only for a builder that shows them, so the tables are read
-    from the notebook itself (as :class:`~editions.ExtractFigureAltTexts` reads alt texts)."""
-
-    builders = ("gettext",)
-    default_priority = 10
-
-    def run(self, **kwargs) -> None:
-        source = self.document.get("source", "")
-        if not source.endswith(".ipynb"):
-            return
-        seen: set[str] = set()
-        for table in stored_tables(Path(source)):
-            for text in cell_texts(table):
-                if text in seen or not words_to_translate(text):
-                    continue
-                seen.add(text)
-                copy = nodes.paragraph(text, text)
-                copy.source, copy.line, copy.uid = source, 1, ""
-                self.document.append(copy)
+    def texts(self, notebook: Path) -> Iterable[str]:
+        for table in stored_tables(notebook):
+            yield from (text for text in cell_texts(table) if words_to_translate(text))
 
 
 @cache

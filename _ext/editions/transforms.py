@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
+
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -103,32 +106,45 @@ class ExtractExerciseTitles(SphinxPostTransform):
             self.document.append(copy)
 
 
-class ExtractFigureAltTexts(SphinxPostTransform):
-    """For the gettext builder only: copy each notebook figure's alt text into a paragraph.
-
-    myst-nb draws a cell's figure only after reading (it picks the output's format then, and
-    draws none for this builder), so Sphinx's extraction and translation never see the figure's
-    alt text, which is the cell's ``mystnb.image.alt`` metadata. The copies put it in the page's
-    catalogue; :class:`TranslateFigureAltTexts` applies the translation.
-    """
+class ExtractNotebookTexts(SphinxPostTransform):
+    """For the gettext builder only: texts a notebook stores but myst-nb draws only after
+    reading (or not at all for this builder), each copied once into a paragraph of the page, so
+    that they land in its catalogue. A subclass says which texts (:meth:`texts`)."""
 
     builders = ("gettext",)
     default_priority = 10  # after myst-nb's choice of output format (4)
 
+    def texts(self, notebook: Path) -> Iterable[str]:
+        raise NotImplementedError
+
     def run(self, **kwargs) -> None:
-        source = self.document["source"]
+        source = self.document.get("source", "")
         if not source.endswith(".ipynb"):
             return
+        seen: set[str] = set()
+        for text in self.texts(Path(source)):
+            if text in seen:
+                continue
+            seen.add(text)
+            copy = nodes.paragraph(text, text)
+            copy.source, copy.line, copy.uid = source, 1, ""
+            self.document.append(copy)
+
+
+class ExtractFigureAltTexts(ExtractNotebookTexts):
+    """Each notebook figure's alt text, the cell's ``mystnb.image.alt`` metadata (the text
+    myst-nb gives the figure's ``<img alt>``): Sphinx's extraction and translation never see it,
+    as myst-nb draws a cell's figure only after reading. :class:`TranslateFigureAltTexts`
+    applies the translation."""
+
+    def texts(self, notebook: Path) -> Iterable[str]:
         import json
 
-        with open(source, encoding="utf-8") as handle:
-            cells = json.load(handle).get("cells", [])
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
         for cell in cells:
             alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
-            if alt:  # the text myst-nb gives the figure's <img alt>
-                copy = nodes.paragraph(alt, alt)
-                copy.source, copy.line, copy.uid = source, 1, ""
-                self.document.append(copy)
+            if alt:
+                yield alt
 
 
 class TranslateFigureAltTexts(SphinxPostTransform):
