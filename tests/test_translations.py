@@ -315,7 +315,10 @@ def test_no_catalogue_uses_a_rejected_variant(language):
 
 # --- the seed in its own words ------------------------------------------------------------------
 
-SEED = Path(os.environ.get("SEED_ARTICLE", "/work/shared/seed/ec2-vs-lambda-seed.md"))
+#: The Korean article the book follows (not shipped with the book): beside the checkout, in the
+#: course authors' shared folder (``../shared/seed/``), or wherever ``SEED_ARTICLE`` names.
+SEED = Path(os.environ.get("SEED_ARTICLE", Path(__file__).resolve().parents[2] / "shared" / "seed"
+                           / "ec2-vs-lambda-seed.md"))
 #: How each language's box says where its words come from: a quotation, or the gist.
 SEED_LABELS = {"ko": ("**원문:** ", "**원문의 요지:** ")}
 _QUOTED = re.compile(r"“([^”]*)”")
